@@ -1,0 +1,69 @@
+#include "models/kernels/dense.hpp"
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <vector>
+
+namespace proact {
+
+namespace {
+using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using std::size_t;
+
+void add_bias(int batch, int out_features, const float* bias, float* y) {
+  if (!bias) return;
+  for (int b = 0; b < batch; ++b)
+    for (int o = 0; o < out_features; ++o) y[static_cast<size_t>(b) * out_features + o] += bias[o];
+}
+}  // namespace
+
+void dense_forward(int batch, int in_features, int out_features, const float* x, const float* w, const float* bias,
+                   float* y, AccumulationOrder order) {
+  Eigen::Map<const RowMajor> mx(x, batch, in_features);
+  Eigen::Map<RowMajor> my(y, batch, out_features);
+  if (order.is_free()) {
+    my.noalias() = mx * Eigen::Map<const RowMajor>(w, out_features, in_features).transpose();
+  } else {
+    // The ordered GEMM is Y^T (N, B) = W (N, K) * X^T (K, B).
+    const RowMajor xt = mx.transpose();
+    RowMajor yt(out_features, batch);
+    gemm(w, xt.data(), yt.data(), out_features, in_features, batch, order);
+    my = yt.transpose();
+  }
+  add_bias(batch, out_features, bias, y);
+}
+
+void dense_forward_naive(int batch, int in_features, int out_features, const float* x, const float* w,
+                         const float* bias, float* y, AccumulationOrder order) {
+  const RowMajor xt = Eigen::Map<const RowMajor>(x, batch, in_features).transpose();
+  RowMajor yt(out_features, batch);
+  gemm_naive(w, xt.data(), yt.data(), out_features, in_features, batch, order);
+  Eigen::Map<RowMajor>(y, batch, out_features) = yt.transpose();
+  add_bias(batch, out_features, bias, y);
+}
+
+void dense_backward(int batch, int in_features, int out_features, const float* x, const float* w, const float* dy,
+                    float* dx, float* dw, float* dbias) {
+  Eigen::Map<const RowMajor> mx(x, batch, in_features);
+  Eigen::Map<const RowMajor> mdy(dy, batch, out_features);
+  Eigen::Map<RowMajor>(dw, out_features, in_features).noalias() += mdy.transpose() * mx;
+  if (dbias) Eigen::Map<Eigen::RowVectorXf>(dbias, out_features) += mdy.colwise().sum();
+  if (dx) Eigen::Map<RowMajor>(dx, batch, in_features).noalias() = mdy * Eigen::Map<const RowMajor>(w, out_features, in_features);
+}
+
+void dense_backward_naive(int batch, int in_features, int out_features, const float* x, const float* w,
+                          const float* dy, float* dx, float* dw, float* dbias) {
+  if (dx) std::fill(dx, dx + static_cast<size_t>(batch) * in_features, 0.0f);
+  for (int b = 0; b < batch; ++b) {
+    for (int o = 0; o < out_features; ++o) {
+      const float d = dy[static_cast<size_t>(b) * out_features + o];
+      if (dbias) dbias[o] += d;
+      for (int i = 0; i < in_features; ++i) {
+        dw[static_cast<size_t>(o) * in_features + i] += d * x[static_cast<size_t>(b) * in_features + i];
+        if (dx) dx[static_cast<size_t>(b) * in_features + i] += d * w[static_cast<size_t>(o) * in_features + i];
+      }
+    }
+  }
+}
+
+}  // namespace proact

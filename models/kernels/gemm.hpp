@@ -1,0 +1,45 @@
+#pragma once
+// Matrix products for the layer kernels, with the accumulation order as part of the contract
+// (DESIGN.md section 3). All matrices are row-major: Y (N, M) = A (N, K) * B (K, M).
+// For a conv layer N = output channels, K = in_channels * kh * kw, M = output pixels, which is
+// SCALE-Sim's naming (N filters, K = Fh*Fw*C, M ofmap pixels).
+#include <cstdint>
+#include <string>
+
+namespace proact {
+
+// How the K products of one output are summed.
+// - free: any order (Eigen's blocked GEMM); fast, only tolerance-equal. Used for training.
+// - folded: K is cut into folds of `fold_length` in k order; within a fold the partial sum starts
+//   at 0 and takes one fused multiply-add per k (a systolic column); fold sums are added to the
+//   accumulator (starting at 0) in fold order. A fold_length >= K is one fold (output stationary).
+struct AccumulationOrder {
+  int fold_length = 0;  // 0 = free order
+
+  static AccumulationOrder free_order() { return {0}; }
+  static AccumulationOrder folded(int fold_length);  // throws std::invalid_argument if < 1
+  static AccumulationOrder unfolded();               // all of K in one fold
+  bool is_free() const { return fold_length == 0; }
+  std::string describe() const;                      // "free", "folded(32)", "unfolded"
+};
+
+// The accelerator's dataflows and the accumulation order each implies for an array with
+// `rows` rows: weight and input stationary fold K over the rows; output stationary keeps all
+// of K in the PE.
+enum class Dataflow { ws, os, is };
+Dataflow parse_dataflow(const std::string& name);  // "ws", "os", "is"
+std::string dataflow_name(Dataflow dataflow);
+AccumulationOrder accumulation_order(Dataflow dataflow, int rows);
+
+// Y (N, M) = A (N, K) * B (K, M) in the given order; Y is overwritten.
+void gemm(const float* a, const float* b, float* y, int n, int k, int m, AccumulationOrder order);
+// Reference with the same signature: one output at a time, scalar, in the given order
+// (free order is treated as one fold).
+void gemm_naive(const float* a, const float* b, float* y, int n, int k, int m, AccumulationOrder order);
+
+// Integer product for int8 networks: Y (N, M) int32 = A (N, K) int8 * B (K, M) int8, exact
+// (int32 accumulation wraps like the hardware's two's-complement adder).
+void gemm_int8(const std::int8_t* a, const std::int8_t* b, std::int32_t* y, int n, int k, int m);
+void gemm_int8_naive(const std::int8_t* a, const std::int8_t* b, std::int32_t* y, int n, int k, int m);
+
+}  // namespace proact

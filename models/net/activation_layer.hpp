@@ -1,0 +1,34 @@
+#pragma once
+// The (clipped) ReLU of DESIGN.md section 2. Plain ReLU has no threshold; a clipped form holds a
+// `thresholds` parameter of shape (1) (layer-wise) or the per-sample output shape (neuron-wise).
+#include "models/net/layer.hpp"
+#include "models/numeric/clip.hpp"
+
+namespace proact {
+
+class Activation : public Layer {
+ public:
+  explicit Activation(std::string name);  // plain ReLU
+  std::string kind() const override { return "activation"; }
+  Shape output_shape(const std::vector<Shape>& inputs) const override { return inputs.at(0); }
+  void forward(const std::vector<const Tensor*>& inputs, Tensor& output, const ExecutionOptions& options) override;
+  void backward(const std::vector<const Tensor*>& inputs, const Tensor& output, const Tensor& doutput,
+                const std::vector<Tensor*>& dinputs) override;
+  nlohmann::json attributes() const override;
+  std::unique_ptr<Layer> clone() const override { return std::make_unique<Activation>(*this); }
+
+  ClipForm form() const { return form_; }
+  float sharpness() const { return sharpness_; }
+  // Switches to a clipped form with the given thresholds ((1) or per-sample shape; checked on
+  // the next forward), or back to plain ReLU with ClipForm::relu (thresholds dropped).
+  void set_clipping(ClipForm form, Tensor thresholds, float sharpness = kDefaultSharpness);
+  // Same thresholds, another form (e.g. smooth for training, hard for the hardware).
+  void set_form(ClipForm form);
+
+ private:
+  const float* thresholds_for(std::size_t sample_size) const;
+  ClipForm form_ = ClipForm::relu;
+  float sharpness_ = kDefaultSharpness;
+};
+
+}  // namespace proact

@@ -1,0 +1,63 @@
+#pragma once
+// A network as a graph of layers in execution order. Node i reads the outputs of earlier nodes
+// (or the network input, index kInput); the last node's output is the network output (logits).
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/net/layer.hpp"
+
+namespace proact {
+
+struct Node {
+  std::unique_ptr<Layer> layer;
+  std::vector<int> inputs;  // earlier node indices or Network::kInput
+  Shape output_shape;       // per sample
+};
+
+class Network {
+ public:
+  static constexpr int kInput = -1;
+
+  Network(std::string architecture, Shape input_shape);
+  Network(const Network& other);
+  Network& operator=(const Network& other);
+  Network(Network&&) noexcept = default;
+  Network& operator=(Network&&) noexcept = default;
+
+  // Appends a layer reading `inputs` (default: the previous node, or the input for the first);
+  // checks shapes and unique names. Returns the node index.
+  int add(std::unique_ptr<Layer> layer, std::vector<int> inputs);
+  int add(std::unique_ptr<Layer> layer);
+
+  const std::string& architecture() const { return architecture_; }
+  const Shape& input_shape() const { return input_shape_; }
+  const Shape& output_shape() const;
+  std::size_t size() const { return nodes_.size(); }
+  const Node& node(std::size_t i) const { return nodes_.at(i); }
+  Layer& layer(std::size_t i) { return *nodes_.at(i).layer; }
+  const Layer& layer(std::size_t i) const { return *nodes_.at(i).layer; }
+  int index_of(const std::string& layer_name) const;  // throws std::out_of_range naming it
+
+  // images (B, input_shape...) -> output (B, output_shape...). Every node's output is kept
+  // (activation(i)) for backward() and for profiling.
+  const Tensor& forward(const Tensor& images, const ExecutionOptions& options);
+  const Tensor& activation(std::size_t i) const { return activations_.at(i); }
+  // After a train-mode forward: propagates d loss / d output back, accumulating parameter grads.
+  void backward(const Tensor& doutput);
+
+  void zero_grad();
+  std::vector<Parameter*> trainable_parameters();
+  std::size_t trainable_count() const;  // number of trainable scalars
+
+ private:
+  std::vector<const Tensor*> inputs_of(std::size_t i) const;
+
+  std::string architecture_;
+  Shape input_shape_;
+  std::vector<Node> nodes_;
+  Tensor input_;
+  std::vector<Tensor> activations_;
+};
+
+}  // namespace proact

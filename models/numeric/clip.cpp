@@ -1,0 +1,106 @@
+#include "models/numeric/clip.hpp"
+
+#include <cmath>
+#include <stdexcept>
+#include <vector>
+
+namespace proact {
+namespace {
+
+// 1 / (1 + e^-z) without overflow for either sign of z.
+float sigmoid(float z) {
+  if (z >= 0.0f) return 1.0f / (1.0f + std::exp(-z));
+  const float e = std::exp(z);
+  return e / (1.0f + e);
+}
+
+// Stride through the thresholds: 0 for layer-wise, 1 for neuron-wise. relu reads none.
+std::size_t threshold_stride(ClipForm form, std::size_t per_sample, std::size_t threshold_count) {
+  if (form == ClipForm::relu) return 0;
+  if (threshold_count == 1) return 0;
+  if (threshold_count == per_sample) return 1;
+  throw std::invalid_argument(clip_form_name(form) + " clip: expected 1 threshold (layer-wise) or " +
+                              std::to_string(per_sample) + " (neuron-wise, one per element of a sample), got " +
+                              std::to_string(threshold_count));
+}
+
+}  // namespace
+
+ClipForm parse_clip_form(const std::string& name) {
+  if (name == "relu") return ClipForm::relu;
+  if (name == "smooth") return ClipForm::smooth;
+  if (name == "hard") return ClipForm::hard;
+  if (name == "saturate") return ClipForm::saturate;
+  throw std::invalid_argument("unknown clip form '" + name + "' (expected one of relu, smooth, hard, saturate)");
+}
+
+std::string clip_form_name(ClipForm form) {
+  switch (form) {
+    case ClipForm::relu: return "relu";
+    case ClipForm::smooth: return "smooth";
+    case ClipForm::hard: return "hard";
+    case ClipForm::saturate: return "saturate";
+  }
+  throw std::invalid_argument("invalid ClipForm value");
+}
+
+float clip_value(ClipForm form, float x, float threshold, float k) {
+  switch (form) {
+    case ClipForm::relu: return x > 0.0f ? x : 0.0f;
+    case ClipForm::smooth: {
+      const float y = x * sigmoid(k * (threshold - x));
+      return y > 0.0f ? y : 0.0f;
+    }
+    case ClipForm::hard: return x > 0.0f && x <= threshold ? x : 0.0f;
+    case ClipForm::saturate: return x > 0.0f ? (x < threshold ? x : threshold) : 0.0f;
+  }
+  throw std::invalid_argument("invalid ClipForm value");
+}
+
+ClipGradient clip_gradient(ClipForm form, float x, float threshold, float k) {
+  switch (form) {
+    case ClipForm::relu: return {x > 0.0f ? 1.0f : 0.0f, 0.0f};
+    case ClipForm::smooth: {
+      const float s = sigmoid(k * (threshold - x));
+      if (!(x * s > 0.0f)) return {0.0f, 0.0f};
+      const float dthreshold = k * x * s * (1.0f - s);
+      return {s - dthreshold, dthreshold};
+    }
+    case ClipForm::hard: return {x > 0.0f && x <= threshold ? 1.0f : 0.0f, 0.0f};
+    case ClipForm::saturate: return {x > 0.0f && x < threshold ? 1.0f : 0.0f, x > threshold ? 1.0f : 0.0f};
+  }
+  throw std::invalid_argument("invalid ClipForm value");
+}
+
+void clip_forward(ClipForm form, const float* x, float* y, std::size_t batch, std::size_t per_sample,
+                  const float* thresholds, std::size_t threshold_count, float k) {
+  const std::size_t stride = threshold_stride(form, per_sample, threshold_count);
+  for (std::size_t b = 0; b < batch; ++b) {
+    for (std::size_t j = 0; j < per_sample; ++j) {
+      const std::size_t i = b * per_sample + j;
+      const float threshold = form == ClipForm::relu ? 0.0f : thresholds[j * stride];
+      y[i] = clip_value(form, x[i], threshold, k);
+    }
+  }
+}
+
+void clip_backward(ClipForm form, const float* x, const float* dy, float* dx, float* dthresholds,
+                   std::size_t batch, std::size_t per_sample, const float* thresholds,
+                   std::size_t threshold_count, float k) {
+  const std::size_t stride = threshold_stride(form, per_sample, threshold_count);
+  const bool accumulate = dthresholds != nullptr && form != ClipForm::relu;
+  std::vector<double> sums(accumulate ? threshold_count : 0, 0.0);
+  for (std::size_t b = 0; b < batch; ++b) {
+    for (std::size_t j = 0; j < per_sample; ++j) {
+      const std::size_t i = b * per_sample + j;
+      const float threshold = form == ClipForm::relu ? 0.0f : thresholds[j * stride];
+      const ClipGradient g = clip_gradient(form, x[i], threshold, k);
+      const float upstream = dy[i];
+      dx[i] = upstream * g.dx;
+      if (accumulate) sums[j * stride] += static_cast<double>(upstream) * g.dthreshold;
+    }
+  }
+  for (std::size_t t = 0; t < sums.size(); ++t) dthresholds[t] += static_cast<float>(sums[t]);
+}
+
+}  // namespace proact

@@ -1,0 +1,12 @@
+#pragma once
+// The `proact` subcommands. Each add_* registers one subcommand with its options and handler;
+// handlers throw on error and main() turns the exception into one line and exit code 1.
+#include <CLI/CLI.hpp>
+
+namespace proact {
+
+void add_train_command(CLI::App& app);
+void add_eval_command(CLI::App& app);
+void add_zoo_command(CLI::App& app);
+
+}  // namespace proact

@@ -1,0 +1,26 @@
+#pragma once
+// Options and helpers shared by the subcommands.
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "models/kernels/gemm.hpp"
+
+namespace proact {
+
+extern const char* const kVersion;
+
+// --dataflow ws|os|is|free and --rows R: the accumulation order of conv/dense sums
+// (free = any order, fastest; the others reproduce the systolic array's order exactly).
+struct OrderOptions {
+  std::string dataflow = "ws";
+  int rows = 32;
+  void add_to(CLI::App& command);
+  AccumulationOrder order() const;
+  std::string describe() const;  // "ws 32 rows" or "free"
+};
+
+// Prints a JSON object on stdout as one line (the --json contract for scripts).
+void print_json(const nlohmann::json& object);
+
+}  // namespace proact

@@ -1,0 +1,30 @@
+// proact: the command-line tool. `proact --help` lists the subcommands.
+#include <malloc.h>
+
+#include <exception>
+#include <iostream>
+
+#include "sw/cli/commands.hpp"
+#include "sw/cli/common.hpp"
+
+int main(int argc, char** argv) {
+  // Layers allocate large per-batch buffers; keep freed ones in the heap for reuse instead of
+  // returning them to the kernel (mmap/munmap and page zeroing cost a third of training time).
+  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  CLI::App app{"proact: systolic-array DNN accelerator model, ProAct clipping and memory-fault campaigns"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("proact ") + proact::kVersion);
+  proact::add_train_command(app);
+  proact::add_eval_command(app);
+  proact::add_zoo_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    std::cerr << "proact: error: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}
