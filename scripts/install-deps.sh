@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   cmake make g++ pkg-config
   libeigen3-dev catch2 libboost-dev zlib1g-dev nlohmann-json3-dev libcli11-dev
-  libbenchmark-dev gnuplot-nox dataset-fashion-mnist
+  libbenchmark-dev gnuplot-nox dataset-fashion-mnist libsystemc-dev
 )
 
 missing=()

@@ -43,7 +43,7 @@ TEST_CASE("smooth clip matches the DESIGN check values (T = 2, k = 20)", "[clip]
   CHECK(clip_value(ClipForm::smooth, 50.0f, 2.0f) == 0.0f);
 }
 
-TEST_CASE("hard clip keeps (0, T] and zeroes the rest", "[clip][hard]") {
+TEST_CASE("hard clip keeps 0 < x <= T and zeroes the rest", "[clip][hard]") {
   const float t = 2.0f;
   CHECK(clip_value(ClipForm::hard, 0.5f, t) == 0.5f);
   CHECK(clip_value(ClipForm::hard, t, t) == t);
@@ -58,7 +58,7 @@ TEST_CASE("hard clip keeps (0, T] and zeroes the rest", "[clip][hard]") {
   CHECK(clip_gradient(ClipForm::hard, 1.0f, t).dthreshold == 0.0f);
 }
 
-TEST_CASE("saturate clamps to [0, T]", "[clip][saturate]") {
+TEST_CASE("saturate clamps to 0..T", "[clip][saturate]") {
   const float t = 2.0f;
   CHECK(clip_value(ClipForm::saturate, 0.5f, t) == 0.5f);
   CHECK(clip_value(ClipForm::saturate, t, t) == t);

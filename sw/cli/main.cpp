@@ -1,13 +1,15 @@
-// proact: the command-line tool. `proact --help` lists the subcommands.
+// proact: the command-line tool. `proact --help` lists the subcommands. Entered through sc_main
+// (hw/systemc_main.cpp owns main) so the SystemC engine can run in-process.
 #include <malloc.h>
 
 #include <exception>
+#include <systemc>
 #include <iostream>
 
 #include "sw/cli/commands.hpp"
 #include "sw/cli/common.hpp"
 
-int main(int argc, char** argv) {
+int sc_main(int argc, char* argv[]) {
   // Layers allocate large per-batch buffers; keep freed ones in the heap for reuse instead of
   // returning them to the kernel (mmap/munmap and page zeroing cost a third of training time).
   mallopt(M_MMAP_THRESHOLD, 1 << 30);

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Reproduces the committed model zoo (models/zoo/*.ckpt) with the project's own trainer.
+# Usage: scripts/train-zoo.sh [BUILD_DIR] [MODEL...]   (default: build, all three models)
+# Each command below is the exact one that made the committed checkpoint (see docs/zoo.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+shift || true
+models=("$@")
+[ ${#models[@]} -gt 0 ] || models=(lenet5 vgg-small resnet-small)
+proact="$build/sw/proact"
+mkdir -p models/zoo
+
+for model in "${models[@]}"; do
+  case "$model" in
+    lenet5)
+      "$proact" train --model lenet5 --epochs 20 --optimizer adam --lr 1e-3 --weight-decay 1e-4 \
+        --seed 1 --out models/zoo/lenet5.ckpt ;;
+    vgg-small)
+      "$proact" train --model vgg-small --epochs 20 --optimizer adam --lr 2e-3 --weight-decay 5e-4 \
+        --augment --seed 1 --out models/zoo/vgg-small.ckpt ;;
+    resnet-small)
+      "$proact" train --model resnet-small --epochs 16 --optimizer adam --lr 2e-3 --weight-decay 5e-4 \
+        --augment --seed 1 --out models/zoo/resnet-small.ckpt ;;
+    *) echo "train-zoo: unknown model '$model' (expected lenet5, vgg-small, resnet-small)" >&2; exit 2 ;;
+  esac
+done
