@@ -1,0 +1,491 @@
+// Layer kernels: every fast kernel against its naive twin over generated shapes (ordered float
+// paths and int8 bit for bit, free order within a tolerance), and every backward pass (kernels
+// and layers, clip thresholds included) against central finite differences.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "models/kernels/batch_norm.hpp"
+#include "models/kernels/conv.hpp"
+#include "models/kernels/dense.hpp"
+#include "models/kernels/loss.hpp"
+#include "models/kernels/pool.hpp"
+#include "models/net/activation_layer.hpp"
+#include "models/net/gemm_layers.hpp"
+#include "models/random.hpp"
+
+using namespace proact;
+using Catch::Matchers::WithinAbs;
+using Catch::Matchers::WithinRel;
+
+namespace {
+
+std::vector<float> normal_values(std::size_t count, std::uint64_t seed, float scale = 1.0f) {
+  Rng rng(seed);
+  std::vector<float> values(count);
+  for (float& v : values) v = scale * rng.normal();
+  return values;
+}
+
+std::vector<std::int8_t> int8_values(std::size_t count, std::uint64_t seed) {
+  Rng rng(seed);
+  std::vector<std::int8_t> values(count);
+  for (auto& v : values) v = static_cast<std::int8_t>(static_cast<int>(rng.uniform_int(256)) - 128);
+  return values;
+}
+
+// The hardware contract is the same bits, not merely equal values (+0 and -0 differ).
+std::size_t bit_mismatches(const std::vector<float>& a, const std::vector<float>& b) {
+  if (a.size() != b.size()) return std::max(a.size(), b.size());
+  std::size_t mismatches = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) mismatches += std::memcmp(&a[i], &b[i], sizeof(float)) != 0;
+  return mismatches;
+}
+
+// Free-order results: checks the element furthest outside `abs + rel * |reference|`.
+void check_close(const std::vector<float>& result, const std::vector<float>& reference, float abs, float rel) {
+  REQUIRE(result.size() == reference.size());
+  if (result.empty()) return;
+  std::size_t worst = 0;
+  float worst_excess = -1.0f;
+  for (std::size_t i = 0; i < result.size(); ++i) {
+    const float excess = std::abs(result[i] - reference[i]) - rel * std::abs(reference[i]);
+    if (excess > worst_excess) {
+      worst_excess = excess;
+      worst = i;
+    }
+  }
+  INFO("worst element " << worst << " of " << result.size());
+  CHECK_THAT(result[worst], WithinAbs(reference[worst], abs) || WithinRel(reference[worst], rel));
+}
+
+// L = sum_i r_i y_i accumulated in double: the scalar every finite difference below differentiates,
+// so its gradient with respect to y is r.
+double weighted_sum(const float* y, const std::vector<float>& r) {
+  double sum = 0.0;
+  for (std::size_t i = 0; i < r.size(); ++i) sum += static_cast<double>(r[i]) * y[i];
+  return sum;
+}
+
+// Central differences of loss() with respect to every element of `values` (perturbed in place and
+// restored), divided by the step actually representable in float.
+std::vector<double> numeric_gradient(std::vector<float>& values, const std::function<double()>& loss, float step) {
+  std::vector<double> gradient(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const float original = values[i];
+    const float up = original + step, down = original - step;
+    values[i] = up;
+    const double loss_up = loss();
+    values[i] = down;
+    const double loss_down = loss();
+    values[i] = original;
+    gradient[i] = (loss_up - loss_down) / (static_cast<double>(up) - static_cast<double>(down));
+  }
+  return gradient;
+}
+
+// Checks the element furthest outside `abs + rel * |numeric|`.
+void check_gradient(const std::string& what, const std::vector<float>& analytic, const std::vector<double>& numeric,
+                    double abs, double rel) {
+  REQUIRE(analytic.size() == numeric.size());
+  std::size_t worst = 0;
+  double worst_excess = -1.0;
+  for (std::size_t i = 0; i < analytic.size(); ++i) {
+    const double excess = std::abs(analytic[i] - numeric[i]) - rel * std::abs(numeric[i]);
+    if (excess > worst_excess) {
+      worst_excess = excess;
+      worst = i;
+    }
+  }
+  INFO(what << ": worst element " << worst << " of " << analytic.size() << ", analytic " << analytic[worst]
+            << ", numeric " << numeric[worst]);
+  CHECK(worst_excess <= abs);
+}
+
+std::string describe(const ConvGeometry& g) {
+  return std::to_string(g.in_channels) + "x" + std::to_string(g.in_height) + "x" + std::to_string(g.in_width) +
+         " -> " + std::to_string(g.out_channels) + ", kernel " + std::to_string(g.kernel) + " stride " +
+         std::to_string(g.stride) + " padding " + std::to_string(g.padding);
+}
+
+std::size_t conv_input_size(const ConvGeometry& g, int batch) {
+  return static_cast<std::size_t>(batch) * g.in_channels * g.in_pixels();
+}
+std::size_t conv_output_size(const ConvGeometry& g, int batch) {
+  return static_cast<std::size_t>(batch) * g.out_channels * g.out_pixels();
+}
+
+// The ordered orders of the tests: a fold of 1, odd and power-of-two folds, the ws array of 32
+// rows, and os (unfolded).
+AccumulationOrder generated_order() {
+  return GENERATE(AccumulationOrder::folded(1), AccumulationOrder::folded(7), AccumulationOrder::folded(8),
+                  accumulation_order(Dataflow::ws, 32), accumulation_order(Dataflow::os, 32));
+}
+
+// Odd sizes, 1x1 kernels, stride 2, padding; K = C * kernel^2 from 1 to 144, mostly not a
+// multiple of the folds.
+ConvGeometry generated_geometry() {
+  return GENERATE(ConvGeometry{1, 5, 5, 1, 1, 1, 0}, ConvGeometry{3, 7, 6, 4, 3, 1, 1},
+                  ConvGeometry{2, 9, 9, 5, 3, 2, 1}, ConvGeometry{3, 8, 7, 6, 1, 2, 0},
+                  ConvGeometry{5, 6, 6, 7, 5, 1, 2}, ConvGeometry{16, 7, 7, 9, 3, 1, 1});
+}
+
+// A layer's backward against central differences of L = sum r . forward(x) in train mode: the
+// input gradient and every trainable parameter's gradient.
+void check_layer_backward(Layer& layer, Tensor input, float step, double abs, double rel) {
+  ExecutionOptions train;
+  train.mode = Mode::train;
+  Tensor output;
+  layer.forward({&input}, output, train);
+  const std::vector<float> r = normal_values(output.size(), 36);
+  for (Parameter& p : layer.parameters())
+    if (p.trainable) p.grad.fill(0.0f);
+  Tensor dinput(input.shape());
+  layer.backward({&input}, output, Tensor(output.shape(), r), {&dinput});
+  const auto loss = [&] {
+    Tensor y;
+    layer.forward({&input}, y, train);
+    return weighted_sum(y.data(), r);
+  };
+  check_gradient(layer.name() + " input", dinput.values(), numeric_gradient(input.values(), loss, step), abs, rel);
+  for (Parameter& p : layer.parameters()) {
+    if (!p.trainable) continue;
+    check_gradient(layer.name() + " " + p.name, p.grad.values(), numeric_gradient(p.value.values(), loss, step), abs, rel);
+  }
+}
+
+Tensor normal_tensor(const Shape& shape, std::uint64_t seed) {
+  return Tensor(shape, normal_values(shape_numel(shape), seed));
+}
+
+// Activation inputs with every value at least `margin` from the kinks 0 and T, so a smaller
+// finite-difference step never crosses one: drawn from [-2, -margin], [margin, T - margin] and
+// [T + margin, T + 2] in turn. thresholds holds 1 (layer-wise) or per-sample values.
+Tensor clip_input(const Shape& shape, const Tensor& thresholds, float margin, std::uint64_t seed) {
+  Tensor x(shape);
+  const std::size_t per_sample = x.size() / static_cast<std::size_t>(shape.at(0));
+  Rng rng(seed);
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const float t = thresholds[thresholds.size() == 1 ? 0 : i % per_sample];
+    const float u = rng.uniform();
+    switch (i % 3) {
+      case 0: x[i] = -margin - u * (2.0f - margin); break;
+      case 1: x[i] = margin + u * (t - 2.0f * margin); break;
+      default: x[i] = t + margin + u * (2.0f - margin); break;
+    }
+  }
+  return x;
+}
+
+}  // namespace
+
+TEST_CASE("gemm matches gemm_naive bit for bit in folded orders", "[kernels][gemm]") {
+  // (N, K, M): edges of the 6x16 micro-kernel, K across folds, K = 0.
+  const auto [n, k, m] = GENERATE(table<int, int, int>({{1, 1, 1}, {7, 13, 5}, {6, 32, 16}, {13, 33, 17},
+                                                       {5, 100, 31}, {17, 65, 40}, {3, 0, 5}}));
+  const std::vector<float> a = normal_values(static_cast<std::size_t>(n) * k, 1);
+  const std::vector<float> b = normal_values(static_cast<std::size_t>(k) * m, 2);
+  std::vector<float> fast(static_cast<std::size_t>(n) * m, -1.0f), reference(fast.size(), -2.0f);
+  INFO("N " << n << " K " << k << " M " << m);
+
+  SECTION("folded and unfolded orders") {
+    const AccumulationOrder order = generated_order();
+    INFO(order.describe());
+    gemm(a.data(), b.data(), fast.data(), n, k, m, order);
+    gemm_naive(a.data(), b.data(), reference.data(), n, k, m, order);
+    CHECK(bit_mismatches(fast, reference) == 0);
+  }
+  SECTION("free order") {
+    gemm(a.data(), b.data(), fast.data(), n, k, m, AccumulationOrder::free_order());
+    gemm_naive(a.data(), b.data(), reference.data(), n, k, m, AccumulationOrder::free_order());
+    check_close(fast, reference, 1e-6f * (k + 1), 1e-5f);
+  }
+}
+
+TEST_CASE("gemm_int8 matches gemm_int8_naive exactly", "[kernels][gemm][int8]") {
+  SECTION("generated shapes") {
+    const auto [n, k, m] = GENERATE(table<int, int, int>({{1, 1, 1}, {7, 13, 5}, {13, 33, 17}, {5, 300, 31}}));
+    const std::vector<std::int8_t> a = int8_values(static_cast<std::size_t>(n) * k, 3);
+    const std::vector<std::int8_t> b = int8_values(static_cast<std::size_t>(k) * m, 4);
+    std::vector<std::int32_t> fast(static_cast<std::size_t>(n) * m), reference(fast.size());
+    gemm_int8(a.data(), b.data(), fast.data(), n, k, m);
+    gemm_int8_naive(a.data(), b.data(), reference.data(), n, k, m);
+    CHECK(fast == reference);
+  }
+  SECTION("int32 accumulation wraps like a two's-complement adder") {
+    const int k = 131073;  // k * 128 * 128 = 2^31 + 2^14 overflows int32
+    const std::vector<std::int8_t> a(k, -128), b(k, -128);
+    std::int32_t fast = 0, reference = 0;
+    gemm_int8(a.data(), b.data(), &fast, 1, k, 1);
+    gemm_int8_naive(a.data(), b.data(), &reference, 1, k, 1);
+    CHECK(fast == reference);
+    CHECK(fast == -2147467264);  // 2^31 + 2^14 - 2^32
+  }
+}
+
+TEST_CASE("conv2d_forward matches conv2d_forward_naive", "[kernels][conv]") {
+  const ConvGeometry g = generated_geometry();
+  const int batch = GENERATE(1, 3);
+  const bool with_bias = GENERATE(true, false);
+  g.validate();
+  INFO(describe(g) << ", batch " << batch << (with_bias ? ", bias" : ", no bias"));
+  const std::vector<float> x = normal_values(conv_input_size(g, batch), 5);
+  const std::vector<float> w = normal_values(static_cast<std::size_t>(g.out_channels) * g.patch_size(), 6);
+  const std::vector<float> bias = normal_values(g.out_channels, 7);
+  const float* b = with_bias ? bias.data() : nullptr;
+  std::vector<float> fast(conv_output_size(g, batch), -1.0f), reference(fast.size(), -2.0f);
+
+  SECTION("folded and unfolded orders") {
+    const AccumulationOrder order = generated_order();
+    INFO(order.describe());
+    conv2d_forward(g, batch, x.data(), w.data(), b, fast.data(), order);
+    conv2d_forward_naive(g, batch, x.data(), w.data(), b, reference.data(), order);
+    CHECK(bit_mismatches(fast, reference) == 0);
+  }
+  SECTION("free order") {
+    conv2d_forward(g, batch, x.data(), w.data(), b, fast.data(), AccumulationOrder::free_order());
+    conv2d_forward_naive(g, batch, x.data(), w.data(), b, reference.data(), AccumulationOrder::free_order());
+    check_close(fast, reference, 1e-6f * (g.patch_size() + 1), 1e-5f);
+  }
+}
+
+TEST_CASE("conv2d_backward matches conv2d_backward_naive", "[kernels][conv]") {
+  const ConvGeometry g = generated_geometry();
+  const int batch = GENERATE(1, 3);
+  INFO(describe(g) << ", batch " << batch);
+  const std::vector<float> x = normal_values(conv_input_size(g, batch), 8);
+  const std::vector<float> w = normal_values(static_cast<std::size_t>(g.out_channels) * g.patch_size(), 9);
+  const std::vector<float> dy = normal_values(conv_output_size(g, batch), 10);
+  // dw and dbias accumulate: both start from the same non-zero values.
+  std::vector<float> dx(x.size(), -1.0f), dw = normal_values(w.size(), 11), dbias = normal_values(g.out_channels, 12);
+  std::vector<float> dx_ref(x.size(), -2.0f), dw_ref = dw, dbias_ref = dbias;
+  const float abs = 1e-6f * (g.out_channels * g.kernel * g.kernel + g.out_pixels() * batch);
+
+  SECTION("all gradients") {
+    conv2d_backward(g, batch, x.data(), w.data(), dy.data(), dx.data(), dw.data(), dbias.data());
+    conv2d_backward_naive(g, batch, x.data(), w.data(), dy.data(), dx_ref.data(), dw_ref.data(), dbias_ref.data());
+    check_close(dx, dx_ref, abs, 1e-5f);
+    check_close(dbias, dbias_ref, abs, 1e-5f);
+  }
+  SECTION("weights only (dx and dbias skipped)") {
+    conv2d_backward(g, batch, x.data(), w.data(), dy.data(), nullptr, dw.data(), nullptr);
+    conv2d_backward_naive(g, batch, x.data(), w.data(), dy.data(), nullptr, dw_ref.data(), nullptr);
+    CHECK(bit_mismatches(dbias, dbias_ref) == 0);
+  }
+  check_close(dw, dw_ref, abs, 1e-5f);
+}
+
+TEST_CASE("dense kernels match their naive twins", "[kernels][dense]") {
+  // (batch, in, out): single outputs, odd sizes, the zoo's 400 -> 120 and 84 -> 10 at batch 64.
+  const auto [batch, in, out] =
+      GENERATE(table<int, int, int>({{1, 1, 1}, {3, 33, 5}, {5, 17, 31}, {7, 400, 120}, {64, 84, 10}}));
+  INFO("batch " << batch << ", " << in << " -> " << out);
+  const std::vector<float> x = normal_values(static_cast<std::size_t>(batch) * in, 13);
+  const std::vector<float> w = normal_values(static_cast<std::size_t>(out) * in, 14);
+  const std::vector<float> bias = normal_values(out, 15);
+  std::vector<float> fast(static_cast<std::size_t>(batch) * out, -1.0f), reference(fast.size(), -2.0f);
+
+  SECTION("forward, folded and unfolded orders") {
+    const AccumulationOrder order = generated_order();
+    INFO(order.describe());
+    dense_forward(batch, in, out, x.data(), w.data(), bias.data(), fast.data(), order);
+    dense_forward_naive(batch, in, out, x.data(), w.data(), bias.data(), reference.data(), order);
+    CHECK(bit_mismatches(fast, reference) == 0);
+  }
+  SECTION("forward, free order") {
+    dense_forward(batch, in, out, x.data(), w.data(), nullptr, fast.data(), AccumulationOrder::free_order());
+    dense_forward_naive(batch, in, out, x.data(), w.data(), nullptr, reference.data(), AccumulationOrder::free_order());
+    check_close(fast, reference, 1e-6f * (in + 1), 1e-5f);
+  }
+  SECTION("backward") {
+    const std::vector<float> dy = normal_values(fast.size(), 16);
+    std::vector<float> dx(x.size(), -1.0f), dw = normal_values(w.size(), 17), dbias = normal_values(out, 18);
+    std::vector<float> dx_ref(x.size(), -2.0f), dw_ref = dw, dbias_ref = dbias;
+    dense_backward(batch, in, out, x.data(), w.data(), dy.data(), dx.data(), dw.data(), dbias.data());
+    dense_backward_naive(batch, in, out, x.data(), w.data(), dy.data(), dx_ref.data(), dw_ref.data(), dbias_ref.data());
+    const float abs = 1e-6f * (in + out + batch);
+    check_close(dx, dx_ref, abs, 1e-5f);
+    check_close(dw, dw_ref, abs, 1e-5f);
+    check_close(dbias, dbias_ref, abs, 1e-5f);
+  }
+}
+
+TEST_CASE("conv2d_backward matches finite differences", "[kernels][conv][gradient]") {
+  const ConvGeometry g = GENERATE(ConvGeometry{2, 5, 5, 3, 3, 1, 1}, ConvGeometry{2, 6, 5, 3, 3, 2, 1},
+                                  ConvGeometry{3, 4, 4, 2, 1, 1, 0});
+  const int batch = 2;
+  INFO(describe(g));
+  std::vector<float> x = normal_values(conv_input_size(g, batch), 19);
+  std::vector<float> w = normal_values(static_cast<std::size_t>(g.out_channels) * g.patch_size(), 20);
+  std::vector<float> bias = normal_values(g.out_channels, 21);
+  const std::vector<float> r = normal_values(conv_output_size(g, batch), 22);  // dL/dy
+  std::vector<float> y(r.size());
+  const auto loss = [&] {
+    conv2d_forward(g, batch, x.data(), w.data(), bias.data(), y.data(), AccumulationOrder::free_order());
+    return weighted_sum(y.data(), r);
+  };
+  std::vector<float> dx(x.size()), dw(w.size()), dbias(bias.size());
+  conv2d_backward(g, batch, x.data(), w.data(), r.data(), dx.data(), dw.data(), dbias.data());
+  // The loss is linear in each argument: a large step loses nothing to truncation.
+  check_gradient("dx", dx, numeric_gradient(x, loss, 0.1f), 1e-3, 1e-3);
+  check_gradient("dw", dw, numeric_gradient(w, loss, 0.1f), 1e-3, 1e-3);
+  check_gradient("dbias", dbias, numeric_gradient(bias, loss, 0.1f), 1e-3, 1e-3);
+}
+
+TEST_CASE("dense_backward matches finite differences", "[kernels][dense][gradient]") {
+  const int batch = 3, in = 11, out = 7;
+  std::vector<float> x = normal_values(static_cast<std::size_t>(batch) * in, 23);
+  std::vector<float> w = normal_values(static_cast<std::size_t>(out) * in, 24);
+  std::vector<float> bias = normal_values(out, 25);
+  const std::vector<float> r = normal_values(static_cast<std::size_t>(batch) * out, 26);
+  std::vector<float> y(r.size());
+  const auto loss = [&] {
+    dense_forward(batch, in, out, x.data(), w.data(), bias.data(), y.data(), AccumulationOrder::free_order());
+    return weighted_sum(y.data(), r);
+  };
+  std::vector<float> dx(x.size()), dw(w.size()), dbias(bias.size());
+  dense_backward(batch, in, out, x.data(), w.data(), r.data(), dx.data(), dw.data(), dbias.data());
+  check_gradient("dx", dx, numeric_gradient(x, loss, 0.1f), 1e-3, 1e-3);
+  check_gradient("dw", dw, numeric_gradient(w, loss, 0.1f), 1e-3, 1e-3);
+  check_gradient("dbias", dbias, numeric_gradient(bias, loss, 0.1f), 1e-3, 1e-3);
+}
+
+TEST_CASE("pooling backward matches finite differences", "[kernels][pool][gradient]") {
+  // PoolGeometry {channels, H, W, kernel, stride}: disjoint, overlapping and dense windows.
+  const PoolGeometry g = GENERATE(PoolGeometry{2, 6, 6, 2, 2}, PoolGeometry{3, 7, 5, 3, 2}, PoolGeometry{2, 5, 4, 2, 1});
+  const int batch = 2;
+  g.validate();
+  INFO("channels " << g.channels << ", " << g.in_height << "x" << g.in_width << ", kernel " << g.kernel << " stride "
+                   << g.stride);
+  const std::size_t in_size = static_cast<std::size_t>(batch) * g.channels * g.in_height * g.in_width;
+  const std::size_t out_size = static_cast<std::size_t>(batch) * g.channels * g.out_height() * g.out_width();
+  // Distinct values 0.1 apart in random order: a 0.01 step never changes which input is the maximum
+  // (average pools are linear and take a larger step).
+  std::vector<float> x(in_size);
+  std::vector<std::size_t> rank(in_size);
+  for (std::size_t i = 0; i < in_size; ++i) rank[i] = i;
+  Rng rng(27);
+  rng.shuffle(rank);
+  for (std::size_t i = 0; i < in_size; ++i) x[i] = 0.1f * static_cast<float>(rank[i]) - 3.0f;
+  const std::vector<float> r = normal_values(out_size, 28);
+  std::vector<float> y(out_size), dx(in_size, -1.0f);
+
+  SECTION("max") {
+    std::vector<std::int32_t> argmax;
+    const auto loss = [&] {
+      max_pool_forward(g, batch, x.data(), y.data(), argmax);
+      return weighted_sum(y.data(), r);
+    };
+    loss();
+    max_pool_backward(g, batch, argmax, r.data(), dx.data());
+    check_gradient("dx", dx, numeric_gradient(x, loss, 0.01f), 1e-4, 1e-4);
+  }
+  SECTION("average") {
+    const auto loss = [&] {
+      avg_pool_forward(g, batch, x.data(), y.data());
+      return weighted_sum(y.data(), r);
+    };
+    avg_pool_backward(g, batch, r.data(), dx.data());
+    check_gradient("dx", dx, numeric_gradient(x, loss, 0.05f), 1e-4, 1e-3);
+  }
+  SECTION("global average") {
+    const int pixels = g.in_height * g.in_width;
+    const std::vector<float> rg = normal_values(static_cast<std::size_t>(batch) * g.channels, 29);
+    std::vector<float> yg(rg.size());
+    const auto loss = [&] {
+      global_avg_pool_forward(batch, g.channels, pixels, x.data(), yg.data());
+      return weighted_sum(yg.data(), rg);
+    };
+    global_avg_pool_backward(batch, g.channels, pixels, rg.data(), dx.data());
+    check_gradient("dx", dx, numeric_gradient(x, loss, 0.05f), 1e-4, 1e-3);
+  }
+}
+
+TEST_CASE("batch norm backward (train mode) matches finite differences", "[kernels][batch_norm][gradient]") {
+  // (batch, channels, pixels): a dense layer's output (pixels = 1) and conv feature maps.
+  int batch = 0, channels = 0, pixels = 0;  // not structured bindings: the lambda below captures them
+  std::tie(batch, channels, pixels) = GENERATE(table<int, int, int>({{6, 3, 1}, {2, 4, 9}, {3, 2, 5}}));
+  INFO("batch " << batch << ", channels " << channels << ", pixels " << pixels);
+  const std::size_t size = static_cast<std::size_t>(batch) * channels * pixels;
+  std::vector<float> x = normal_values(size, 30, 2.0f);
+  std::vector<float> gamma = normal_values(channels, 31), beta = normal_values(channels, 32);
+  for (float& v : gamma) v += 1.5f;
+  const std::vector<float> r = normal_values(size, 33);
+  std::vector<float> y(size), running_mean(channels, 0.0f), running_var(channels, 1.0f), mean, inv_std;
+  const auto forward = [&] {
+    const BatchNormParams p{gamma.data(), beta.data()};
+    batch_norm_train_forward(batch, channels, pixels, x.data(), y.data(), p, 0.1f, running_mean.data(),
+                             running_var.data(), mean, inv_std);
+    return weighted_sum(y.data(), r);
+  };
+  forward();
+  std::vector<float> dx(size, -1.0f), dgamma(channels, 0.0f), dbeta(channels, 0.0f);
+  batch_norm_backward(batch, channels, pixels, x.data(), r.data(), BatchNormParams{gamma.data(), beta.data()}, mean,
+                      inv_std, dx.data(), dgamma.data(), dbeta.data());
+  check_gradient("dx", dx, numeric_gradient(x, forward, 1e-2f), 2e-3, 1e-2);
+  check_gradient("dgamma", dgamma, numeric_gradient(gamma, forward, 1e-2f), 2e-3, 1e-3);
+  check_gradient("dbeta", dbeta, numeric_gradient(beta, forward, 1e-2f), 2e-3, 1e-3);
+}
+
+TEST_CASE("softmax cross-entropy gradient matches finite differences", "[kernels][loss][gradient]") {
+  int batch = 0, classes = 0;  // not structured bindings: the lambda below captures them
+  std::tie(batch, classes) = GENERATE(table<int, int>({{1, 2}, {3, 10}, {8, 7}}));
+  INFO("batch " << batch << ", classes " << classes);
+  std::vector<float> logits = normal_values(static_cast<std::size_t>(batch) * classes, 34, 2.0f);
+  std::vector<int> labels(batch);
+  Rng rng(35);
+  for (int& label : labels) label = static_cast<int>(rng.uniform_int(classes));
+  std::vector<float> dlogits(logits.size());
+  const float loss = softmax_cross_entropy(batch, classes, logits.data(), labels, dlogits.data());
+
+  SECTION("against finite differences") {
+    const auto loss_of = [&] { return static_cast<double>(softmax_cross_entropy(batch, classes, logits.data(), labels, nullptr)); };
+    CHECK_THAT(loss, WithinRel(static_cast<float>(loss_of()), 1e-6f));
+    check_gradient("dlogits", dlogits, numeric_gradient(logits, loss_of, 1e-2f), 2e-4, 1e-3);
+  }
+  SECTION("the gradient is (softmax - onehot) / batch") {
+    std::vector<float> probabilities(logits.size());
+    softmax(batch, classes, logits.data(), probabilities.data());
+    for (int b = 0; b < batch; ++b) probabilities[static_cast<std::size_t>(b) * classes + labels[b]] -= 1.0f;
+    for (float& p : probabilities) p /= static_cast<float>(batch);
+    check_close(dlogits, probabilities, 1e-6f, 1e-5f);
+  }
+}
+
+TEST_CASE("Conv2d and Dense layer backward match finite differences", "[kernels][layer][gradient]") {
+  SECTION("conv2d, stride 2, padding 1") {
+    Conv2d conv("conv", 2, 3, 3, 2, 1);
+    conv.parameter("weight").value = normal_tensor({3, 2, 3, 3}, 37);
+    conv.parameter("bias").value = normal_tensor({3}, 38);
+    check_layer_backward(conv, normal_tensor({2, 2, 7, 6}, 39), 0.1f, 1e-3, 1e-3);
+  }
+  SECTION("dense") {
+    Dense dense("fc", 13, 5);
+    dense.parameter("weight").value = normal_tensor({5, 13}, 40);
+    dense.parameter("bias").value = normal_tensor({5}, 41);
+    check_layer_backward(dense, normal_tensor({3, 13}, 42), 0.1f, 1e-3, 1e-3);
+  }
+}
+
+TEST_CASE("Activation layer backward with thresholds matches finite differences", "[kernels][layer][clip][gradient]") {
+  const ClipForm form = GENERATE(ClipForm::relu, ClipForm::smooth, ClipForm::hard, ClipForm::saturate);
+  const bool neuron_wise = GENERATE(false, true);
+  const Shape sample{3, 4, 4};
+  INFO(clip_form_name(form) << (neuron_wise ? ", neuron-wise" : ", layer-wise"));
+  Rng rng(43);
+  Tensor thresholds(neuron_wise ? sample : Shape{1});
+  for (float& t : thresholds.values()) t = 1.5f + rng.uniform();
+  Activation activation("clip");
+  activation.set_clipping(form, thresholds);
+  const Tensor x = clip_input({2, 3, 4, 4}, thresholds, 0.2f, 44);
+  // The smooth form bends sharply near T (k = 20): a small step keeps truncation error low.
+  const float step = form == ClipForm::smooth ? 1e-3f : 1e-2f;
+  check_layer_backward(activation, x, step, 5e-3, 1e-2);
+}
