@@ -1,0 +1,96 @@
+#include "hw/memory_target.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+#include "hw/config.hpp"
+
+namespace proact {
+
+DramTiming dram_timing(const AcceleratorConfig& config) {
+  const sc_core::sc_time period(config.clock_period_ns(), sc_core::SC_NS);
+  return {period * static_cast<double>(config.dram_latency_cycles), period / config.dram_words_per_cycle};
+}
+
+DramTarget::DramTarget(sc_core::sc_module_name name, std::uint64_t bytes, DramTiming timing)
+    : sc_core::sc_module(name), socket("socket"), bytes_(bytes, 0), timing_(timing) {
+  if (bytes == 0) throw std::invalid_argument(std::string(this->name()) + ": a DRAM needs at least one byte");
+  socket.register_b_transport(this, &DramTarget::b_transport);
+  socket.register_transport_dbg(this, &DramTarget::transport_dbg);
+  socket.register_get_direct_mem_ptr(this, &DramTarget::get_direct_mem_ptr);
+}
+
+DramTarget::DramTarget(sc_core::sc_module_name name, const AcceleratorConfig& config)
+    : DramTarget(name, config.dram_bytes, dram_timing(config)) {}
+
+void DramTarget::check(std::uint64_t address, std::uint64_t count) const {
+  if (address > bytes_.size() || count > bytes_.size() - address)
+    throw std::out_of_range(std::string(name()) + ": " + std::to_string(count) + " bytes at address " +
+                            std::to_string(address) + " reach beyond its " + std::to_string(bytes_.size()) +
+                            " bytes");
+}
+
+void DramTarget::write_bytes(std::uint64_t address, const void* data, std::uint64_t count) {
+  check(address, count);
+  if (count) std::memcpy(bytes_.data() + address, data, count);
+}
+
+void DramTarget::read_bytes(std::uint64_t address, void* data, std::uint64_t count) const {
+  check(address, count);
+  if (count) std::memcpy(data, bytes_.data() + address, count);
+}
+
+tlm::tlm_response_status DramTarget::access(tlm::tlm_generic_payload& payload) {
+  const std::uint64_t address = payload.get_address();
+  const unsigned length = payload.get_data_length();
+  if (address > bytes_.size() || length > bytes_.size() - address) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
+  if (payload.get_streaming_width() < length) return tlm::TLM_BURST_ERROR_RESPONSE;
+  unsigned char* memory = bytes_.data() + address;
+  unsigned char* data = payload.get_data_ptr();
+  const unsigned char* enables = payload.get_byte_enable_ptr();
+  const unsigned enable_length = payload.get_byte_enable_length();
+  switch (payload.get_command()) {
+    case tlm::TLM_READ_COMMAND:
+      for (unsigned i = 0; i < length; ++i)
+        if (!enables || enables[i % enable_length] == TLM_BYTE_ENABLED) data[i] = memory[i];
+      break;
+    case tlm::TLM_WRITE_COMMAND:
+      for (unsigned i = 0; i < length; ++i)
+        if (!enables || enables[i % enable_length] == TLM_BYTE_ENABLED) memory[i] = data[i];
+      break;
+    case tlm::TLM_IGNORE_COMMAND: break;
+  }
+  return tlm::TLM_OK_RESPONSE;
+}
+
+void DramTarget::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
+  const std::uint64_t words = (payload.get_data_length() + 3) / 4;
+  delay += timing_.latency + timing_.word_time * static_cast<double>(words);
+  payload.set_response_status(access(payload));
+  payload.set_dmi_allowed(true);
+}
+
+unsigned DramTarget::transport_dbg(tlm::tlm_generic_payload& payload) {
+  const std::uint64_t address = payload.get_address();
+  if (address >= bytes_.size()) return 0;
+  const auto count = static_cast<unsigned>(std::min<std::uint64_t>(payload.get_data_length(), bytes_.size() - address));
+  switch (payload.get_command()) {
+    case tlm::TLM_READ_COMMAND: std::memcpy(payload.get_data_ptr(), bytes_.data() + address, count); return count;
+    case tlm::TLM_WRITE_COMMAND: std::memcpy(bytes_.data() + address, payload.get_data_ptr(), count); return count;
+    case tlm::TLM_IGNORE_COMMAND: break;
+  }
+  return 0;
+}
+
+bool DramTarget::get_direct_mem_ptr(tlm::tlm_generic_payload& payload, tlm::tlm_dmi& dmi) {
+  dmi.set_dmi_ptr(bytes_.data());
+  dmi.set_start_address(0);
+  dmi.set_end_address(bytes_.size() - 1);
+  dmi.allow_read_write();
+  dmi.set_read_latency(timing_.word_time);
+  dmi.set_write_latency(timing_.word_time);
+  return payload.get_address() < bytes_.size();
+}
+
+}  // namespace proact

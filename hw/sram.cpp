@@ -1,0 +1,78 @@
+#include "hw/sram.hpp"
+
+#include <stdexcept>
+
+#include "hw/config.hpp"
+
+namespace proact {
+
+WordMemory::WordMemory(std::string name, std::uint64_t size, int word_bits)
+    : name_(std::move(name)), word_bits_(word_bits), mask_(word_bits == 32 ? 0xFFFFFFFFu : (1u << word_bits) - 1u) {
+  if (size == 0) throw std::invalid_argument(name_ + ": a memory needs at least one word");
+  if (word_bits < 8 || word_bits > 32)
+    throw std::invalid_argument(name_ + ": word width " + std::to_string(word_bits) + " bits is outside 8..32");
+  words_.assign(size, 0);
+}
+
+void WordMemory::check(std::uint64_t address, std::uint64_t count) const {
+  if (address >= words_.size() || count > words_.size() - address)
+    throw std::out_of_range(name_ + ": access to address " + std::to_string(address) +
+                            (count == 1 ? "" : " (" + std::to_string(count) + " words)") + " is outside its " +
+                            std::to_string(words_.size()) + " words");
+}
+
+void WordMemory::store(std::uint64_t address, std::uint32_t word) {
+  check(address, 1);
+  word &= mask_;
+  words_[address] = hook_ ? hook_->on_store(address, word) & mask_ : word;
+  ++writes_;
+}
+
+std::uint32_t WordMemory::read(std::uint64_t address) {
+  check(address, 1);
+  ++reads_;
+  return hook_ ? hook_->on_read(address, words_[address]) & mask_ : words_[address];
+}
+
+void WordMemory::store_block(std::uint64_t address, const std::uint32_t* words, std::uint64_t count) {
+  if (count == 0) return;
+  check(address, count);
+  for (std::uint64_t i = 0; i < count; ++i) store(address + i, words[i]);
+}
+
+void WordMemory::read_block(std::uint64_t address, std::uint32_t* words, std::uint64_t count) {
+  if (count == 0) return;
+  check(address, count);
+  for (std::uint64_t i = 0; i < count; ++i) words[i] = read(address + i);
+}
+
+void WordMemory::fill(std::uint32_t word) {
+  word &= mask_;
+  for (std::uint64_t a = 0; a < words_.size(); ++a) words_[a] = hook_ ? hook_->on_store(a, word) & mask_ : word;
+}
+
+std::uint32_t WordMemory::cells(std::uint64_t address) const {
+  check(address, 1);
+  return words_[address];
+}
+
+void WordMemory::set_fault_map(std::shared_ptr<FaultMap> map) {
+  if (map) map->validate_for(name_, size(), word_bits_);
+  hook_ = std::move(map);
+}
+
+void WordMemory::reset_counters() {
+  reads_ = 0;
+  writes_ = 0;
+}
+
+WordMemory make_weight_sram(const AcceleratorConfig& config) {
+  return WordMemory("weight_sram", config.weight_sram_words(), config.sram_word_bits);
+}
+
+ActivationSram::ActivationSram(std::uint64_t words_per_bank)
+    : banks_{WordMemory("act_sram[0]", words_per_bank, 32), WordMemory("act_sram[1]", words_per_bank, 32)} {}
+
+ActivationSram::ActivationSram(const AcceleratorConfig& config) : ActivationSram(config.act_sram_words()) {}
+
+}  // namespace proact
