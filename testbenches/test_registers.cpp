@@ -1,0 +1,408 @@
+// The register map (one table: decode, driver offsets, docs), the CSR bank's access rules and
+// the CSR TLM target answering bad accesses with TLM error responses.
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include "hw/config.hpp"
+#include "hw/csr_bank.hpp"
+#include "hw/csr_target.hpp"
+#include "hw/register_map.hpp"
+
+using namespace proact;
+using Catch::Matchers::Contains;
+
+namespace {
+
+std::uint32_t float_bits(float value) {
+  std::uint32_t bits;
+  std::memcpy(&bits, &value, sizeof bits);
+  return bits;
+}
+
+std::uint32_t bus_read(CsrBank& bank, const std::string& name) {
+  std::uint32_t value = 0;
+  REQUIRE(bank.read(register_offset(name), 4, value) == AccessStatus::ok);
+  return value;
+}
+
+void bus_write(CsrBank& bank, const std::string& name, std::uint32_t value) {
+  REQUIRE(bank.write(register_offset(name), 4, value) == AccessStatus::ok);
+}
+
+// stdout of `proact <arguments>`; the binary's path comes from PROACT_CLI (set by ctest).
+std::string run_cli(const std::string& arguments) {
+  const char* cli = std::getenv("PROACT_CLI");
+  REQUIRE(cli != nullptr);
+  FILE* pipe = popen((std::string(cli) + " " + arguments + " 2>/dev/null").c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string output;
+  std::array<char, 4096> buffer;
+  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
+  REQUIRE(pclose(pipe) == 0);
+  return output;
+}
+
+// An initiator that runs one job at a time in its own thread, so transactions are issued from a
+// SystemC process and their delays are waited for as a loosely-timed initiator would.
+struct Initiator : sc_core::sc_module {
+  tlm_utils::simple_initiator_socket<Initiator> socket;
+  std::function<void()> job;
+  sc_core::sc_event job_event;
+  bool job_done = true;
+
+  SC_HAS_PROCESS(Initiator);
+  explicit Initiator(sc_core::sc_module_name name) : sc_core::sc_module(name), socket("socket") { SC_THREAD(run); }
+
+  void run() {
+    for (;;) {
+      sc_core::wait(job_event);
+      job();
+      job_done = true;
+    }
+  }
+
+  struct Result {
+    tlm::tlm_response_status status;
+    std::uint32_t data;
+    sc_core::sc_time delay;
+  };
+  // One b_transport of `length` bytes (up to 8) at `address`; waits for the annotated delay.
+  Result transact(tlm::tlm_command command, std::uint64_t address, std::uint32_t data, unsigned length = 4,
+                  unsigned char* byte_enables = nullptr) {
+    unsigned char buffer[8] = {};
+    std::memcpy(buffer, &data, sizeof data);
+    tlm::tlm_generic_payload payload;
+    payload.set_command(command);
+    payload.set_address(address);
+    payload.set_data_ptr(buffer);
+    payload.set_data_length(length);
+    payload.set_streaming_width(length);
+    payload.set_byte_enable_ptr(byte_enables);
+    payload.set_byte_enable_length(byte_enables ? length : 0);
+    payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    socket->b_transport(payload, delay);
+    sc_core::wait(delay);
+    std::uint32_t read_back;
+    std::memcpy(&read_back, buffer, sizeof read_back);
+    return {payload.get_response_status(), read_back, delay};
+  }
+};
+
+// Counts command_event notifications, as a controller waiting on it would see them.
+struct CommandWatcher : sc_core::sc_module {
+  int notifications = 0;
+  SC_HAS_PROCESS(CommandWatcher);
+  CommandWatcher(sc_core::sc_module_name name, const sc_core::sc_event& event) : sc_core::sc_module(name) {
+    SC_METHOD(count);
+    sensitive << event;
+    dont_initialize();
+  }
+  void count() { ++notifications; }
+};
+
+const sc_core::sc_time kCsrLatency(10, sc_core::SC_NS);
+
+// Elaborated once per process, before the first sc_start of any testbench in the executable
+// (namespace scope), since SystemC cannot elaborate again after simulation has started.
+struct CsrTestbench {
+  CsrBank bank;
+  CsrTarget target{"csr_target", bank, kCsrLatency};
+  Initiator cpu{"csr_cpu"};
+  CommandWatcher watcher{"csr_watcher", target.command_event()};
+  CsrTestbench() { cpu.socket.bind(target.socket); }
+
+  // Runs `job` in the initiator's thread to completion.
+  void run(std::function<void()> job) {
+    if (sc_core::sc_get_status() == sc_core::SC_ELABORATION) sc_core::sc_start(sc_core::SC_ZERO_TIME);
+    cpu.job = std::move(job);
+    cpu.job_done = false;
+    cpu.job_event.notify(sc_core::SC_ZERO_TIME);
+    while (!cpu.job_done) sc_core::sc_start(1, sc_core::SC_US);
+  }
+};
+CsrTestbench csr_testbench;
+
+}  // namespace
+
+TEST_CASE("register map offsets come from the one table", "[hw][registers]") {
+  CHECK(register_offset("ID") == 0x000);
+  CHECK(register_offset("CTRL") == register_offset(RegisterId::ctrl));
+  CHECK(register_info("STATUS").access == Access::ro);
+  CHECK(register_info("IRQ_STATUS").access == Access::w1c);
+  CHECK(register_info("COUNTER_CLEAR").access == Access::wo);
+  CHECK(register_info(RegisterId::id).reset == 0x50524F41);
+  CHECK(register_offset("CLIP_THRESHOLD[0]") == 0x400);
+  CHECK(register_offset("CLIP_THRESHOLD[63]") == clip_threshold_offset(63));
+  CHECK(register_offset("THRESHOLD_TABLE[65535]") == 0x10000 + 4 * 65535);
+  CHECK(kCsrSpaceBytes == 0x50000);
+  CHECK(counter_name(Counter::weight_sram_reads) == "WEIGHT_SRAM_READS");
+  CHECK(register_info(counter_hi(Counter::dram_writes)).name == "DRAM_WRITES_HI");
+  CHECK(kCtrlStart == 1u);
+  CHECK(kCtrlSoftReset == 2u);
+  CHECK(kCtrlIrqEnable == 4u);
+  CHECK(field_mask(RegisterId::clip_mode, "MODE") == 3u);
+
+  SECTION("every register decodes to itself; unaligned offsets and gaps are unmapped") {
+    for (const RegisterInfo& r : kRegisters) {
+      const DecodedAddress at = decode_offset(r.offset);
+      REQUIRE(at.kind == DecodedAddress::Kind::register_);
+      CHECK(at.id == r.id);
+      CHECK(decode_offset(r.offset + 1).kind == DecodedAddress::Kind::unmapped);
+      CHECK(register_info(r.name).offset == r.offset);
+    }
+    CHECK(decode_offset(0x02C).kind == DecodedAddress::Kind::unmapped);
+    CHECK(decode_offset(0x3FC).kind == DecodedAddress::Kind::unmapped);
+    CHECK(decode_offset(0x500).kind == DecodedAddress::Kind::unmapped);
+    CHECK(decode_offset(kCsrSpaceBytes).kind == DecodedAddress::Kind::unmapped);
+    CHECK(decode_offset(std::uint64_t{1} << 40).kind == DecodedAddress::Kind::unmapped);
+  }
+  SECTION("window words decode to their index") {
+    const DecodedAddress clip = decode_offset(0x400 + 4 * 7);
+    CHECK(clip.kind == DecodedAddress::Kind::window);
+    CHECK(clip.window == kClipThresholdWindow);
+    CHECK(clip.index == 7);
+    const DecodedAddress table = decode_offset(kCsrSpaceBytes - 4);
+    CHECK(table.window == kThresholdTableWindow);
+    CHECK(table.index == kThresholdTableWords - 1);
+  }
+  SECTION("unknown names throw std::out_of_range naming them") {
+    CHECK_THROWS_AS(register_offset("CONTROL"), std::out_of_range);
+    CHECK_THROWS_WITH(register_offset("CONTROL"), Contains("'CONTROL'") && Contains("CTRL"));
+    CHECK_THROWS_WITH(register_offset("CLIP_THRESHOLD[64]"), Contains("CLIP_THRESHOLD[64]") && Contains("0..63"));
+    CHECK_THROWS_WITH(register_offset("CLIP_THRESHOLD[x]"), Contains("CLIP_THRESHOLD[x]"));
+    CHECK_THROWS_AS(threshold_table_offset(kThresholdTableWords), std::out_of_range);
+    CHECK_THROWS_AS(field_mask(RegisterId::ctrl, "GO"), std::out_of_range);
+  }
+}
+
+TEST_CASE("docs/registers.md is the generated register map", "[hw][registers]") {
+  std::ifstream in("docs/registers.md");
+  REQUIRE(in.good());
+  std::stringstream file;
+  file << in.rdbuf();
+  CHECK(file.str() == register_map_markdown());  // regenerate: proact registers --markdown > docs/registers.md
+}
+
+TEST_CASE("proact registers prints the map as markdown, JSON and a table", "[hw][registers][cli]") {
+  CHECK(run_cli("registers --markdown") == register_map_markdown());
+  const nlohmann::json json = nlohmann::json::parse(run_cli("registers --json"));
+  REQUIRE(json.at("registers").size() == kRegisterCount);
+  CHECK(json.at("registers").at(2).at("name") == "CTRL");
+  CHECK(json.at("registers").at(2).at("fields").at(0).at("name") == "START");
+  CHECK(json.at("windows").at(1).at("base") == 0x10000);
+  CHECK_THAT(run_cli("registers"), Contains("THRESHOLD_TABLE[i]") && Contains("0x00008"));
+}
+
+TEST_CASE("CSR bank access rules", "[hw][registers][csr]") {
+  CsrBank bank;
+
+  SECTION("reset values as in the table; WO registers cannot be read") {
+    for (const RegisterInfo& r : kRegisters) {
+      std::uint32_t value = 0xDEADBEEF;
+      const AccessStatus status = bank.read(r.offset, 4, value);
+      if (r.access == Access::wo) {
+        CHECK(status == AccessStatus::access_error);
+      } else {
+        CHECK(status == AccessStatus::ok);
+        CHECK(value == r.reset);
+      }
+    }
+    CHECK(bus_read(bank, "CLIP_THRESHOLD[5]") == kFp32PlusInfinity);
+    CHECK(bus_read(bank, "THRESHOLD_TABLE[100]") == kFp32PlusInfinity);
+  }
+  SECTION("RO registers refuse writes and keep their value") {
+    for (const RegisterInfo& r : kRegisters) {
+      if (r.access != Access::ro) continue;
+      CHECK(bank.write(r.offset, 4, 0x12345678) == AccessStatus::access_error);
+      CHECK(bank.get(r.id) == r.reset);
+    }
+  }
+  SECTION("RW registers read back what was written, masked to their fields") {
+    bus_write(bank, "SCRATCH", 0xCAFEF00D);
+    CHECK(bus_read(bank, "SCRATCH") == 0xCAFEF00D);
+    bus_write(bank, "DESC_BASE_LO", 0x89ABCDEF);
+    bus_write(bank, "DESC_BASE_HI", 0x01234567);
+    CHECK(bank.descriptor_base() == 0x0123456789ABCDEFull);
+    bus_write(bank, "DESC_COUNT", 12);
+    CHECK(bank.descriptor_count() == 12);
+    bus_write(bank, "CLIP_MODE", 0xFFFFFFF1);
+    CHECK(bus_read(bank, "CLIP_MODE") == 1);
+    CHECK(bank.clip_form() == ClipForm::hard);
+    bus_write(bank, "CLIP_MODE", 2);
+    CHECK(bank.clip_form() == ClipForm::saturate);
+    bus_write(bank, "CLIP_MODE", 0);
+    CHECK(bank.clip_form() == ClipForm::relu);
+    bus_write(bank, "CLIP_MODE", 3);
+    CHECK_FALSE(bank.clip_form().has_value());
+    bus_write(bank, "THRESHOLD_TABLE_LAYER", 4);
+    CHECK(bank.threshold_table_layer() == 4);
+  }
+  SECTION("CTRL.START is self-clearing and taken once; ignored while busy") {
+    bus_write(bank, "CTRL", kCtrlStart | kCtrlIrqEnable);
+    CHECK(bus_read(bank, "CTRL") == kCtrlIrqEnable);
+    CHECK(bank.start_pending());
+    CHECK(bank.take_start());
+    CHECK_FALSE(bank.take_start());
+    bank.begin_run();
+    CHECK(bus_read(bank, "STATUS") == kStatusBusy);
+    bus_write(bank, "CTRL", kCtrlStart);
+    CHECK_FALSE(bank.start_pending());
+  }
+  SECTION("end of run: DONE, ERROR, ERROR_CODE, IRQ_STATUS is write-1-to-clear, irq line") {
+    bus_write(bank, "CTRL", kCtrlIrqEnable);
+    bank.begin_run();
+    bank.end_run(DeviceError::sram_overflow);
+    CHECK(bus_read(bank, "STATUS") == (kStatusDone | kStatusError));
+    CHECK(bus_read(bank, "ERROR_CODE") == static_cast<std::uint32_t>(DeviceError::sram_overflow));
+    CHECK(bus_read(bank, "IRQ_STATUS") == kIrqDone);
+    CHECK(bank.irq_line());
+    bus_write(bank, "IRQ_STATUS", 0);  // writing 0 clears nothing
+    CHECK(bus_read(bank, "IRQ_STATUS") == kIrqDone);
+    bus_write(bank, "IRQ_STATUS", kIrqDone);
+    CHECK(bus_read(bank, "IRQ_STATUS") == 0);
+    CHECK_FALSE(bank.irq_line());
+    bank.begin_run();
+    CHECK(bus_read(bank, "ERROR_CODE") == 0);
+    bank.end_run(DeviceError::none);
+    CHECK(bus_read(bank, "STATUS") == kStatusDone);
+  }
+  SECTION("64-bit counters: LO latches HI; COUNTER_CLEAR and SOFT_RESET zero them") {
+    bank.add(Counter::macs, 0x1'0000'0005ull);
+    CHECK(bank.counter(Counter::macs) == 0x100000005ull);
+    CHECK(bus_read(bank, "MACS_LO") == 5);
+    bank.add(Counter::macs, 0x1'0000'0000ull);  // HI moves after the LO read
+    CHECK(bus_read(bank, "MACS_HI") == 1);       // the latched snapshot
+    CHECK(bus_read(bank, "MACS_LO") == 5);
+    CHECK(bus_read(bank, "MACS_HI") == 2);
+    bank.add(Counter::dram_reads, 7);
+    bus_write(bank, "COUNTER_CLEAR", kCounterClear);
+    CHECK(bank.counter(Counter::dram_reads) == 0);
+    CHECK(bus_read(bank, "MACS_LO") == 0);
+    bank.add(Counter::cycles, 99);
+    bank.end_run(DeviceError::bad_descriptor);
+    bus_write(bank, "SCRATCH", 42);
+    bus_write(bank, "CTRL", kCtrlSoftReset | kCtrlIrqEnable);
+    CHECK(bank.take_soft_reset());
+    CHECK_FALSE(bank.soft_reset_pending());
+    CHECK(bank.counter(Counter::cycles) == 0);
+    CHECK(bus_read(bank, "STATUS") == 0);
+    CHECK(bus_read(bank, "ERROR_CODE") == 0);
+    CHECK(bus_read(bank, "IRQ_STATUS") == 0);
+    CHECK(bus_read(bank, "CTRL") == kCtrlIrqEnable);
+    CHECK(bus_read(bank, "SCRATCH") == 42);  // programmed state survives
+  }
+  SECTION("hardware side set/get, counter halves, power-on reset") {
+    bank.set(RegisterId::stall_cycles_hi, 3);
+    bank.set(RegisterId::stall_cycles_lo, 4);
+    CHECK(bank.counter(Counter::stall_cycles) == 0x300000004ull);
+    bus_write(bank, "SCRATCH", 1);
+    bus_write(bank, "CLIP_THRESHOLD[2]", float_bits(2.0f));
+    bank.reset();
+    CHECK(bus_read(bank, "SCRATCH") == 0);
+    CHECK(bank.counter(Counter::stall_cycles) == 0);
+    CHECK(bus_read(bank, "CLIP_THRESHOLD[2]") == kFp32PlusInfinity);
+  }
+  SECTION("bad widths and addresses are refused, never thrown") {
+    std::uint32_t value = 0;
+    const unsigned bytes = GENERATE(0u, 1u, 2u, 3u, 8u);
+    CHECK(bank.read(register_offset("SCRATCH"), bytes, value) == AccessStatus::width_error);
+    CHECK(bank.write(register_offset("SCRATCH"), bytes, 1) == AccessStatus::width_error);
+    CHECK(bank.write(register_offset("THRESHOLD_TABLE[0]"), bytes, 1) == AccessStatus::width_error);
+    CHECK(bank.read(0x002, 4, value) == AccessStatus::address_error);
+    CHECK(bank.write(0x200, 4, 1) == AccessStatus::address_error);
+    CHECK(bank.read(kCsrSpaceBytes, 4, value) == AccessStatus::address_error);
+    CHECK(bank.read(~std::uint64_t{0}, 4, value) == AccessStatus::address_error);
+    CHECK(bus_read(bank, "SCRATCH") == 0);
+  }
+  SECTION("thresholds: bus writes, clip-unit reads through the fault hook") {
+    bus_write(bank, "CLIP_THRESHOLD[3]", float_bits(2.5f));
+    bus_write(bank, "THRESHOLD_TABLE[1000]", float_bits(0.75f));
+    CHECK(bank.clip_threshold(3) == 2.5f);
+    CHECK(bank.threshold_table_value(1000) == 0.75f);
+    // Stuck-at-1 on the sign bit of threshold 3, a flip on the table word's exponent LSB.
+    auto thresholds = std::make_shared<FaultMap>(std::vector<Fault>{{3, 31, FaultKind::stuck_at_1}});
+    bank.clip_thresholds().set_fault_map(thresholds);
+    CHECK(bank.clip_threshold(3) == -2.5f);  // stuck-at acts on read, even on old content
+    auto table = std::make_shared<FaultMap>(std::vector<Fault>{{1000, 23, FaultKind::flip}});
+    bank.threshold_table().set_fault_map(table);
+    CHECK(bank.threshold_table_value(1000) == 0.75f);  // a flip acts on the next store
+    bus_write(bank, "THRESHOLD_TABLE[1000]", float_bits(0.75f));
+    CHECK(bank.threshold_table_value(1000) == 1.5f);
+    CHECK(bus_read(bank, "THRESHOLD_TABLE[1000]") == float_bits(1.5f));
+    CHECK(table->changed_stores() == 1);
+    CHECK_THROWS_AS(bank.clip_threshold(kMaxClipLayers), std::out_of_range);
+    const auto too_far = std::make_shared<FaultMap>(std::vector<Fault>{{kMaxClipLayers, 0, FaultKind::flip}});
+    CHECK_THROWS_WITH(bank.clip_thresholds().set_fault_map(too_far), Contains("faults[0]") && Contains("64 words"));
+  }
+  SECTION("parameter registers from the accelerator config") {
+    const AcceleratorConfig config = preset("edge-8x8");
+    CsrBank edge(config);
+    CHECK(bus_read(edge, "ARRAY_ROWS") == 8);
+    CHECK(bus_read(edge, "ARRAY_COLS") == 8);
+    CHECK(bus_read(edge, "WEIGHT_FORMAT") == 3);  // int8
+    CHECK(bus_read(edge, "WEIGHT_SRAM_BYTES") == config.weight_sram_bytes);
+    CHECK(bus_read(edge, "ACT_SRAM_BYTES") == config.act_sram_bytes);
+    CsrBank scalesim(preset("scalesim-32x32"));
+    CHECK(bus_read(scalesim, "DATAFLOW") == 1);  // output stationary
+    edge.reset();
+    CHECK(bus_read(edge, "ARRAY_ROWS") == 8);
+  }
+}
+
+TEST_CASE("CSR target over TLM: responses, latency, START event", "[hw][registers][csr][tlm]") {
+  CsrTestbench& tb = csr_testbench;
+  tb.bank.reset();
+  using R = Initiator::Result;
+  R scratch_write{}, scratch_read{}, unmapped{}, unaligned{}, narrow{}, wide{}, ro_write{}, wo_read{}, enables{},
+      id_read{}, ignore{}, start{};
+  const int notifications_before = tb.watcher.notifications;
+  tb.run([&] {
+    scratch_write = tb.cpu.transact(tlm::TLM_WRITE_COMMAND, register_offset("SCRATCH"), 0xA5A5A5A5);
+    scratch_read = tb.cpu.transact(tlm::TLM_READ_COMMAND, register_offset("SCRATCH"), 0);
+    id_read = tb.cpu.transact(tlm::TLM_READ_COMMAND, register_offset("ID"), 0);
+    unmapped = tb.cpu.transact(tlm::TLM_READ_COMMAND, 0x300, 0);
+    unaligned = tb.cpu.transact(tlm::TLM_WRITE_COMMAND, register_offset("SCRATCH") + 2, 1);
+    narrow = tb.cpu.transact(tlm::TLM_WRITE_COMMAND, register_offset("SCRATCH"), 1, 2);
+    wide = tb.cpu.transact(tlm::TLM_READ_COMMAND, register_offset("SCRATCH"), 0, 8);
+    ro_write = tb.cpu.transact(tlm::TLM_WRITE_COMMAND, register_offset("STATUS"), 7);
+    wo_read = tb.cpu.transact(tlm::TLM_READ_COMMAND, register_offset("COUNTER_CLEAR"), 0);
+    unsigned char byte_enables[4] = {0xFF, 0xFF, 0, 0};
+    enables = tb.cpu.transact(tlm::TLM_WRITE_COMMAND, register_offset("SCRATCH"), 1, 4, byte_enables);
+    ignore = tb.cpu.transact(tlm::TLM_IGNORE_COMMAND, 0x300, 0);
+    start = tb.cpu.transact(tlm::TLM_WRITE_COMMAND, register_offset("CTRL"), kCtrlStart);
+  });
+  CHECK(scratch_write.status == tlm::TLM_OK_RESPONSE);
+  CHECK(scratch_read.status == tlm::TLM_OK_RESPONSE);
+  CHECK(scratch_read.data == 0xA5A5A5A5);
+  CHECK(scratch_read.delay == kCsrLatency);
+  CHECK(id_read.data == kDeviceIdMagic);
+  CHECK(unmapped.status == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  CHECK(unmapped.delay == kCsrLatency);
+  CHECK(unaligned.status == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  CHECK(narrow.status == tlm::TLM_BURST_ERROR_RESPONSE);
+  CHECK(wide.status == tlm::TLM_BURST_ERROR_RESPONSE);
+  CHECK(ro_write.status == tlm::TLM_COMMAND_ERROR_RESPONSE);
+  CHECK(wo_read.status == tlm::TLM_COMMAND_ERROR_RESPONSE);
+  CHECK(enables.status == tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+  CHECK(ignore.status == tlm::TLM_OK_RESPONSE);
+  CHECK(start.status == tlm::TLM_OK_RESPONSE);
+  CHECK(tb.bank.get(RegisterId::scratch) == 0xA5A5A5A5);  // refused accesses changed nothing
+  CHECK(tb.bank.get(RegisterId::status) == 0);
+  CHECK(tb.watcher.notifications == notifications_before + 1);
+  CHECK(tb.bank.take_start());
+}
