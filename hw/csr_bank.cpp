@@ -40,6 +40,10 @@ CsrBank::CsrBank()
   reset();
 }
 
+// DATAFLOW and WEIGHT_FORMAT hold the enum values, as the register table documents them.
+static_assert(static_cast<int>(Dataflow::os) == 1 && static_cast<int>(Dataflow::is) == 2);
+static_assert(static_cast<int>(Format::int8) == 3 && static_cast<int>(Format::q15_16) == 5);
+
 CsrBank::CsrBank(const AcceleratorConfig& config) : CsrBank() {
   reset_values_[index_of(RegisterId::array_rows)] = static_cast<std::uint32_t>(config.array_rows);
   reset_values_[index_of(RegisterId::array_cols)] = static_cast<std::uint32_t>(config.array_cols);

@@ -84,13 +84,19 @@ unsigned DramTarget::transport_dbg(tlm::tlm_generic_payload& payload) {
 }
 
 bool DramTarget::get_direct_mem_ptr(tlm::tlm_generic_payload& payload, tlm::tlm_dmi& dmi) {
+  if (payload.get_address() >= bytes_.size()) {  // deny, naming the range without DMI
+    dmi.set_start_address(bytes_.size());
+    dmi.set_end_address(~sc_dt::uint64{0});
+    dmi.allow_none();
+    return false;
+  }
   dmi.set_dmi_ptr(bytes_.data());
   dmi.set_start_address(0);
   dmi.set_end_address(bytes_.size() - 1);
   dmi.allow_read_write();
   dmi.set_read_latency(timing_.word_time);
   dmi.set_write_latency(timing_.word_time);
-  return payload.get_address() < bytes_.size();
+  return true;
 }
 
 }  // namespace proact

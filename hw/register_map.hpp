@@ -12,7 +12,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -281,7 +280,8 @@ constexpr bool register_map_is_consistent() {
     if (f.lsb < 0 || f.width < 1 || f.lsb + f.width > 32) return false;
   for (std::size_t i = 0; i < kDeviceErrors.size(); ++i)
     if (static_cast<std::size_t>(kDeviceErrors[i].code) != i) return false;
-  return static_cast<std::size_t>(counter_hi(Counter::dram_writes)) + 1 == kRegisters.size();
+  return static_cast<std::size_t>(Counter::dram_writes) + 1 == kCounterCount &&
+         static_cast<std::size_t>(counter_hi(Counter::dram_writes)) + 1 == kRegisters.size();
 }
 static_assert(register_map_is_consistent(), "register map table is inconsistent");
 

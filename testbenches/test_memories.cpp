@@ -295,6 +295,7 @@ TEST_CASE("DRAM target over TLM: b_transport, debug transport and DMI agree", "[
   tlm::tlm_response_status write_status{}, read_status{}, beyond{}, straddle{}, streaming{}, enables_status{};
   sc_core::sc_time write_delay, read_delay, beyond_delay;
   bool dmi_hint = false, granted = false, dmi_refused_beyond = false;
+  sc_dt::uint64 refused_start = 0;
   tlm::tlm_dmi dmi;
   unsigned debug_count = 0, debug_tail = 0;
   std::uint32_t masked = 0;
@@ -333,7 +334,8 @@ TEST_CASE("DRAM target over TLM: b_transport, debug transport and DMI agree", "[
     std::memcpy(via_dmi.data(), dmi.get_dmi_ptr() + 0x100, 16);
     tlm::tlm_dmi refused;
     request.set_address(4096);
-    dmi_refused_beyond = !tb.dma.socket->get_direct_mem_ptr(request, refused);
+    dmi_refused_beyond = !tb.dma.socket->get_direct_mem_ptr(request, refused) && refused.is_none_allowed();
+    refused_start = refused.get_start_address();
 
     // Debug transport: untimed, clipped at the end of memory.
     tlm::tlm_generic_payload debug;
@@ -369,6 +371,7 @@ TEST_CASE("DRAM target over TLM: b_transport, debug transport and DMI agree", "[
   CHECK(read_back == pattern);
   CHECK(via_dmi == std::vector<std::uint32_t>{0x11111111, 0x22222222, 0x55555555, 0x44444444});
   CHECK(dmi_refused_beyond);
+  CHECK(refused_start == 4096);
   CHECK(debug_count == 16);
   CHECK(via_debug == via_dmi);
   CHECK(debug_tail == 4);

@@ -2,6 +2,8 @@
 // markdown of docs/registers.md (--markdown) or as one JSON object (--json).
 #include <cstdio>
 #include <iostream>
+#include <memory>
+#include <string>
 
 #include "hw/register_map.hpp"
 #include "sw/cli/commands.hpp"
