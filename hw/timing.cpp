@@ -1,6 +1,7 @@
 #include "hw/timing.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -43,6 +44,21 @@ Mapping mapping(const GemmShape& s, Dataflow dataflow) {
 }
 
 long ceil_div(long a, long b) { return (a + b - 1) / b; }
+
+// Python's sum() over floats (CPython 3.12+, which SCALE-Sim's reference outputs were made with):
+// Neumaier's compensated summation, so averages over many folds come out exactly as SCALE-Sim's.
+class PythonSum {
+ public:
+  void add(double x) {
+    const double t = sum_ + x;
+    compensation_ += std::abs(sum_) >= std::abs(x) ? (sum_ - t) + x : (x - t) + sum_;
+    sum_ = t;
+  }
+  double value() const { return sum_ + compensation_; }
+
+ private:
+  double sum_ = 0.0, compensation_ = 0.0;
+};
 
 }  // namespace
 
@@ -116,21 +132,21 @@ Utilization utilization(const GemmShape& shape, int rows, int cols, Dataflow dat
   }
   const double pes = static_cast<double>(rows) * cols;
   const long t = mapping(shape, dataflow).temporal;
-  double mapping_sum = 0, compute_sum = 0;
+  PythonSum mapping_sum, compute_sum;
   for (const Fold& f : plan) {
     const double used = static_cast<double>(f.rows_used) * f.cols_used;
     const long scalesim_fold = dataflow == Dataflow::os ? rows + cols + t - 2 : 2L * rows + 2L * cols + t - 3;
     const long fold_cycles = options.is_scalesim() ? scalesim_fold : f.cycles;
-    mapping_sum += used / pes;
-    compute_sum += used * static_cast<double>(t) / (pes * static_cast<double>(fold_cycles));
+    mapping_sum.add(used / pes);
+    compute_sum.add(used * static_cast<double>(t) / (pes * static_cast<double>(fold_cycles)));
   }
   const double folds = static_cast<double>(plan.size());
   Utilization u;
   // Same operations in the same order as SCALE-Sim, so the printed digits agree.
   u.overall_percent = static_cast<double>(shape.macs() * 100) /
                       static_cast<double>(reported_total_cycles * static_cast<long>(rows) * cols);
-  u.mapping_efficiency_percent = mapping_sum / folds * 100.0;
-  u.compute_percent = compute_sum / folds * 100.0;
+  u.mapping_efficiency_percent = mapping_sum.value() / folds * 100.0;
+  u.compute_percent = compute_sum.value() / folds * 100.0;
   return u;
 }
 

@@ -61,7 +61,8 @@ long scalesim_total_cycles(const GemmShape& shape, int rows, int cols, Dataflow 
 // - compute: mean over folds of rows_used * cols_used * T / (R * C * fold_cycles), T the streamed
 //   dimension. In SCALE-Sim mode fold_cycles is SCALE-Sim's own per-fold figure, which for ws/is
 //   counts C - 1 cycles more than the fold takes (2R + 2C + T - 3; os: R + C + T - 2); with any
-//   option on it is the fold's cycles under the options.
+//   option on it is the fold's cycles under the options. Means are summed as Python 3.12+ sums
+//   (compensated), so the digits match SCALE-Sim's run under a current Python.
 struct Utilization {
   double overall_percent = 0, mapping_efficiency_percent = 0, compute_percent = 0;
 };

@@ -2,38 +2,16 @@
 // non-zero exit. The binary's path comes from PROACT_CLI (set by ctest).
 #include <catch2/catch.hpp>
 
-#include <array>
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <sys/wait.h>
+
+#include "testbenches/cli_runner.hpp"
 
 using Catch::Matchers::Contains;
-
-namespace {
-
-struct Run {
-  int exit_code;
-  std::string output;  // stdout, or stdout and stderr with merge_stderr
-};
-
-Run run_cli(const std::string& arguments, bool merge_stderr = false) {
-  const char* cli = std::getenv("PROACT_CLI");
-  REQUIRE(cli != nullptr);
-  const std::string command = std::string(cli) + " " + arguments + (merge_stderr ? " 2>&1" : " 2>/dev/null");
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string output;
-  std::array<char, 4096> buffer;
-  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
-
-}  // namespace
+using proact::testing::Run;
+using proact::testing::run_cli;
 
 TEST_CASE("proact --help lists the subcommands", "[cli]") {
   const Run run = run_cli("--help");

@@ -8,6 +8,7 @@ namespace proact {
 void add_train_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 void add_zoo_command(CLI::App& app);
+void add_cycles_command(CLI::App& app);
 void add_registers_command(CLI::App& app);
 
 }  // namespace proact

@@ -20,6 +20,7 @@ int sc_main(int argc, char* argv[]) {
   proact::add_train_command(app);
   proact::add_eval_command(app);
   proact::add_zoo_command(app);
+  proact::add_cycles_command(app);
   proact::add_registers_command(app);
   try {
     app.parse(argc, argv);

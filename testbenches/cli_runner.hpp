@@ -1,0 +1,32 @@
+#pragma once
+// Runs the `proact` binary as a user would, for the CLI tests. Its path comes from PROACT_CLI
+// (ctest sets it; run by hand: PROACT_CLI=build/sw/proact build/testbenches/proact_tests).
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <sys/wait.h>
+
+namespace proact::testing {
+
+struct Run {
+  int exit_code;
+  std::string output;  // stdout, or stdout and stderr with merge_stderr
+};
+
+inline Run run_cli(const std::string& arguments, bool merge_stderr = false) {
+  const char* cli = std::getenv("PROACT_CLI");
+  REQUIRE(cli != nullptr);
+  const std::string command = std::string(cli) + " " + arguments + (merge_stderr ? " 2>&1" : " 2>/dev/null");
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string output;
+  std::array<char, 4096> buffer;
+  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+}  // namespace proact::testing
