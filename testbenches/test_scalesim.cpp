@@ -175,6 +175,17 @@ TEST_CASE("proact cycles reproduces SCALE-Sim's reference compute reports", "[sc
     CHECK(layers[0].utilization.mapping_efficiency_percent == 94.53125);
     CHECK(layers[0].utilization.compute_percent == Approx(90.78000992063485).epsilon(1e-14));  // see test_timing.cpp
   }
+  SECTION("AlexNet Conv1, os, CALC (sparsity_results/scale_example_run_32x32_ws, run as os)") {
+    const auto layers = simulate_layers(read_scalesim_config(kFixtures + "scale.cfg"),
+                                        read_topology(kFixtures + "alexnet_part.csv"), scalesim);
+    REQUIRE(layers.size() == 1);
+    CHECK(layers[0].folds == 95 * 3);
+    CHECK(layers[0].scalesim_total_cycles() == 121124);
+    CHECK(layers[0].stall_cycles == 0);
+    CHECK(layers[0].utilization.overall_percent == 84.99102675770285);
+    CHECK(layers[0].utilization.mapping_efficiency_percent == 99.50657894736842);
+    CHECK(layers[0].utilization.compute_percent == Approx(84.99032507739905).epsilon(1e-14));  // pre-3.12 sum
+  }
   SECTION("the GEMM regression layer, USER bandwidth (test/general/golden_trace_user_*)") {
     const auto [name, total, stalls] = GENERATE(std::make_tuple("ws", 52447L, 41248L), std::make_tuple("os", 52447L, 42272L),
                                                 std::make_tuple("is", 19984L, 5777L));
