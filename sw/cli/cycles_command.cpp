@@ -51,6 +51,7 @@ void run_cycles(const CyclesOptions& o) {
     nlohmann::json rows = nlohmann::json::array();
     for (std::size_t i = 0; i < layers.size(); ++i) rows.push_back(layer_json(i, layers[i]));
     print_json({{"config", o.config},
+                {"run_name", config.run_name},
                 {"topology", o.topology},
                 {"report", report},
                 {"array", {{"rows", config.array_rows}, {"cols", config.array_cols}}},
