@@ -138,6 +138,10 @@ void AcceleratorConfig::validate() const {
     reject("validation_mode", "true",
            "needs an array of at most 16x16 (the per-PE model is slow), but the array is " +
                std::to_string(array_rows) + "x" + std::to_string(array_cols));
+  if (validation_mode && format_is_integer(weight_format))
+    reject("validation_mode", "true",
+           "models the float datapath; use a float weight_format (fp32, fp16, bf16, q15.16), not " +
+               format_name(weight_format));
   check_positive("quantum_ns", quantum_ns, 1e9);
   check_range("csr_latency_cycles", csr_latency_cycles, 0, 1000);
 }

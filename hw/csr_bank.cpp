@@ -121,7 +121,12 @@ AccessStatus CsrBank::write(std::uint64_t offset, unsigned bytes, std::uint32_t 
     soft_reset();
     soft_reset_pending_ = true;
   }
-  if ((bits & kCtrlStart) && !busy()) start_pending_ = true;
+  if ((bits & kCtrlStart) && !busy()) {
+    // An accepted START makes the device busy at once, so a STATUS read that follows it never
+    // sees the previous run's DONE.
+    start_pending_ = true;
+    values_[index_of(RegisterId::status)] = kStatusBusy;
+  }
   return AccessStatus::ok;
 }
 

@@ -166,7 +166,8 @@ inline constexpr std::array kBitFields = {
     BitField{RegisterId::version, "MINOR", 0, 16, "Minor version: additions only"},
     BitField{RegisterId::version, "MAJOR", 16, 16, "Major version: incompatible changes"},
     BitField{RegisterId::ctrl, "START", 0, 1,
-             "Write 1 to run the descriptor list; self-clearing (reads 0); ignored while STATUS.BUSY"},
+             "Write 1 to run the descriptor list: STATUS reads BUSY from then on; self-clearing (reads 0); "
+             "ignored while STATUS.BUSY"},
     BitField{RegisterId::ctrl, "SOFT_RESET", 1, 1,
              "Write 1 to abort a run and clear STATUS, IRQ_STATUS, ERROR_CODE and the counters; self-clearing "
              "(reads 0); programmed registers and thresholds are kept"},

@@ -33,6 +33,7 @@ class Deployment {
 
   Format format() const { return format_; }
   Network& network() { return network_; }
+  const Network& network() const { return network_; }
   std::vector<StoredParameter>& parameters() { return parameters_; }
   const std::vector<StoredParameter>& parameters() const { return parameters_; }
   std::size_t stored_bits() const;  // total bits of all stored parameters

@@ -24,12 +24,9 @@ void GemmLayer::set_integer_weights(IntegerWeights weights) {
 void GemmLayer::dequantize(int m, const std::int32_t* acc, float* y) const {
   const IntegerWeights& q = *integer_;
   for (int o = 0; o < out_channels(); ++o) {
-    const float scale = q.weight_scales[o] * q.input_scale;
     for (int i = 0; i < m; ++i) {
       const std::size_t j = static_cast<std::size_t>(o) * m + i;
-      // Two's-complement wrap-around, like the hardware adder.
-      const auto sum = static_cast<std::int32_t>(static_cast<std::uint32_t>(acc[j]) + static_cast<std::uint32_t>(q.bias[o]));
-      y[j] = static_cast<float>(sum) * scale;
+      y[j] = dequantize_accumulator(acc[j], q.bias[o], q.weight_scales[o], q.input_scale);
     }
   }
 }

@@ -222,6 +222,12 @@ std::int32_t quantize_symmetric(float value, float scale, int bits) {
   return static_cast<std::int32_t>(q);
 }
 
+float dequantize_accumulator(std::int32_t acc, std::int32_t bias, float weight_scale, float input_scale) {
+  const float scale = weight_scale * input_scale;
+  const auto sum = static_cast<std::int32_t>(static_cast<std::uint32_t>(acc) + static_cast<std::uint32_t>(bias));
+  return static_cast<float>(sum) * scale;
+}
+
 float StoredTensor::scale_of(std::size_t element) const {
   return format_is_integer(format) ? scales[element / channel_size(shape)] : 1.0f;
 }

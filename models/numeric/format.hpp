@@ -43,6 +43,10 @@ float q15_16_to_float(std::int32_t raw);  // (float)((double)raw / 65536)
 // Throws std::invalid_argument unless 2 <= bits <= 32 and scale is positive and finite.
 std::int32_t quantize_symmetric(float value, float scale, int bits);
 
+// The int8 datapath's output stage: (acc + bias) with the two's-complement wrap-around of a
+// 32-bit adder, times weight_scale * input_scale (that product rounded to float first).
+float dequantize_accumulator(std::int32_t acc, std::int32_t bias, float weight_scale, float input_scale);
+
 // A tensor as it sits in memory.
 struct StoredTensor {
   Format format = Format::fp32;

@@ -10,5 +10,6 @@ void add_eval_command(CLI::App& app);
 void add_zoo_command(CLI::App& app);
 void add_cycles_command(CLI::App& app);
 void add_registers_command(CLI::App& app);
+void add_simulate_command(CLI::App& app);
 
 }  // namespace proact

@@ -23,6 +23,25 @@ std::string OrderOptions::describe() const {
   return dataflow == "free" ? "free" : dataflow + " " + std::to_string(rows) + " rows";
 }
 
+void AcceleratorOptions::add_to(CLI::App& command) {
+  command.add_option("--preset", preset, "Accelerator preset: " + [] {
+    std::string names;
+    for (const std::string& n : preset_names()) names += (names.empty() ? "" : ", ") + n;
+    return names;
+  }())->capture_default_str();
+  command.add_option("--config", config_file, "Accelerator config JSON file (overrides --preset)");
+  command.add_option("--format", format, "Weight storage format (fp32, fp16, bf16, int8, q15.16); default: the config's");
+}
+
+AcceleratorConfig AcceleratorOptions::config() const {
+  AcceleratorConfig config = config_file.empty() ? proact::preset(preset) : load_config(config_file);
+  if (!format.empty()) {
+    config.weight_format = parse_format(format);
+    config.validate();
+  }
+  return config;
+}
+
 void print_json(const nlohmann::json& object) { std::cout << object.dump() << std::endl; }
 
 }  // namespace proact

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "hw/config.hpp"
 #include "models/kernels/gemm.hpp"
 
 namespace proact {
@@ -18,6 +19,16 @@ struct OrderOptions {
   void add_to(CLI::App& command);
   AccumulationOrder order() const;
   std::string describe() const;  // "ws 32 rows" or "free"
+};
+
+// --preset NAME | --config FILE, and --format F overriding the weight storage format: the
+// accelerator configuration a command models.
+struct AcceleratorOptions {
+  std::string preset = "default";
+  std::string config_file;
+  std::string format;  // empty: the config's
+  void add_to(CLI::App& command);
+  AcceleratorConfig config() const;  // validated; errors name the file or field
 };
 
 // Prints a JSON object on stdout as one line (the --json contract for scripts).

@@ -1,0 +1,45 @@
+#pragma once
+// The accelerator top: CSR bank and its bus target, DRAM, the interconnect, the weight SRAM and
+// the controller, wired as in DESIGN.md section 3. A host binds its initiator socket to
+// `host_socket()` and its interrupt input to `irq()`. Elaborate once per process.
+#include <systemc>
+
+#include "hw/config.hpp"
+#include "hw/controller.hpp"
+#include "hw/csr_bank.hpp"
+#include "hw/csr_target.hpp"
+#include "hw/interconnect.hpp"
+#include "hw/memory_target.hpp"
+#include "hw/sram.hpp"
+
+namespace proact {
+
+class Accelerator : public sc_core::sc_module {
+ public:
+  // Throws std::invalid_argument (from config.validate()) for an impossible config.
+  Accelerator(sc_core::sc_module_name name, const AcceleratorConfig& config);
+
+  tlm_utils::multi_passthrough_target_socket<Interconnect>& host_socket() { return bus_.initiators; }
+  sc_core::sc_signal<bool>& irq() { return controller_.irq; }
+
+  const AcceleratorConfig& config() const { return config_; }
+  CsrBank& csr() { return csr_bank_; }
+  WordMemory& weight_sram() { return weight_sram_; }
+  DramTarget& dram() { return dram_; }
+  Controller& controller() { return controller_; }
+  // Adds the controller's busy, layer, fold, stall and DMA signals to a VCD trace file.
+  void trace(sc_core::sc_trace_file* file);
+
+ private:
+  static const AcceleratorConfig& validated(const AcceleratorConfig& config);
+
+  AcceleratorConfig config_;
+  CsrBank csr_bank_;
+  WordMemory weight_sram_;
+  CsrTarget csr_target_;
+  DramTarget dram_;
+  Interconnect bus_;
+  Controller controller_;
+};
+
+}  // namespace proact

@@ -1,0 +1,106 @@
+#include "hw/array_numerics.hpp"
+
+#include <algorithm>
+
+#include "models/kernels/conv.hpp"
+#include "models/kernels/gemm.hpp"
+#include "models/numeric/format.hpp"
+
+namespace proact {
+
+void fold_accumulate(const float* w, const float* x, int ldx, float* acc, int ldacc, int nw, int kw, int mw,
+                     std::vector<float>& scratch) {
+  const std::size_t x_size = static_cast<std::size_t>(kw) * mw, y_size = static_cast<std::size_t>(nw) * mw;
+  scratch.resize(x_size + y_size);
+  const float* block = x;
+  if (ldx != mw) {
+    for (int k = 0; k < kw; ++k) std::copy_n(x + static_cast<std::size_t>(k) * ldx, mw, scratch.data() + k * mw);
+    block = scratch.data();
+  }
+  float* partial = scratch.data() + x_size;
+  // One fold: the partial sums start at 0 and take the k products in order (a PE column).
+  gemm(w, block, partial, nw, kw, mw, AccumulationOrder::unfolded());
+  for (int n = 0; n < nw; ++n) {
+    float* row = acc + static_cast<std::size_t>(n) * ldacc;
+    const float* p = partial + static_cast<std::size_t>(n) * mw;
+    for (int m = 0; m < mw; ++m) row[m] += p[m];
+  }
+}
+
+void fold_accumulate_int8(const std::int8_t* w, const std::int8_t* x, int ldx, std::int32_t* acc, int ldacc, int nw,
+                          int kw, int mw, std::vector<std::int8_t>& x_scratch, std::vector<std::int32_t>& scratch) {
+  const std::int8_t* block = x;
+  if (ldx != mw) {
+    x_scratch.resize(static_cast<std::size_t>(kw) * mw);
+    for (int k = 0; k < kw; ++k) std::copy_n(x + static_cast<std::size_t>(k) * ldx, mw, x_scratch.data() + k * mw);
+    block = x_scratch.data();
+  }
+  scratch.resize(static_cast<std::size_t>(nw) * mw);
+  gemm_int8(w, block, scratch.data(), nw, kw, mw);
+  for (int n = 0; n < nw; ++n) {
+    std::int32_t* row = acc + static_cast<std::size_t>(n) * ldacc;
+    const std::int32_t* p = scratch.data() + static_cast<std::size_t>(n) * mw;
+    for (int m = 0; m < mw; ++m) {
+      row[m] = static_cast<std::int32_t>(static_cast<std::uint32_t>(row[m]) + static_cast<std::uint32_t>(p[m]));
+    }
+  }
+}
+
+namespace {
+
+ConvGeometry conv_geometry(const LayerDescriptor& d) {
+  ConvGeometry g;
+  g.in_channels = static_cast<int>(d.in_channels);
+  g.in_height = static_cast<int>(d.in_height);
+  g.in_width = static_cast<int>(d.in_width);
+  g.out_channels = static_cast<int>(d.out_channels);
+  g.kernel = static_cast<int>(d.kernel);
+  g.stride = static_cast<int>(d.stride);
+  g.padding = static_cast<int>(d.padding);
+  return g;
+}
+}  // namespace
+
+std::vector<float> gemm_operand(const LayerDescriptor& d, const float* input) {
+  const long k = d.gemm_k(), m = d.gemm_m();
+  const int batch = static_cast<int>(d.batch);
+  std::vector<float> x(static_cast<std::size_t>(k) * m);
+  if (d.op == LayerOp::dense) {
+    for (int b = 0; b < batch; ++b)
+      for (long i = 0; i < k; ++i) x[static_cast<std::size_t>(i) * batch + b] = input[static_cast<std::size_t>(b) * k + i];
+    return x;
+  }
+  const ConvGeometry g = conv_geometry(d);
+  const long pixels = g.out_pixels();
+  std::vector<float> cols(static_cast<std::size_t>(k) * pixels);
+  for (int b = 0; b < batch; ++b) {
+    im2col(g, input + static_cast<std::size_t>(b) * d.input_elements(), cols.data());
+    for (long r = 0; r < k; ++r) {
+      std::copy_n(cols.data() + r * pixels, pixels, x.data() + r * m + b * pixels);
+    }
+  }
+  return x;
+}
+
+std::vector<std::int8_t> gemm_operand_int8(const LayerDescriptor& d, const float* input) {
+  const std::size_t count = d.input_elements() * d.batch;
+  std::vector<float> quantised(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    quantised[i] = static_cast<float>(quantize_symmetric(input[i], d.input_scale, 8));
+  }
+  const std::vector<float> x = gemm_operand(d, quantised.data());
+  return std::vector<std::int8_t>(x.begin(), x.end());
+}
+
+void scatter_gemm_output(const LayerDescriptor& d, const float* y, float* output) {
+  const long n = d.gemm_n(), m = d.gemm_m();
+  const long pixels = m / d.batch;
+  for (long o = 0; o < n; ++o) {
+    for (long j = 0; j < m; ++j) {
+      const long b = j / pixels, p = j % pixels;
+      output[static_cast<std::size_t>(b) * n * pixels + o * pixels + p] = y[static_cast<std::size_t>(o) * m + j];
+    }
+  }
+}
+
+}  // namespace proact

@@ -1,0 +1,61 @@
+#pragma once
+// The layer descriptor: one unit of work as the controller reads it from DRAM. The driver writes
+// a list of them and points DESC_BASE/DESC_COUNT at it; the controller walks the list in order.
+// In DRAM a descriptor is kDescriptorWords little-endian 32-bit words (layout in encode()).
+//
+// Activation buffers are fp32 (the accelerator's activation format), batch-major NCHW:
+// (batch, channels, height, width); a dense layer's input and output are (batch, features), i.e.
+// channels = features, height = width = 1. Weights are the stored words of the layer's storage
+// format, one word per 32-bit DRAM slot, in the network's layout (out, in, kh, kw) / (out, in).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/numeric/format.hpp"
+
+namespace proact {
+
+enum class LayerOp : std::uint32_t { conv = 1, dense = 2, max_pool = 3, avg_pool = 4, global_avg_pool = 5, add = 6, activation = 7 };
+std::string layer_op_name(LayerOp op);
+bool is_gemm(LayerOp op);  // conv and dense run on the systolic array
+
+// What the activation pipeline does after the op.
+enum class PostOp : std::uint32_t {
+  none = 0,
+  relu = 1,  // plain ReLU whatever CLIP_MODE says
+  clip = 2,  // the clip unit in CLIP_MODE, threshold from `threshold_slot`
+};
+
+// threshold_slot value meaning "per-element thresholds from the threshold table".
+constexpr std::uint32_t kThresholdTableSlot = 0xFFFFFFFFu;
+
+struct LayerDescriptor {
+  LayerOp op = LayerOp::conv;
+  std::uint32_t node = 0;  // index of the layer in the deployed network (reports, traces)
+  std::uint32_t batch = 1;
+  std::uint64_t input = 0, input2 = 0, output = 0;  // DRAM byte addresses of activation buffers (input2: add)
+  std::uint64_t weights = 0, bias = 0, scales = 0;  // gemm: stored words; int8: bias int32 words, scales fp32 (out)
+  Format format = Format::fp32;                     // weight storage format (bias: int32 for int8, else the same)
+  std::uint32_t in_channels = 1, in_height = 1, in_width = 1;
+  std::uint32_t out_channels = 1, out_height = 1, out_width = 1;
+  std::uint32_t kernel = 1, stride = 1, padding = 0;  // conv and pools (square)
+  float input_scale = 1.0f;                           // int8: activation quantisation step
+  PostOp post = PostOp::none;
+  std::uint32_t threshold_slot = 0;  // CLIP_THRESHOLD index, or kThresholdTableSlot
+
+  // GEMM view (SCALE-Sim names): M = output pixels x batch, N = output channels, K = patch size.
+  long gemm_m() const;
+  long gemm_n() const;
+  long gemm_k() const;
+  std::size_t input_elements() const;   // per sample
+  std::size_t output_elements() const;  // per sample
+
+  std::vector<std::uint32_t> encode() const;  // kDescriptorWords words
+  // Throws std::invalid_argument naming the field when the words do not form a valid descriptor.
+  static LayerDescriptor decode(const std::uint32_t* words);
+};
+
+constexpr std::size_t kDescriptorWords = 32;
+constexpr std::size_t kDescriptorBytes = kDescriptorWords * 4;
+
+}  // namespace proact

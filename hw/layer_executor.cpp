@@ -1,0 +1,224 @@
+#include "hw/layer_executor.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <optional>
+
+#include "hw/array_numerics.hpp"
+#include "hw/pe_array.hpp"
+#include "hw/timing.hpp"
+#include "hw/weight_tiling.hpp"
+#include "models/kernels/pool.hpp"
+#include "models/numeric/clip.hpp"
+
+namespace proact {
+
+namespace {
+
+std::string hex(std::uint64_t value) {
+  char buffer[24];
+  std::snprintf(buffer, sizeof buffer, "0x%llx", static_cast<unsigned long long>(value));
+  return buffer;
+}
+
+template <typename T>
+T* dram_span(DramView dram, std::uint64_t address, std::uint64_t count, const char* what, std::uint32_t index) {
+  const std::uint64_t bytes = count * sizeof(T);
+  if (address > dram.size || bytes > dram.size - address || address % alignof(T) != 0) {
+    throw DeviceFault(DeviceError::dram_address, "descriptor " + std::to_string(index) + ": " + what + " at " +
+                                                     hex(address) + " (" + std::to_string(bytes) +
+                                                     " bytes) lies outside DRAM or is misaligned");
+  }
+  return reinterpret_cast<T*>(dram.bytes + address);
+}
+
+float word_float(std::uint32_t word) {
+  float value;
+  std::memcpy(&value, &word, sizeof value);
+  return value;
+}
+
+}  // namespace
+
+LayerExecutor::LayerExecutor(const AcceleratorConfig& config, WordMemory& weight_sram, CsrBank& csr)
+    : config_(config), weight_sram_(weight_sram), csr_(csr) {}
+
+LayerReport LayerExecutor::execute(const LayerDescriptor& d, std::uint32_t index, DramView dram) {
+  if (is_gemm(d.op)) run_gemm(d, index, dram);
+  else run_vector(d, index, dram);
+  return layer_timing(d, config_);
+}
+
+void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, DramView dram) {
+  const long m = d.gemm_m(), n = d.gemm_n(), k = d.gemm_k();
+  const bool integer = d.format == Format::int8;
+  const float* input = dram_span<float>(dram, d.input, d.input_elements() * d.batch, "input", index);
+  float* output = dram_span<float>(dram, d.output, d.output_elements() * d.batch, "output", index);
+  const std::uint32_t* weights = dram_span<std::uint32_t>(dram, d.weights, n * k, "weights", index);
+  const std::uint32_t* bias = dram_span<std::uint32_t>(dram, d.bias, n, "bias", index);
+  const std::uint32_t* scales = integer ? dram_span<std::uint32_t>(dram, d.scales, n, "scales", index) : nullptr;
+
+  const GemmShape shape{m, n, k};
+  const std::vector<Fold> plan = fold_plan(shape, config_.array_rows, config_.array_cols, config_.dataflow, config_.timing);
+  const std::uint64_t half = weight_sram_.size() / 2;  // double buffered
+
+  // Operands and accumulators: X (K, M), acc (N, M).
+  std::vector<float> x, acc_float, w_float, scratch;
+  std::vector<std::int8_t> x_int8, w_int8, x_scratch;
+  std::vector<std::int32_t> acc_int, int_scratch;
+  std::vector<float> w_read;  // validation mode: W (N, K) as read back from the SRAM
+  if (config_.validation_mode) w_read.assign(static_cast<std::size_t>(n) * k, 0.0f);
+  if (integer) {
+    x_int8 = gemm_operand_int8(d, input);
+    acc_int.assign(static_cast<std::size_t>(n) * m, 0);
+  } else {
+    x = gemm_operand(d, input);
+    acc_float.assign(static_cast<std::size_t>(n) * m, 0.0f);
+  }
+
+  for (std::size_t f = 0; f < plan.size(); ++f) {
+    const FoldBlock b = fold_block(plan[f], config_.dataflow, shape);
+    const long nw = b.n1 - b.n0, kw = b.k1 - b.k0, mw = b.m1 - b.m0;
+    if (static_cast<std::uint64_t>(nw * kw) > half) {
+      throw DeviceFault(DeviceError::sram_overflow, "descriptor " + std::to_string(index) + ": a fold needs " +
+                                                        std::to_string(nw * kw) + " weight words, half the weight SRAM holds " +
+                                                        std::to_string(half));
+    }
+    // DMA into the fold's half, then the array reads the block back (both through the hooks).
+    for (long kk = b.k0; kk < b.k1; ++kk)
+      for (long nn = b.n0; nn < b.n1; ++nn) weight_sram_.store(weight_sram_address(b, f, half, nn, kk), weights[nn * k + kk]);
+    if (integer) w_int8.resize(static_cast<std::size_t>(nw) * kw);
+    else w_float.resize(static_cast<std::size_t>(nw) * kw);
+    for (long kk = b.k0; kk < b.k1; ++kk) {
+      for (long nn = b.n0; nn < b.n1; ++nn) {
+        const std::uint32_t word = weight_sram_.read(weight_sram_address(b, f, half, nn, kk));
+        const std::size_t at = static_cast<std::size_t>(nn - b.n0) * kw + (kk - b.k0);
+        if (integer) w_int8[at] = static_cast<std::int8_t>(static_cast<std::uint8_t>(word & 0xffu));
+        else w_float[at] = decode_word(d.format, word);
+      }
+    }
+    if (config_.validation_mode) {
+      for (long nn = b.n0; nn < b.n1; ++nn)
+        std::copy_n(w_float.data() + (nn - b.n0) * kw, kw, w_read.data() + nn * k + b.k0);
+    } else if (integer) {
+      fold_accumulate_int8(w_int8.data(), x_int8.data() + b.k0 * m + b.m0, static_cast<int>(m),
+                           acc_int.data() + b.n0 * m + b.m0, static_cast<int>(m), static_cast<int>(nw),
+                           static_cast<int>(kw), static_cast<int>(mw), x_scratch, int_scratch);
+    } else {
+      fold_accumulate(w_float.data(), x.data() + b.k0 * m + b.m0, static_cast<int>(m), acc_float.data() + b.n0 * m + b.m0,
+                      static_cast<int>(m), static_cast<int>(nw), static_cast<int>(kw), static_cast<int>(mw), scratch);
+    }
+  }
+
+  if (config_.validation_mode) {
+    const PeArray array(config_.array_rows, config_.array_cols, config_.dataflow, config_.timing.trim_partial_folds);
+    PeArray::Result result = array.run(w_read.data(), x.data(), static_cast<int>(n), static_cast<int>(k), static_cast<int>(m));
+    // The per-PE model runs the array's own cycles: SCALE-Sim's convention, or trimmed folds.
+    TimingOptions array_only;
+    array_only.trim_partial_folds = config_.timing.trim_partial_folds;
+    const long expected = compute_cycles(shape, config_.array_rows, config_.array_cols, config_.dataflow, array_only);
+    if (result.cycles != expected) {
+      throw std::logic_error("descriptor " + std::to_string(index) + ": the per-PE model took " +
+                             std::to_string(result.cycles) + " cycles, the timing model says " + std::to_string(expected));
+    }
+    acc_float = std::move(result.y);
+  }
+
+  // Activation pipeline: bias, then the clip unit, then the fp32 output words.
+  std::vector<float> y(static_cast<std::size_t>(n) * m);
+  for (long o = 0; o < n; ++o) {
+    for (long j = 0; j < m; ++j) {
+      const std::size_t at = static_cast<std::size_t>(o) * m + j;
+      y[at] = integer ? dequantize_accumulator(acc_int[at], static_cast<std::int32_t>(bias[o]), word_float(scales[o]),
+                                               d.input_scale)
+                      : acc_float[at] + decode_word(d.format, bias[o]);
+    }
+  }
+  scatter_gemm_output(d, y.data(), output);
+  post_process(d, index, output);
+}
+
+void LayerExecutor::run_vector(const LayerDescriptor& d, std::uint32_t index, DramView dram) {
+  const int batch = static_cast<int>(d.batch);
+  const std::size_t in_count = d.input_elements() * d.batch, out_count = d.output_elements() * d.batch;
+  const float* input = dram_span<float>(dram, d.input, in_count, "input", index);
+  float* output = dram_span<float>(dram, d.output, out_count, "output", index);
+  switch (d.op) {
+    case LayerOp::max_pool:
+    case LayerOp::avg_pool: {
+      PoolGeometry g;
+      g.channels = static_cast<int>(d.in_channels);
+      g.in_height = static_cast<int>(d.in_height);
+      g.in_width = static_cast<int>(d.in_width);
+      g.kernel = static_cast<int>(d.kernel);
+      g.stride = static_cast<int>(d.stride);
+      if (d.op == LayerOp::max_pool) {
+        std::vector<std::int32_t> argmax;
+        max_pool_forward(g, batch, input, output, argmax);
+      } else {
+        avg_pool_forward(g, batch, input, output);
+      }
+      break;
+    }
+    case LayerOp::global_avg_pool:
+      global_avg_pool_forward(batch, static_cast<int>(d.in_channels), static_cast<int>(d.in_height * d.in_width), input,
+                              output);
+      break;
+    case LayerOp::add: {
+      const float* other = dram_span<float>(dram, d.input2, in_count, "second input", index);
+      for (std::size_t i = 0; i < out_count; ++i) output[i] = input[i] + other[i];
+      break;
+    }
+    case LayerOp::activation:
+      std::copy_n(input, out_count, output);
+      break;
+    default:
+      throw DeviceFault(DeviceError::bad_descriptor, "descriptor " + std::to_string(index) + ": " + layer_op_name(d.op) +
+                                                         " is not an activation-unit op");
+  }
+  post_process(d, index, output);
+}
+
+void LayerExecutor::post_process(const LayerDescriptor& d, std::uint32_t index, float* values) {
+  if (d.post == PostOp::none) return;
+  const std::size_t per_sample = d.output_elements();
+  const std::size_t count = per_sample * d.batch;
+  if (d.post == PostOp::relu) {
+    for (std::size_t i = 0; i < count; ++i) values[i] = clip_value(ClipForm::relu, values[i], 0.0f);
+    return;
+  }
+  const std::optional<ClipForm> form = csr_.clip_form();
+  if (!form) throw DeviceFault(DeviceError::bad_clip_mode, "CLIP_MODE holds the reserved value 3");
+  std::vector<float> thresholds;
+  if (d.threshold_slot == kThresholdTableSlot) {
+    if (csr_.threshold_table_layer() != index) {
+      throw DeviceFault(DeviceError::bad_descriptor, "descriptor " + std::to_string(index) +
+                                                         " uses the threshold table but THRESHOLD_TABLE_LAYER = " +
+                                                         std::to_string(csr_.threshold_table_layer()));
+    }
+    if (per_sample > kThresholdTableWords) {
+      throw DeviceFault(DeviceError::threshold_table_overflow,
+                        "descriptor " + std::to_string(index) + " has " + std::to_string(per_sample) +
+                            " output elements, the threshold table " + std::to_string(kThresholdTableWords));
+    }
+    // The clip unit loads the table once per layer (each word through the table's read hook).
+    thresholds.resize(per_sample);
+    for (std::size_t j = 0; j < per_sample; ++j) thresholds[j] = csr_.threshold_table_value(static_cast<std::uint32_t>(j));
+  } else {
+    if (d.threshold_slot >= kMaxClipLayers) {
+      throw DeviceFault(DeviceError::bad_descriptor, "descriptor " + std::to_string(index) + ": threshold slot " +
+                                                         std::to_string(d.threshold_slot) + " >= " +
+                                                         std::to_string(kMaxClipLayers));
+    }
+    thresholds.assign(1, csr_.clip_threshold(d.threshold_slot));
+  }
+  const std::size_t stride = thresholds.size() == 1 ? 0 : 1;
+  for (std::size_t b = 0; b < d.batch; ++b) {
+    float* sample = values + b * per_sample;
+    for (std::size_t j = 0; j < per_sample; ++j) sample[j] = clip_value(*form, sample[j], thresholds[j * stride]);
+  }
+}
+
+}  // namespace proact

@@ -1,0 +1,69 @@
+#pragma once
+// The accelerator's datapath as plain C++ state (no SystemC kernel): executes one layer
+// descriptor against DRAM contents, the weight SRAM and the CSR bank's thresholds, and returns
+// what the layer cost (hw/layer_timing.hpp). The controller module only adds time and bus plumbing.
+//
+// Per GEMM layer (conv, dense), fold by fold in the order of fold_plan (hw/timing.hpp):
+//   DMA   the fold's weight block, DRAM -> weight SRAM half (fold index % 2), through the store hooks
+//   array reads the block back through the read hooks, decodes it (models/numeric) and
+//         accumulates the fold (hw/array_numerics.hpp)
+// then the activation pipeline: accumulate -> bias -> clip unit -> fp32 activation words in DRAM.
+// Pools, residual add and stand-alone activations run in the activation unit, one element per
+// array column per cycle.
+//
+// Weight SRAM layout: weight_sram_address (hw/weight_tiling.hpp), so a faulty cell hits whatever
+// weight the current fold keeps there.
+//
+// Validation mode (config.validation_mode): the folds still go through the weight SRAM, but the
+// products come from the per-PE, per-cycle model (hw/pe_array.hpp) run on the weights read back;
+// its cycle count must equal the timing model's for the array alone (SCALE-Sim convention, or
+// trimmed partial folds), else the executor throws std::logic_error.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hw/config.hpp"
+#include "hw/csr_bank.hpp"
+#include "hw/layer_descriptor.hpp"
+#include "hw/layer_timing.hpp"
+#include "hw/sram.hpp"
+
+namespace proact {
+
+// Raw view of the DRAM contents (a DMI pointer).
+struct DramView {
+  unsigned char* bytes = nullptr;
+  std::uint64_t size = 0;
+};
+
+// Why a layer could not run; the controller reports it in ERROR_CODE.
+class DeviceFault : public std::runtime_error {
+ public:
+  DeviceFault(DeviceError code, const std::string& what) : std::runtime_error(what), code_(code) {}
+  DeviceError code() const { return code_; }
+
+ private:
+  DeviceError code_;
+};
+
+class LayerExecutor {
+ public:
+  // config must be validated; weight_sram and csr outlive the executor.
+  LayerExecutor(const AcceleratorConfig& config, WordMemory& weight_sram, CsrBank& csr);
+
+  // Runs descriptor `index` of the current list. Throws DeviceFault for an address outside DRAM,
+  // a fold that does not fit the weight SRAM, a bad clip mode or threshold slot.
+  LayerReport execute(const LayerDescriptor& d, std::uint32_t index, DramView dram);
+
+ private:
+  void run_gemm(const LayerDescriptor& d, std::uint32_t index, DramView dram);
+  void run_vector(const LayerDescriptor& d, std::uint32_t index, DramView dram);
+  // The clip unit on one layer's output buffer (batch, elements) in place.
+  void post_process(const LayerDescriptor& d, std::uint32_t index, float* values);
+
+  const AcceleratorConfig& config_;
+  WordMemory& weight_sram_;
+  CsrBank& csr_;
+};
+
+}  // namespace proact

@@ -1,0 +1,148 @@
+// proact simulate: a zoo model on the accelerator, functional or SystemC engine: accuracy and
+// per-layer cycles, stalls, utilisation and MACs.
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "hw/accelerator.hpp"
+#include "sw/cli/commands.hpp"
+#include "sw/cli/common.hpp"
+#include "sw/engine/inference.hpp"
+#include "sw/train/evaluate.hpp"
+#include "sw/util/progress.hpp"
+
+namespace proact {
+
+namespace {
+
+struct SimulateOptions {
+  std::string model = "lenet5";
+  std::string engine = "systemc";
+  AcceleratorOptions accelerator;
+  std::string data_dir = default_data_dir();
+  std::size_t limit = 1000;
+  int batch = 64;
+  std::string trace_dir;
+  bool poll = false;
+  bool json = false;
+};
+
+nlohmann::json layer_json(const Program& program, std::size_t i, const LayerReport& r, const AcceleratorConfig& c) {
+  const LayerDescriptor& d = program.layers[i];
+  nlohmann::json row = {{"layer", program.layer_names[i]}, {"op", layer_op_name(d.op)}, {"cycles", r.total_cycles},
+                        {"compute_cycles", r.compute_cycles}, {"stall_cycles", r.stall_cycles}, {"macs", r.macs},
+                        {"utilisation", r.utilisation(c.array_rows, c.array_cols)}, {"dram_reads", r.dram_reads},
+                        {"dram_writes", r.dram_writes}};
+  if (is_gemm(d.op)) {
+    row["m"] = d.gemm_m();
+    row["n"] = d.gemm_n();
+    row["k"] = d.gemm_k();
+    row["folds"] = r.folds.size();
+  }
+  return row;
+}
+
+void print_table(const SimulateOptions& o, const AcceleratorConfig& c, const Program& program, const InferenceRun& run,
+                 const EvalResult& result, double seconds) {
+  std::printf("%s on a %dx%d %s array, %s weights, %.0f MHz, engine %s\n", o.model.c_str(), c.array_rows, c.array_cols,
+              dataflow_name(c.dataflow).c_str(), format_name(c.weight_format).c_str(), c.clock_mhz, o.engine.c_str());
+  std::printf("accuracy %.2f %% (%zu/%zu test images), %.1f s wall, %.3f ms simulated, timing %s\n\n",
+              100.0 * result.accuracy(), result.correct, result.count, seconds, run.simulated_ns / 1e6,
+              c.timing.describe().c_str());
+  std::printf("%-10s %-16s %22s %6s %14s %12s %7s %14s\n", "layer", "op", "GEMM M x N x K", "folds", "cycles", "stalls",
+              "util%", "MACs");
+  long cycles = 0, stalls = 0, macs = 0;
+  for (std::size_t i = 0; i < run.layers.size(); ++i) {
+    const LayerReport& r = run.layers[i];
+    const LayerDescriptor& d = program.layers[i];
+    char shape[40] = "";
+    char folds[16] = "";
+    if (is_gemm(d.op)) {
+      std::snprintf(shape, sizeof shape, "%ld x %ld x %ld", d.gemm_m(), d.gemm_n(), d.gemm_k());
+      std::snprintf(folds, sizeof folds, "%zu", r.folds.size());
+    }
+    std::printf("%-10s %-16s %22s %6s %14ld %12ld %7.1f %14ld\n", program.layer_names[i].c_str(),
+                layer_op_name(d.op).c_str(), shape, folds, r.total_cycles, r.stall_cycles,
+                100.0 * r.utilisation(c.array_rows, c.array_cols), r.macs);
+    cycles += r.total_cycles, stalls += r.stall_cycles, macs += r.macs;
+  }
+  std::printf("%-10s %-16s %22s %6s %14ld %12ld %7.1f %14ld\n", "total", "", "", "", cycles, stalls,
+              cycles ? 100.0 * macs / (static_cast<double>(cycles) * c.array_rows * c.array_cols) : 0.0, macs);
+  std::printf("\ncycles per image %.0f (batches of %d; GEMM shapes include the batch)\n",
+              static_cast<double>(cycles) / static_cast<double>(result.count), program.batch);
+  std::printf("counters:");
+  for (std::size_t k = 0; k < kCounterCount; ++k) {
+    std::printf(" %s=%llu", counter_name(static_cast<Counter>(k)).c_str(), static_cast<unsigned long long>(run.counters[k]));
+  }
+  std::printf("\n");
+  if (!o.trace_dir.empty()) {
+    std::printf("traces: %s/accelerator.vcd, %s/timeline.json (open in Perfetto)\n", o.trace_dir.c_str(),
+                o.trace_dir.c_str());
+  }
+}
+
+void run_simulate(const SimulateOptions& o) {
+  const Engine engine = parse_engine(o.engine);
+  const AcceleratorConfig config = o.accelerator.config();
+  if (!o.trace_dir.empty() && engine != Engine::systemc) {
+    throw std::invalid_argument("--trace needs --engine systemc (the functional engine has no timeline)");
+  }
+  const Checkpoint checkpoint = load_checkpoint(resolve_model_path(o.model));
+  Dataset test = load_fashion_mnist(o.data_dir, Split::test);
+  if (o.limit) test = head(test, o.limit);
+  Deployment deployment(checkpoint.network, config.weight_format, checkpoint.metadata.value("activation_ranges", nlohmann::json::object()));
+  const Program program = compile_program(deployment, config, o.batch);
+
+  ProgressLine progress(std::cerr, "simulate " + o.model + " (" + o.engine + ")", test.size(), !o.json);
+  const auto report = [&](std::size_t done) { progress.update(done); };
+  const auto start = std::chrono::steady_clock::now();
+  InferenceRun run;
+  if (engine == Engine::functional) {
+    run = run_functional(deployment, program, config, test.images, report);
+  } else {
+    SystemcEngine systemc(config, o.trace_dir);
+    run = systemc.run(program, test.images, report, o.poll);
+    systemc.finish_trace();
+  }
+  progress.finish();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  EvalResult result;
+  for (std::size_t i = 0; i < test.size(); ++i) {
+    result.correct += predicted_class(run.logits, static_cast<int>(i)) == test.labels[i];
+    ++result.count;
+  }
+  if (!o.json) {
+    print_table(o, config, program, run, result, seconds);
+    return;
+  }
+  nlohmann::json layers = nlohmann::json::array();
+  for (std::size_t i = 0; i < run.layers.size(); ++i) layers.push_back(layer_json(program, i, run.layers[i], config));
+  nlohmann::json counters = nlohmann::json::object();
+  for (std::size_t k = 0; k < kCounterCount; ++k) counters[counter_name(static_cast<Counter>(k))] = run.counters[k];
+  print_json({{"model", o.model}, {"engine", o.engine}, {"config", config_to_json(config)},
+              {"accuracy", result.accuracy()}, {"correct", result.correct}, {"images", result.count},
+              {"batch", program.batch}, {"layers", layers}, {"counters", counters},
+              {"simulated_ns", run.simulated_ns}, {"wall_seconds", seconds}});
+}
+
+}  // namespace
+
+void add_simulate_command(CLI::App& app) {
+  auto o = std::make_shared<SimulateOptions>();
+  CLI::App* c = app.add_subcommand("simulate", "Run a model on the accelerator: accuracy and per-layer cycles");
+  c->add_option("--model", o->model, "Zoo name or checkpoint path")->capture_default_str();
+  c->add_option("--engine", o->engine, "systemc (timed TLM model) or functional (fast, same logits)")
+      ->check(CLI::IsMember({"systemc", "functional"}))
+      ->capture_default_str();
+  o->accelerator.add_to(*c);
+  c->add_option("--limit", o->limit, "Use only the first N test images (0 = all)")->capture_default_str();
+  c->add_option("--batch", o->batch, "Images per accelerator run")->check(CLI::Range(1, 4096))->capture_default_str();
+  c->add_option("--trace", o->trace_dir, "Write accelerator.vcd and timeline.json (Chrome trace) into this directory");
+  c->add_flag("--poll", o->poll, "Wait for done by polling STATUS instead of the interrupt");
+  c->add_option("--data-dir", o->data_dir, "Fashion-MNIST directory (IDX .gz files)")->capture_default_str();
+  c->add_flag("--json", o->json, "Print one JSON object on stdout");
+  c->callback([o] { run_simulate(*o); });
+}
+
+}  // namespace proact

@@ -1,0 +1,276 @@
+#include "sw/compiler/program.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <map>
+#include <set>
+#include <stdexcept>
+
+#include "hw/register_map.hpp"
+#include "hw/weight_tiling.hpp"
+#include "models/net/activation_layer.hpp"
+#include "models/net/gemm_layers.hpp"
+#include "models/net/pool_layers.hpp"
+#include "models/net/structure_layers.hpp"
+
+namespace proact {
+
+namespace {
+
+constexpr std::uint64_t kAlignment = 64;
+
+std::uint64_t align(std::uint64_t address) { return (address + kAlignment - 1) / kAlignment * kAlignment; }
+
+std::uint32_t float_word(float value) {
+  std::uint32_t word;
+  std::memcpy(&word, &value, sizeof word);
+  return word;
+}
+
+[[noreturn]] void refuse(const Layer& layer, const std::string& why) {
+  throw std::invalid_argument("layer '" + layer.name() + "' cannot be mapped onto the accelerator: " + why);
+}
+
+// Lays out DRAM: constant segments first, then one fp32 activation buffer per value.
+class DramAllocator {
+ public:
+  std::uint64_t reserve(std::size_t bytes) {
+    const std::uint64_t address = next_;
+    next_ = align(next_ + bytes);
+    return address;
+  }
+  std::uint64_t place(Program& program, std::string name, std::vector<std::uint32_t> words) {
+    const std::uint64_t address = reserve(words.size() * 4);
+    program.segments.push_back({std::move(name), address, std::move(words)});
+    return address;
+  }
+  std::uint64_t end() const { return next_; }
+
+ private:
+  std::uint64_t next_ = 0;
+};
+
+void set_shape(LayerDescriptor& d, const Shape& in, const Shape& out) {
+  const auto dims = [](const Shape& s) {
+    std::uint32_t c = static_cast<std::uint32_t>(s.at(0)), h = 1, w = 1;
+    if (s.size() == 3) h = s[1], w = s[2];
+    return std::array<std::uint32_t, 3>{c, h, w};
+  };
+  const auto i = dims(in), o = dims(out);
+  d.in_channels = i[0], d.in_height = i[1], d.in_width = i[2];
+  d.out_channels = o[0], d.out_height = o[1], d.out_width = o[2];
+}
+
+std::vector<int> reader_counts(const Network& network) {
+  std::vector<int> counts(network.size(), 0);
+  for (std::size_t i = 0; i < network.size(); ++i)
+    for (int j : network.node(i).inputs)
+      if (j != Network::kInput) ++counts[j];
+  return counts;
+}
+
+// The stored words of the deployment's parameter (node, name).
+const StoredTensor& stored(const Deployment& deployment, std::size_t node, const std::string& name) {
+  for (const StoredParameter& p : deployment.parameters())
+    if (p.node == node && p.parameter == name) return p.stored;
+  throw std::logic_error("deployment has no stored " + name + " for node " + std::to_string(node));
+}
+
+class Compiler {
+ public:
+  Compiler(Deployment& deployment, const AcceleratorConfig& config, int batch)
+      : deployment_(deployment), network_(deployment.network()), config_(config), readers_(reader_counts(network_)) {
+    program_.batch = batch;
+  }
+
+  Program run() {
+    if (program_.batch < 1) throw std::invalid_argument("batch must be >= 1, got " + std::to_string(program_.batch));
+    const std::uint64_t descriptors = dram_.reserve(kDescriptorBytes * network_.size());
+    place_parameters();
+    program_.input_elements = shape_numel(network_.input_shape());
+    program_.input_address = buffer(program_.input_elements);
+    buffers_.assign(network_.size(), 0);
+    for (std::size_t i = 0; i < network_.size(); ++i) map_node(i);
+    program_.output_address = buffers_.back();
+    program_.output_elements = shape_numel(network_.output_shape());
+
+    std::vector<std::uint32_t> words;
+    for (const LayerDescriptor& d : program_.layers) {
+      const std::vector<std::uint32_t> w = d.encode();
+      words.insert(words.end(), w.begin(), w.end());
+    }
+    program_.descriptor_base = descriptors;
+    program_.segments.insert(program_.segments.begin(), DramSegment{"descriptors", descriptors, std::move(words)});
+    program_.dram_bytes = dram_.end();
+    if (program_.dram_bytes > config_.dram_bytes) {
+      throw std::invalid_argument("the program needs " + std::to_string(program_.dram_bytes) + " bytes of DRAM (batch " +
+                                  std::to_string(program_.batch) + "), more than dram_bytes = " +
+                                  std::to_string(config_.dram_bytes));
+    }
+    return std::move(program_);
+  }
+
+ private:
+  std::uint64_t buffer(std::size_t elements_per_sample) {
+    return dram_.reserve(elements_per_sample * program_.batch * sizeof(float));
+  }
+
+  void place_parameters() {
+    for (const StoredParameter& p : deployment_.parameters()) {
+      const std::string name = network_.layer(p.node).name() + "." + p.parameter;
+      parameter_addresses_[{p.node, p.parameter}] = dram_.place(program_, name, p.stored.words);
+      if (p.parameter == "weight" && format_is_integer(p.stored.format)) {
+        std::vector<std::uint32_t> scales;
+        for (float s : p.stored.scales) scales.push_back(float_word(s));
+        parameter_addresses_[{p.node, "scales"}] = dram_.place(program_, name + "_scales", std::move(scales));
+      }
+    }
+  }
+
+  std::uint64_t input_of(std::size_t node, std::size_t which = 0) const {
+    const int source = network_.node(node).inputs.at(which);
+    return source == Network::kInput ? program_.input_address : buffers_.at(source);
+  }
+
+  Shape input_shape_of(std::size_t node, std::size_t which = 0) const {
+    const int source = network_.node(node).inputs.at(which);
+    return source == Network::kInput ? network_.input_shape() : network_.node(source).output_shape;
+  }
+
+  // The activation that reads node i's output, if it is the only reader.
+  const Activation* fusable_activation(std::size_t i) const {
+    if (i + 1 >= network_.size() || readers_[i] != 1) return nullptr;
+    const Node& next = network_.node(i + 1);
+    if (next.inputs.size() != 1 || next.inputs[0] != static_cast<int>(i)) return nullptr;
+    return dynamic_cast<const Activation*>(next.layer.get());
+  }
+
+  void map_node(std::size_t i) {
+    const Node& node = network_.node(i);
+    const Layer& layer = *node.layer;
+    if (fused_.count(i)) {
+      buffers_[i] = buffers_[i - 1];
+      return;
+    }
+    if (dynamic_cast<const Flatten*>(&layer)) {
+      buffers_[i] = input_of(i);
+      return;
+    }
+    LayerDescriptor d;
+    d.node = static_cast<std::uint32_t>(i);
+    d.batch = static_cast<std::uint32_t>(program_.batch);
+    d.input = input_of(i);
+    set_shape(d, input_shape_of(i), node.output_shape);
+    if (const auto* conv = dynamic_cast<const Conv2d*>(&layer)) {
+      d.op = LayerOp::conv;
+      const ConvGeometry g = conv->geometry(input_shape_of(i));
+      d.kernel = g.kernel, d.stride = g.stride, d.padding = g.padding;
+      map_gemm(i, *conv, d);
+    } else if (const auto* dense = dynamic_cast<const Dense*>(&layer)) {
+      d.op = LayerOp::dense;
+      map_gemm(i, *dense, d);
+    } else if (const auto* pool = dynamic_cast<const Pool2d*>(&layer)) {
+      d.op = pool->pool_kind() == Pool2d::Kind::max ? LayerOp::max_pool : LayerOp::avg_pool;
+      d.kernel = pool->kernel(), d.stride = pool->stride();
+    } else if (dynamic_cast<const GlobalAvgPool*>(&layer)) {
+      d.op = LayerOp::global_avg_pool;
+    } else if (dynamic_cast<const Add*>(&layer)) {
+      d.op = LayerOp::add;
+      d.input2 = input_of(i, 1);
+    } else if (const auto* activation = dynamic_cast<const Activation*>(&layer)) {
+      d.op = LayerOp::activation;
+      set_post(d, *activation);
+    } else {
+      refuse(layer, "the accelerator has no unit for '" + layer.kind() + "' layers (fold batch norm first)");
+    }
+    if (d.op != LayerOp::activation) {
+      if (const Activation* next = fusable_activation(i)) {
+        set_post(d, *next);
+        fused_.insert(i + 1);
+      }
+    }
+    d.output = buffer(shape_numel(node.output_shape));
+    buffers_[i] = d.output;
+    program_.layers.push_back(d);
+    program_.layer_names.push_back(layer.name());
+  }
+
+  void map_gemm(std::size_t i, const GemmLayer& layer, LayerDescriptor& d) {
+    const StoredTensor& weight = stored(deployment_, i, "weight");
+    d.format = weight.format;
+    d.weights = parameter_addresses_.at({i, "weight"});
+    d.bias = parameter_addresses_.at({i, "bias"});
+    if (format_is_integer(d.format)) {
+      d.scales = parameter_addresses_.at({i, "scales"});
+      d.input_scale = layer.integer_weights()->input_scale;
+    }
+    const long fold_words = max_fold_weight_words({d.gemm_m(), d.gemm_n(), d.gemm_k()}, config_.array_rows,
+                                                  config_.array_cols, config_.dataflow);
+    const std::uint64_t capacity = config_.weight_sram_words() / 2;
+    if (static_cast<std::uint64_t>(fold_words) > capacity) {
+      refuse(layer, "one fold needs " + std::to_string(fold_words) + " weight words (" + dataflow_name(config_.dataflow) +
+                        " dataflow, " + std::to_string(config_.array_rows) + "x" + std::to_string(config_.array_cols) +
+                        " array) but half of the weight SRAM holds " + std::to_string(capacity) +
+                        " (weight_sram_bytes = " + std::to_string(config_.weight_sram_bytes) + ", double buffered)");
+    }
+  }
+
+  void set_post(LayerDescriptor& d, const Activation& activation) {
+    if (activation.form() == ClipForm::relu) {
+      d.post = PostOp::relu;
+      return;
+    }
+    if (activation.form() == ClipForm::smooth) {
+      refuse(activation, "the clip unit is a comparator (hard or saturate form); the smooth form is for training");
+    }
+    if (program_.clip_form != ClipForm::relu && program_.clip_form != activation.form()) {
+      refuse(activation, "all clipped layers share CLIP_MODE, but this one is " + clip_form_name(activation.form()) +
+                             " and an earlier one " + clip_form_name(program_.clip_form));
+    }
+    program_.clip_form = activation.form();
+    d.post = PostOp::clip;
+    const Tensor& thresholds = activation.parameter("thresholds").value;
+    if (thresholds.size() == 1) {
+      if (program_.layer_thresholds.size() >= kMaxClipLayers) {
+        refuse(activation, "more than " + std::to_string(kMaxClipLayers) + " layer-wise thresholds");
+      }
+      d.threshold_slot = static_cast<std::uint32_t>(program_.layer_thresholds.size());
+      program_.layer_thresholds.push_back(thresholds[0]);
+      return;
+    }
+    if (!program_.threshold_table.empty()) refuse(activation, "a second neuron-wise layer (the threshold table holds one)");
+    if (thresholds.size() > kThresholdTableWords) {
+      refuse(activation, std::to_string(thresholds.size()) + " neuron-wise thresholds exceed the table's " +
+                             std::to_string(kThresholdTableWords) + " words");
+    }
+    d.threshold_slot = kThresholdTableSlot;
+    program_.threshold_table = thresholds.values();
+  }
+
+  Deployment& deployment_;
+  Network& network_;
+  const AcceleratorConfig& config_;
+  std::vector<int> readers_;
+  Program program_;
+  DramAllocator dram_;
+  std::vector<std::uint64_t> buffers_;  // per node: DRAM address of its output
+  std::map<std::pair<std::size_t, std::string>, std::uint64_t> parameter_addresses_;
+  std::set<std::size_t> fused_;         // activation nodes folded into their producer
+};
+
+}  // namespace
+
+Program compile_program(Deployment& deployment, const AcceleratorConfig& config, int batch) {
+  return Compiler(deployment, config, batch).run();
+}
+
+const DramSegment& parameter_segment(const Program& program, const Deployment& deployment, std::size_t index) {
+  const StoredParameter& p = deployment.parameters().at(index);
+  const std::string name = deployment.network().layer(p.node).name() + "." + p.parameter;
+  for (const DramSegment& s : program.segments)
+    if (s.name == name) return s;
+  throw std::out_of_range("program has no segment for parameter '" + name + "'");
+}
+
+}  // namespace proact

@@ -1,0 +1,53 @@
+#pragma once
+// A deployed network compiled for the accelerator: the layer descriptors, the DRAM image the
+// driver loads once (stored weights, biases, int8 scales), the activation buffers, and the clip
+// thresholds destined for the threshold registers and table.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hw/config.hpp"
+#include "hw/layer_descriptor.hpp"
+#include "models/net/deployment.hpp"
+#include "models/numeric/clip.hpp"
+
+namespace proact {
+
+struct DramSegment {
+  std::string name;                  // "conv1.weight", "descriptors", ...
+  std::uint64_t address = 0;         // byte address, 64-byte aligned
+  std::vector<std::uint32_t> words;  // little-endian 32-bit words
+};
+
+struct Program {
+  int batch = 1;                               // images per accelerator run
+  std::vector<LayerDescriptor> layers;         // in execution order
+  std::vector<std::string> layer_names;        // network layer name of each descriptor
+  std::vector<DramSegment> segments;           // constant data: descriptors, weights, biases, scales
+  std::uint64_t descriptor_base = 0;
+  std::uint64_t input_address = 0;             // (batch, C, H, W) fp32
+  std::uint64_t output_address = 0;            // (batch, classes) fp32 logits
+  std::size_t input_elements = 0;              // per sample
+  std::size_t output_elements = 0;             // per sample
+  std::uint64_t dram_bytes = 0;                // highest byte used + 1
+  ClipForm clip_form = ClipForm::relu;         // CLIP_MODE for descriptors with PostOp::clip
+  std::vector<float> layer_thresholds;         // CLIP_THRESHOLD[slot]
+  std::vector<float> threshold_table;          // the neuron-wise layer's thresholds (empty if none)
+};
+
+// Maps every layer of `deployment.network()` (batch norm already folded) onto descriptors: conv
+// and dense on the array, pools, residual add and stand-alone activations in the activation
+// unit; an activation that is its producer's only reader is fused into the producer's pipeline;
+// flatten is free (same buffer). Clipped activations (hard or saturate form; smooth is a training
+// form and is refused) get a threshold register if layer-wise, the threshold table if neuron-wise.
+// Throws std::invalid_argument naming the layer and the limit when a layer cannot be mapped:
+// an unsupported layer kind, a fold's weights larger than half the weight SRAM, more clipped
+// layers than threshold registers, a second neuron-wise layer or one larger than the table, or
+// a DRAM image larger than config.dram_bytes.
+Program compile_program(Deployment& deployment, const AcceleratorConfig& config, int batch);
+
+// The words of stored parameter `index` of the deployment as they sit in the program's DRAM
+// image (for reloading after its words changed, e.g. a fault map on the stored tensors).
+const DramSegment& parameter_segment(const Program& program, const Deployment& deployment, std::size_t index);
+
+}  // namespace proact
