@@ -1,6 +1,6 @@
 #pragma once
-// The accelerator top: CSR bank and its bus target, DRAM, the interconnect, the weight SRAM and
-// the controller, wired as in DESIGN.md section 3. A host binds its initiator socket to
+// The accelerator top: CSR bank and its bus target, DRAM, the interconnect, the weight SRAM, the
+// ping-pong activation SRAM and the controller, wired as in DESIGN.md section 3. A host binds its initiator socket to
 // `host_socket()` and its interrupt input to `irq()`. Elaborate once per process.
 #include <systemc>
 
@@ -25,6 +25,7 @@ class Accelerator : public sc_core::sc_module {
   const AcceleratorConfig& config() const { return config_; }
   CsrBank& csr() { return csr_bank_; }
   WordMemory& weight_sram() { return weight_sram_; }
+  ActivationSram& activation_sram() { return act_sram_; }
   DramTarget& dram() { return dram_; }
   Controller& controller() { return controller_; }
   // Adds the controller's busy, layer, fold, stall and DMA signals to a VCD trace file.
@@ -36,6 +37,7 @@ class Accelerator : public sc_core::sc_module {
   AcceleratorConfig config_;
   CsrBank csr_bank_;
   WordMemory weight_sram_;
+  ActivationSram act_sram_;
   CsrTarget csr_target_;
   DramTarget dram_;
   Interconnect bus_;

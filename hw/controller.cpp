@@ -5,10 +5,10 @@
 namespace proact {
 
 Controller::Controller(sc_core::sc_module_name name, const AcceleratorConfig& config, CsrBank& csr,
-                       WordMemory& weight_sram, const sc_core::sc_event& command_event)
+                       WordMemory& weight_sram, ActivationSram& act_sram, const sc_core::sc_event& command_event)
     : sc_module(name), socket("socket"), irq("irq"), busy("busy"), stalled("stalled"), dma_active("dma_active"),
-      layer("layer"), fold("fold"), config_(config), csr_(csr), weight_sram_(weight_sram),
-      executor_(config, weight_sram, csr), command_event_(command_event) {
+      layer("layer"), fold("fold"), config_(config), csr_(csr), weight_sram_(weight_sram), act_sram_(act_sram),
+      executor_(config, weight_sram, act_sram, csr), command_event_(command_event) {
   socket.register_invalidate_direct_mem_ptr(this, &Controller::invalidate);
   layer.write(-1);
   fold.write(-1);
@@ -77,6 +77,7 @@ void Controller::run_list() {
     layer.write(static_cast<int>(i));
     const double layer_start_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
     const std::uint64_t sram_reads = weight_sram_.reads(), sram_writes = weight_sram_.writes();
+    const std::uint64_t act_reads = act_sram_.reads(), act_writes = act_sram_.writes();
     LayerReport report = executor_.execute(d, i, dram);
 
     const double period = config_.clock_period_ns();
@@ -120,8 +121,8 @@ void Controller::run_list() {
     csr_.add(Counter::macs, static_cast<std::uint64_t>(report.macs));
     csr_.add(Counter::weight_sram_reads, weight_sram_.reads() - sram_reads);
     csr_.add(Counter::weight_sram_writes, weight_sram_.writes() - sram_writes);
-    csr_.add(Counter::act_sram_reads, static_cast<std::uint64_t>(report.act_reads));
-    csr_.add(Counter::act_sram_writes, static_cast<std::uint64_t>(report.act_writes));
+    csr_.add(Counter::act_sram_reads, act_sram_.reads() - act_reads);
+    csr_.add(Counter::act_sram_writes, act_sram_.writes() - act_writes);
     csr_.add(Counter::dram_reads, static_cast<std::uint64_t>(report.dram_reads));
     csr_.add(Counter::dram_writes, static_cast<std::uint64_t>(report.dram_writes));
     history_.push_back(std::move(report));

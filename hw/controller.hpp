@@ -28,9 +28,9 @@ class Controller : public sc_core::sc_module {
   sc_core::sc_signal<bool> busy, stalled, dma_active;
   sc_core::sc_signal<int> layer, fold;  // -1 when idle
 
-  // config, csr and weight_sram outlive the module; command_event is CsrTarget's.
+  // config, csr and the memories outlive the module; command_event is CsrTarget's.
   Controller(sc_core::sc_module_name name, const AcceleratorConfig& config, CsrBank& csr, WordMemory& weight_sram,
-             const sc_core::sc_event& command_event);
+             ActivationSram& act_sram, const sc_core::sc_event& command_event);
 
   const std::vector<LayerReport>& history() const { return history_; }
   void clear_history() { history_.clear(); }
@@ -48,6 +48,7 @@ class Controller : public sc_core::sc_module {
   const AcceleratorConfig& config_;
   CsrBank& csr_;
   WordMemory& weight_sram_;
+  ActivationSram& act_sram_;
   LayerExecutor executor_;
   const sc_core::sc_event& command_event_;
   std::vector<LayerReport> history_;

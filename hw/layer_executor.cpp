@@ -42,8 +42,22 @@ float word_float(std::uint32_t word) {
 
 }  // namespace
 
-LayerExecutor::LayerExecutor(const AcceleratorConfig& config, WordMemory& weight_sram, CsrBank& csr)
-    : config_(config), weight_sram_(weight_sram), csr_(csr) {}
+LayerExecutor::LayerExecutor(const AcceleratorConfig& config, WordMemory& weight_sram, ActivationSram& act_sram,
+                             CsrBank& csr)
+    : config_(config), weight_sram_(weight_sram), act_sram_(act_sram), csr_(csr) {}
+
+void LayerExecutor::stage_outputs(float* values, std::size_t count) {
+  const std::size_t chunk = act_sram_.bank(0).size();
+  for (std::size_t begin = 0, c = 0; begin < count; begin += chunk, ++c) {
+    const std::size_t n = std::min(chunk, count - begin);
+    stage_buffer_.resize(n);
+    std::memcpy(stage_buffer_.data(), values + begin, n * sizeof(float));
+    WordMemory& bank = act_sram_.bank(static_cast<int>(c % 2));
+    bank.store_block(0, stage_buffer_.data(), n);
+    bank.read_block(0, stage_buffer_.data(), n);
+    std::memcpy(values + begin, stage_buffer_.data(), n * sizeof(float));
+  }
+}
 
 LayerReport LayerExecutor::execute(const LayerDescriptor& d, std::uint32_t index, DramView dram) {
   if (is_gemm(d.op)) run_gemm(d, index, dram);
@@ -138,6 +152,7 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
   }
   scatter_gemm_output(d, y.data(), output);
   post_process(d, index, output);
+  stage_outputs(output, d.output_elements() * d.batch);
 }
 
 void LayerExecutor::run_vector(const LayerDescriptor& d, std::uint32_t index, DramView dram) {
@@ -179,6 +194,7 @@ void LayerExecutor::run_vector(const LayerDescriptor& d, std::uint32_t index, Dr
                                                          " is not an activation-unit op");
   }
   post_process(d, index, output);
+  stage_outputs(output, out_count);
 }
 
 void LayerExecutor::post_process(const LayerDescriptor& d, std::uint32_t index, float* values) {

@@ -7,7 +7,8 @@
 //   DMA   the fold's weight block, DRAM -> weight SRAM half (fold index % 2), through the store hooks
 //   array reads the block back through the read hooks, decodes it (models/numeric) and
 //         accumulates the fold (hw/array_numerics.hpp)
-// then the activation pipeline: accumulate -> bias -> clip unit -> fp32 activation words in DRAM.
+// then the activation pipeline: accumulate -> bias -> clip unit -> fp32 activation words, staged
+// in the ping-pong activation SRAM and drained to DRAM.
 // Pools, residual add and stand-alone activations run in the activation unit, one element per
 // array column per cycle.
 //
@@ -48,8 +49,8 @@ class DeviceFault : public std::runtime_error {
 
 class LayerExecutor {
  public:
-  // config must be validated; weight_sram and csr outlive the executor.
-  LayerExecutor(const AcceleratorConfig& config, WordMemory& weight_sram, CsrBank& csr);
+  // config must be validated; the memories and csr outlive the executor.
+  LayerExecutor(const AcceleratorConfig& config, WordMemory& weight_sram, ActivationSram& act_sram, CsrBank& csr);
 
   // Runs descriptor `index` of the current list. Throws DeviceFault for an address outside DRAM,
   // a fold that does not fit the weight SRAM, a bad clip mode or threshold slot.
@@ -60,10 +61,15 @@ class LayerExecutor {
   void run_vector(const LayerDescriptor& d, std::uint32_t index, DramView dram);
   // The clip unit on one layer's output buffer (batch, elements) in place.
   void post_process(const LayerDescriptor& d, std::uint32_t index, float* values);
+  // The output buffer's words through the activation SRAM: chunks of one bank, alternating banks
+  // (ping-pong), each stored by the pipeline and read back by the drain DMA (both hooked).
+  void stage_outputs(float* values, std::size_t count);
 
   const AcceleratorConfig& config_;
   WordMemory& weight_sram_;
+  ActivationSram& act_sram_;
   CsrBank& csr_;
+  std::vector<std::uint32_t> stage_buffer_;
 };
 
 }  // namespace proact

@@ -19,8 +19,7 @@ void LayerReport::accumulate(const LayerReport& other) {
   dram_reads += other.dram_reads;
   dram_writes += other.dram_writes;
   weight_sram_words += other.weight_sram_words;
-  act_reads += other.act_reads;
-  act_writes += other.act_writes;
+  act_words += other.act_words;
 }
 
 long dma_cycles(long words, const AcceleratorConfig& config) {
@@ -81,8 +80,7 @@ LayerReport vector_timing(const LayerDescriptor& d, const AcceleratorConfig& con
 
 LayerReport layer_timing(const LayerDescriptor& d, const AcceleratorConfig& config) {
   LayerReport report = is_gemm(d.op) ? gemm_timing(d, config) : vector_timing(d, config);
-  report.act_reads = static_cast<long>(d.input_elements() * d.batch) * (d.op == LayerOp::add ? 2 : 1);
-  report.act_writes = static_cast<long>(d.output_elements() * d.batch);
+  report.act_words = static_cast<long>(d.output_elements() * d.batch);
   report.op = d.op;
   report.node = d.node;
   report.compute_cycles += config.timing.pipeline_latency_cycles;

@@ -7,7 +7,8 @@
 // takes dram_latency_cycles + ceil(w / dram_words_per_cycle); the layer's input and the first
 // fold's weight block are fetched before the first fold, and each next fold's weight block is
 // fetched while the current fold computes (double-buffered weight SRAM); the array stalls when
-// the block is late. Outputs drain to DRAM behind the computation (counted, not timed).
+// the block is late. Outputs are staged in the ping-pong activation SRAM and drain to DRAM
+// behind the computation (counted, not timed).
 // Activation-unit layers (pools, add, activation): the input is fetched (a stall), then one
 // element per array column per cycle. The pipeline latency option is added to every layer.
 #include <vector>
@@ -34,7 +35,7 @@ struct LayerReport {
   long macs = 0;            // useful multiply-accumulates
   long dram_reads = 0, dram_writes = 0;  // 32-bit words
   long weight_sram_words = 0;            // words stored into (and read back from) the weight SRAM
-  long act_reads = 0, act_writes = 0;    // activation words into and out of the datapath
+  long act_words = 0;                    // output words staged through the activation SRAM (written, then drained)
   std::vector<FoldRecord> folds;         // GEMM layers only
   // MACs over the PE-cycles of the layer (R x C PEs for total_cycles), in [0, 1].
   double utilisation(int rows, int cols) const;
