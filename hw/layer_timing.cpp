@@ -70,9 +70,11 @@ LayerReport vector_timing(const LayerDescriptor& d, const AcceleratorConfig& con
   const long inputs = static_cast<long>(d.input_elements() * d.batch) * (d.op == LayerOp::add ? 2 : 1);
   report.dram_reads = inputs;
   report.dram_writes = static_cast<long>(d.output_elements() * d.batch);
+  // The input streams in while the unit works: the unit waits for the first words (the DRAM
+  // latency) and for whatever the transfer takes beyond its own pace.
   const long lanes = config.array_cols;
   report.compute_cycles = (inputs + lanes - 1) / lanes;
-  report.stall_cycles = dma_cycles(inputs, config);
+  report.stall_cycles = std::max(0L, dma_cycles(inputs, config) - report.compute_cycles);
   return report;
 }
 

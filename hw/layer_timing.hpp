@@ -9,8 +9,8 @@
 // fetched while the current fold computes (double-buffered weight SRAM); the array stalls when
 // the block is late. Outputs are staged in the ping-pong activation SRAM and drain to DRAM
 // behind the computation (counted, not timed).
-// Activation-unit layers (pools, add, activation): the input is fetched (a stall), then one
-// element per array column per cycle. The pipeline latency option is added to every layer.
+// Activation-unit layers (pools, add, activation): one input element per array column per cycle,
+// streamed from DRAM; the unit stalls for the DRAM latency and for a transfer slower than itself. The pipeline latency option is added to every layer.
 #include <vector>
 
 #include "hw/config.hpp"
