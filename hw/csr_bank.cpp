@@ -1,6 +1,5 @@
 #include "hw/csr_bank.hpp"
 
-#include <cstring>
 
 #include "hw/config.hpp"
 
@@ -14,12 +13,6 @@ constexpr std::size_t index_of(RegisterId id) { return static_cast<std::size_t>(
 bool is_counter(RegisterId id) { return index_of(id) >= index_of(RegisterId::cycles_lo); }
 std::size_t counter_index(RegisterId id) { return (index_of(id) - index_of(RegisterId::cycles_lo)) / 2; }
 bool is_high_half(RegisterId id) { return (index_of(id) - index_of(RegisterId::cycles_lo)) % 2 == 1; }
-
-float as_float(std::uint32_t word) {
-  float value;
-  std::memcpy(&value, &word, sizeof value);
-  return value;
-}
 
 }  // namespace
 
@@ -191,7 +184,7 @@ std::optional<ClipForm> CsrBank::clip_form() const {
   }
 }
 
-float CsrBank::clip_threshold(std::uint32_t layer) { return as_float(clip_threshold_word(layer)); }
-float CsrBank::threshold_table_value(std::uint32_t index) { return as_float(threshold_table_word(index)); }
+float CsrBank::clip_threshold(std::uint32_t layer) { return decode_word(kActivationFormat, clip_threshold_word(layer)); }
+float CsrBank::threshold_table_value(std::uint32_t index) { return decode_word(kActivationFormat, threshold_table_word(index)); }
 
 }  // namespace proact

@@ -1,6 +1,5 @@
 #include "hw/layer_descriptor.hpp"
 
-#include <cstring>
 #include <stdexcept>
 
 namespace proact {
@@ -40,18 +39,6 @@ enum Word : std::size_t {
 };
 static_assert(kWordCount <= kDescriptorWords, "descriptor fields exceed the descriptor size");
 
-std::uint32_t float_bits(float value) {
-  std::uint32_t bits;
-  std::memcpy(&bits, &value, sizeof bits);
-  return bits;
-}
-
-float bits_float(std::uint32_t bits) {
-  float value;
-  std::memcpy(&value, &bits, sizeof value);
-  return value;
-}
-
 std::uint64_t join(const std::uint32_t* words, std::size_t lo) {
   return static_cast<std::uint64_t>(words[lo]) | (static_cast<std::uint64_t>(words[lo + 1]) << 32);
 }
@@ -88,7 +75,7 @@ std::vector<std::uint32_t> LayerDescriptor::encode() const {
   w[kKernel] = kernel;
   w[kStride] = stride;
   w[kPadding] = padding;
-  w[kInputScale] = float_bits(input_scale);
+  w[kInputScale] = encode_word(Format::fp32, input_scale);
   w[kPost] = static_cast<std::uint32_t>(post);
   w[kThresholdSlot] = threshold_slot;
   return w;
@@ -117,7 +104,7 @@ LayerDescriptor LayerDescriptor::decode(const std::uint32_t* w) {
   d.kernel = w[kKernel];
   d.stride = w[kStride];
   d.padding = w[kPadding];
-  d.input_scale = bits_float(w[kInputScale]);
+  d.input_scale = decode_word(Format::fp32, w[kInputScale]);
   if (w[kPost] > 2) invalid("post", w[kPost]);
   d.post = static_cast<PostOp>(w[kPost]);
   d.threshold_slot = w[kThresholdSlot];

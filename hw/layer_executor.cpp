@@ -34,11 +34,6 @@ T* dram_span(DramView dram, std::uint64_t address, std::uint64_t count, const ch
   return reinterpret_cast<T*>(dram.bytes + address);
 }
 
-float word_float(std::uint32_t word) {
-  float value;
-  std::memcpy(&value, &word, sizeof value);
-  return value;
-}
 
 }  // namespace
 
@@ -145,7 +140,7 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
   for (long o = 0; o < n; ++o) {
     for (long j = 0; j < m; ++j) {
       const std::size_t at = static_cast<std::size_t>(o) * m + j;
-      y[at] = integer ? dequantize_accumulator(acc_int[at], static_cast<std::int32_t>(bias[o]), word_float(scales[o]),
+      y[at] = integer ? dequantize_accumulator(acc_int[at], static_cast<std::int32_t>(bias[o]), decode_word(Format::fp32, scales[o]),
                                                d.input_scale)
                       : acc_float[at] + decode_word(d.format, bias[o]);
     }

@@ -10,15 +10,6 @@ namespace proact {
 
 namespace {
 
-// How many nodes read each node's output.
-std::vector<int> reader_counts(const Network& network) {
-  std::vector<int> counts(network.size(), 0);
-  for (std::size_t i = 0; i < network.size(); ++i)
-    for (int j : network.node(i).inputs)
-      if (j != Network::kInput) ++counts[j];
-  return counts;
-}
-
 void fold_into(GemmLayer& gemm, const BatchNorm& bn) {
   Tensor& w = gemm.parameter("weight").value;
   Tensor& b = gemm.parameter("bias").value;
@@ -34,7 +25,7 @@ void fold_into(GemmLayer& gemm, const BatchNorm& bn) {
 }  // namespace
 
 Network fold_batch_norm(const Network& network) {
-  const std::vector<int> readers = reader_counts(network);
+  const std::vector<int> readers = network.reader_counts();
   Network folded(network.architecture(), network.input_shape());
   std::vector<int> new_index(network.size(), Network::kInput);
   for (std::size_t i = 0; i < network.size(); ++i) {

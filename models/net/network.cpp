@@ -60,6 +60,14 @@ std::vector<const Tensor*> Network::inputs_of(std::size_t i) const {
   return in;
 }
 
+std::vector<int> Network::reader_counts() const {
+  std::vector<int> counts(nodes_.size(), 0);
+  for (const Node& node : nodes_)
+    for (int j : node.inputs)
+      if (j != kInput) ++counts[j];
+  return counts;
+}
+
 const Tensor& Network::forward(const Tensor& images, const ExecutionOptions& options) {
   const Shape sample(images.shape().begin() + (images.rank() ? 1 : 0), images.shape().end());
   if (images.rank() == 0 || sample != input_shape_) {

@@ -38,12 +38,15 @@ class Network {
   Layer& layer(std::size_t i) { return *nodes_.at(i).layer; }
   const Layer& layer(std::size_t i) const { return *nodes_.at(i).layer; }
   int index_of(const std::string& layer_name) const;  // throws std::out_of_range naming it
+  std::vector<int> reader_counts() const;  // per node: how many later nodes read its output
 
   // images (B, input_shape...) -> output (B, output_shape...). Every node's output is kept
   // (activation(i)) for backward() and for profiling.
   const Tensor& forward(const Tensor& images, const ExecutionOptions& options);
   const Tensor& activation(std::size_t i) const { return activations_.at(i); }
-  // After a train-mode forward: propagates d loss / d output back, accumulating parameter grads.
+  // After a forward in either mode: propagates d loss / d output back through the function that
+  // forward computed (eval mode: batch norm with its running statistics, as threshold training
+  // needs), accumulating parameter grads.
   void backward(const Tensor& doutput);
 
   void zero_grad();

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -21,12 +20,6 @@ namespace {
 constexpr std::uint64_t kAlignment = 64;
 
 std::uint64_t align(std::uint64_t address) { return (address + kAlignment - 1) / kAlignment * kAlignment; }
-
-std::uint32_t float_word(float value) {
-  std::uint32_t word;
-  std::memcpy(&word, &value, sizeof word);
-  return word;
-}
 
 [[noreturn]] void refuse(const Layer& layer, const std::string& why) {
   throw std::invalid_argument("layer '" + layer.name() + "' cannot be mapped onto the accelerator: " + why);
@@ -62,14 +55,6 @@ void set_shape(LayerDescriptor& d, const Shape& in, const Shape& out) {
   d.out_channels = o[0], d.out_height = o[1], d.out_width = o[2];
 }
 
-std::vector<int> reader_counts(const Network& network) {
-  std::vector<int> counts(network.size(), 0);
-  for (std::size_t i = 0; i < network.size(); ++i)
-    for (int j : network.node(i).inputs)
-      if (j != Network::kInput) ++counts[j];
-  return counts;
-}
-
 // The stored words of the deployment's parameter (node, name).
 const StoredTensor& stored(const Deployment& deployment, std::size_t node, const std::string& name) {
   for (const StoredParameter& p : deployment.parameters())
@@ -80,7 +65,7 @@ const StoredTensor& stored(const Deployment& deployment, std::size_t node, const
 class Compiler {
  public:
   Compiler(Deployment& deployment, const AcceleratorConfig& config, int batch)
-      : deployment_(deployment), network_(deployment.network()), config_(config), readers_(reader_counts(network_)) {
+      : deployment_(deployment), network_(deployment.network()), config_(config), readers_(network_.reader_counts()) {
     program_.batch = batch;
   }
 
@@ -122,7 +107,7 @@ class Compiler {
       parameter_addresses_[{p.node, p.parameter}] = dram_.place(program_, name, p.stored.words);
       if (p.parameter == "weight" && format_is_integer(p.stored.format)) {
         std::vector<std::uint32_t> scales;
-        for (float s : p.stored.scales) scales.push_back(float_word(s));
+        for (float s : p.stored.scales) scales.push_back(encode_word(Format::fp32, s));
         parameter_addresses_[{p.node, "scales"}] = dram_.place(program_, name + "_scales", std::move(scales));
       }
     }
