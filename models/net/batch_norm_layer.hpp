@@ -1,7 +1,9 @@
 #pragma once
 // Batch normalisation over channels of a (C, H, W) or (C) input. Train mode uses batch
-// statistics and updates the running ones; eval mode uses the running ones. For inference the
-// layer is folded into the preceding conv/dense (see fold.hpp).
+// statistics and updates the running ones; eval mode uses the running ones. backward()
+// differentiates whichever mode the last forward ran in (eval: the fixed affine map, as threshold
+// training needs with frozen statistics). For inference the layer is folded into the preceding
+// conv/dense (see deployment.hpp).
 #include "models/net/layer.hpp"
 
 namespace proact {
@@ -23,6 +25,7 @@ class BatchNorm : public Layer {
   int channels_;
   float momentum_, epsilon_;
   std::vector<float> batch_mean_, batch_inv_std_;  // (C) from the last train-mode forward
+  Mode last_mode_ = Mode::eval;                    // mode of the last forward
 };
 
 }  // namespace proact

@@ -41,8 +41,10 @@ class Layer {
   virtual Shape output_shape(const std::vector<Shape>& inputs) const = 0;
   // inputs are (B, ...) tensors; output is resized by the layer.
   virtual void forward(const std::vector<const Tensor*>& inputs, Tensor& output, const ExecutionOptions& options) = 0;
-  // After a train-mode forward with the same inputs: dinputs[i] (pre-sized like inputs[i]) are
-  // overwritten with the input gradients (nullptr = not needed); parameter grads accumulate.
+  // After a forward with the same inputs, in either mode (the gradient of the function that
+  // forward computed; eval mode keeps batch-norm statistics fixed): dinputs[i] (pre-sized like
+  // inputs[i]) are overwritten with the input gradients (nullptr = not needed); parameter grads
+  // accumulate.
   virtual void backward(const std::vector<const Tensor*>& inputs, const Tensor& output, const Tensor& doutput,
                         const std::vector<Tensor*>& dinputs) = 0;
 
