@@ -1,13 +1,18 @@
 #include "models/kernels/gemm.hpp"
 
 #include <Eigen/Core>
-#if defined(__FMA__) && defined(__AVX__)
+#if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
 #include <immintrin.h>
 #endif
+#include <omp.h>
+
 #include <algorithm>
+#include <array>
 #include <climits>
 #include <cmath>
+#include <memory>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 namespace proact {
@@ -51,79 +56,170 @@ namespace {
 
 using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-constexpr int kPanel = 16;  // output columns per micro-kernel call (two 8-float vectors)
-constexpr int kRows = 6;    // output rows per micro-kernel call (12 vector accumulators)
-
-// One fold of Rows output rows x kPanel columns: p[i][j] = fma(a[i][kk], panel[kk][j], p[i][j])
-// for kk in [k0, k1), p starting at 0, then acc += p. `panel` holds B's columns packed as
-// (K, kPanel). With FMA hardware this is explicit vector code; otherwise the same operations
-// in scalar std::fma, so results are identical on every machine.
-template <int Rows>
-void fold_into(const float* a, int lda, const float* panel, int k0, int k1, float (&acc)[Rows][kPanel]) {
-#if defined(__FMA__) && defined(__AVX__)
-  __m256 p[Rows][2];
-  for (int i = 0; i < Rows; ++i) p[i][0] = p[i][1] = _mm256_setzero_ps();
-  for (int kk = k0; kk < k1; ++kk) {
-    const float* bk = panel + static_cast<std::size_t>(kk) * kPanel;
-    const __m256 b0 = _mm256_loadu_ps(bk);
-    const __m256 b1 = _mm256_loadu_ps(bk + 8);
-    for (int i = 0; i < Rows; ++i) {
-      const __m256 av = _mm256_broadcast_ss(a + static_cast<std::size_t>(i) * lda + kk);
-      p[i][0] = _mm256_fmadd_ps(av, b0, p[i][0]);
-      p[i][1] = _mm256_fmadd_ps(av, b1, p[i][1]);
-    }
-  }
-  for (int i = 0; i < Rows; ++i) {
-    _mm256_storeu_ps(acc[i], _mm256_add_ps(_mm256_loadu_ps(acc[i]), p[i][0]));
-    _mm256_storeu_ps(acc[i] + 8, _mm256_add_ps(_mm256_loadu_ps(acc[i] + 8), p[i][1]));
-  }
+// The vector unit the ordered kernel runs on: lane-wise fused multiply-add and add, which are
+// std::fma and + per lane, so every machine computes the same bits.
+#if defined(__AVX512F__)
+using Vec = __m512;
+constexpr int kLanes = 16;
+constexpr int kMaxRows = 8;  // 16 partial sums + 2 panel vectors + 1 broadcast of 32 registers
+inline Vec vzero() { return _mm512_setzero_ps(); }
+inline Vec vload(const float* p) { return _mm512_loadu_ps(p); }
+inline Vec vbroadcast(const float* p) { return _mm512_set1_ps(*p); }
+inline Vec vfma(Vec a, Vec b, Vec c) { return _mm512_fmadd_ps(a, b, c); }
+inline Vec vadd(Vec a, Vec b) { return _mm512_add_ps(a, b); }
+inline void vstore(float* p, Vec v) { _mm512_storeu_ps(p, v); }
+#elif defined(__AVX2__) && defined(__FMA__)
+using Vec = __m256;
+constexpr int kLanes = 8;
+constexpr int kMaxRows = 6;  // 12 partial sums + 2 panel vectors + 1 broadcast of 16 registers
+inline Vec vzero() { return _mm256_setzero_ps(); }
+inline Vec vload(const float* p) { return _mm256_loadu_ps(p); }
+inline Vec vbroadcast(const float* p) { return _mm256_broadcast_ss(p); }
+inline Vec vfma(Vec a, Vec b, Vec c) { return _mm256_fmadd_ps(a, b, c); }
+inline Vec vadd(Vec a, Vec b) { return _mm256_add_ps(a, b); }
+inline void vstore(float* p, Vec v) { _mm256_storeu_ps(p, v); }
 #else
-  float p[Rows][kPanel] = {};
-  for (int kk = k0; kk < k1; ++kk) {
-    const float* bk = panel + static_cast<std::size_t>(kk) * kPanel;
+struct Vec {
+  float lane[4];
+};
+constexpr int kLanes = 4;
+constexpr int kMaxRows = 4;
+inline Vec vzero() { return Vec{}; }
+inline Vec vload(const float* p) { return Vec{{p[0], p[1], p[2], p[3]}}; }
+inline Vec vbroadcast(const float* p) { return Vec{{*p, *p, *p, *p}}; }
+inline Vec vfma(Vec a, Vec b, Vec c) {
+  for (int i = 0; i < kLanes; ++i) c.lane[i] = std::fma(a.lane[i], b.lane[i], c.lane[i]);
+  return c;
+}
+inline Vec vadd(Vec a, Vec b) {
+  for (int i = 0; i < kLanes; ++i) a.lane[i] += b.lane[i];
+  return a;
+}
+inline void vstore(float* p, Vec v) { std::copy_n(v.lane, kLanes, p); }
+#endif
+
+constexpr int kPanelVectors = 2;
+constexpr int kPanel = kPanelVectors * kLanes;  // output columns per tile, B panel width
+// Products smaller than this many multiply-adds stay on the calling thread.
+constexpr double kParallelMacs = 1 << 20;
+
+// One tile of Rows output rows x kPanel columns over all of K: for each fold, partials
+// p[i][j] = fma(a[kk][i], b[kk][j], p[i][j]) for kk in the fold, p starting at +0, then
+// acc[i][j] = acc[i][j] + p[i][j] (acc starting at +0, the first fold's sum written directly).
+// `a` is the tile's packed rows (K, Rows), `b` the packed panel (K, kPanel), acc row i at
+// acc + i * ld. fold >= 1.
+template <int Rows>
+void tile_kernel(const float* a, const float* b, int k, int fold, float* acc, std::ptrdiff_t ld) {
+  if (k == 0) {
+    for (int i = 0; i < Rows; ++i)
+      for (int v = 0; v < kPanelVectors; ++v) vstore(acc + i * ld + v * kLanes, vzero());
+    return;
+  }
+  for (int k0 = 0; k0 < k; k0 += fold) {
+    const int k1 = k0 + std::min(fold, k - k0);
+    Vec p[Rows][kPanelVectors];
+    for (int i = 0; i < Rows; ++i)
+      for (int v = 0; v < kPanelVectors; ++v) p[i][v] = vzero();
+    for (int kk = k0; kk < k1; ++kk) {
+      Vec bv[kPanelVectors];
+      for (int v = 0; v < kPanelVectors; ++v) bv[v] = vload(b + static_cast<std::ptrdiff_t>(kk) * kPanel + v * kLanes);
+      const float* ak = a + static_cast<std::ptrdiff_t>(kk) * Rows;
+      for (int i = 0; i < Rows; ++i) {
+        const Vec av = vbroadcast(ak + i);
+        for (int v = 0; v < kPanelVectors; ++v) p[i][v] = vfma(av, bv[v], p[i][v]);
+      }
+    }
     for (int i = 0; i < Rows; ++i) {
-      const float av = a[static_cast<std::size_t>(i) * lda + kk];
-      for (int j = 0; j < kPanel; ++j) p[i][j] = std::fma(av, bk[j], p[i][j]);
+      for (int v = 0; v < kPanelVectors; ++v) {
+        float* out = acc + i * ld + v * kLanes;
+        vstore(out, vadd(k0 == 0 ? vzero() : vload(out), p[i][v]));
+      }
     }
   }
-  for (int i = 0; i < Rows; ++i)
-    for (int j = 0; j < kPanel; ++j) acc[i][j] += p[i][j];
-#endif
 }
 
-// Y rows [0, Rows) x columns [0, cols) of one panel, all folds of K in order.
-template <int Rows>
-void folded_micro_kernel(const float* a, int lda, const float* panel, float* y, int ldy, int k, int fold,
-                         int cols) {
-  float acc[Rows][kPanel] = {};
-  for (int k0 = 0; k0 < k; k0 += fold) fold_into<Rows>(a, lda, panel, k0, k0 + std::min(fold, k - k0), acc);
-  for (int i = 0; i < Rows; ++i)
-    for (int j = 0; j < cols; ++j) y[static_cast<std::size_t>(i) * ldy + j] = acc[i][j];
-}
+using TileKernel = void (*)(const float*, const float*, int, int, float*, std::ptrdiff_t);
 
-void gemm_folded(const float* a, const float* b, float* y, int n, int k, int m, int fold) {
-  std::vector<float> panel(static_cast<std::size_t>(k) * kPanel);
-  for (int m0 = 0; m0 < m; m0 += kPanel) {
-    const int cols = std::min(kPanel, m - m0);
+template <std::size_t... R>
+constexpr std::array<TileKernel, sizeof...(R)> tile_kernels(std::index_sequence<R...>) {
+  return {tile_kernel<static_cast<int>(R) + 1>...};
+}
+// kTileKernels[r - 1] computes a tile of r rows.
+constexpr std::array<TileKernel, kMaxRows> kTileKernels = tile_kernels(std::make_index_sequence<kMaxRows>{});
+
+// Columns [j0, j0 + cols) of B as a (K, kPanel) panel, zero past `cols`.
+void pack_panel(const GemmOperand& b, int k, int j0, int cols, float* panel) {
+  if (b.col_stride == 1) {
     for (int kk = 0; kk < k; ++kk) {
-      const float* src = b + static_cast<std::size_t>(kk) * m + m0;
-      float* dst = panel.data() + static_cast<std::size_t>(kk) * kPanel;
-      std::copy(src, src + cols, dst);
+      const float* src = b.data + b.row_offset[kk] + j0;
+      float* dst = panel + static_cast<std::ptrdiff_t>(kk) * kPanel;
+      std::copy_n(src, cols, dst);
       std::fill(dst + cols, dst + kPanel, 0.0f);
     }
-    int n0 = 0;
-    for (; n0 + kRows <= n; n0 += kRows) {
-      folded_micro_kernel<kRows>(a + static_cast<std::size_t>(n0) * k, k, panel.data(),
-                                 y + static_cast<std::size_t>(n0) * m + m0, m, k, fold, cols);
-    }
-    for (; n0 < n; ++n0) {
-      folded_micro_kernel<1>(a + static_cast<std::size_t>(n0) * k, k, panel.data(),
-                             y + static_cast<std::size_t>(n0) * m + m0, m, k, fold, cols);
-    }
+    return;
   }
+  if (cols < kPanel) std::fill(panel, panel + static_cast<std::ptrdiff_t>(k) * kPanel, 0.0f);
+  for (int j = 0; j < cols; ++j) {
+    const float* src = b.data + (j0 + j) * b.col_stride;
+    for (int kk = 0; kk < k; ++kk) panel[static_cast<std::ptrdiff_t>(kk) * kPanel + j] = src[b.row_offset[kk]];
+  }
+}
+
+// `count` floats starting at a 64-byte boundary inside `storage`.
+float* aligned_floats(std::vector<float>& storage, std::size_t count) {
+  storage.resize(count + 64 / sizeof(float));
+  void* begin = storage.data();
+  std::size_t space = storage.size() * sizeof(float);
+  return static_cast<float*>(std::align(64, count * sizeof(float), begin, space));
 }
 
 }  // namespace
+
+PackedGemm::PackedGemm(const float* a, int n, int k, AccumulationOrder order)
+    : n_(n), k_(k), fold_(order.is_free() ? std::max(k, 1) : std::min(order.fold_length, std::max(k, 1))) {
+  // Row tiles of at most kMaxRows rows, as even as possible (N = 10 gives 5 + 5, not 8 + 2).
+  const int tiles = (n + kMaxRows - 1) / kMaxRows;
+  tile_rows_.push_back(0);
+  for (int t = 0; t < tiles; ++t) tile_rows_.push_back(tile_rows_.back() + n / tiles + (t < n % tiles ? 1 : 0));
+  packed_a_.resize(static_cast<std::size_t>(n) * k);
+  float* dst = packed_a_.data();
+  for (int t = 0; t < tiles; ++t) {
+    const int r0 = tile_rows_[t], rows = tile_rows_[t + 1] - r0;
+    for (int kk = 0; kk < k; ++kk)
+      for (int i = 0; i < rows; ++i) *dst++ = a[static_cast<std::ptrdiff_t>(r0 + i) * k + kk];
+  }
+}
+
+void PackedGemm::multiply(const GemmOperand& b, int m, float* y, std::ptrdiff_t y_row_stride,
+                          std::ptrdiff_t y_col_stride) const {
+  if (n_ == 0 || m == 0) return;
+  const int panels = (m + kPanel - 1) / kPanel;
+  const int tiles = static_cast<int>(tile_rows_.size()) - 1;
+  const bool parallel = panels > 1 && !omp_in_parallel() && static_cast<double>(n_) * k_ * m >= kParallelMacs;
+#pragma omp parallel if (parallel)
+  {
+    std::vector<float> panel_storage, acc_storage;
+    float* panel = aligned_floats(panel_storage, static_cast<std::size_t>(k_) * kPanel);
+    float* acc = aligned_floats(acc_storage, static_cast<std::size_t>(kMaxRows) * kPanel);
+#pragma omp for schedule(static)
+    for (int p = 0; p < panels; ++p) {
+      const int j0 = p * kPanel, cols = std::min(kPanel, m - j0);
+      pack_panel(b, k_, j0, cols, panel);
+      // Full panels of a row-major Y are accumulated in place, others through `acc`.
+      const bool in_place = cols == kPanel && y_col_stride == 1;
+      const float* a = packed_a_.data();
+      for (int t = 0; t < tiles; ++t) {
+        const int r0 = tile_rows_[t], rows = tile_rows_[t + 1] - r0;
+        float* out = y + r0 * y_row_stride + j0 * y_col_stride;
+        kTileKernels[rows - 1](a, panel, k_, fold_, in_place ? out : acc, in_place ? y_row_stride : kPanel);
+        a += static_cast<std::ptrdiff_t>(rows) * k_;
+        if (in_place) continue;
+        for (int i = 0; i < rows; ++i)
+          for (int j = 0; j < cols; ++j) out[i * y_row_stride + j * y_col_stride] = acc[i * kPanel + j];
+      }
+    }
+  }
+}
 
 void gemm(const float* a, const float* b, float* y, int n, int k, int m, AccumulationOrder order) {
   if (n == 0 || m == 0) return;
@@ -134,7 +230,9 @@ void gemm(const float* a, const float* b, float* y, int n, int k, int m, Accumul
     my.noalias() = ma * mb;
     return;
   }
-  gemm_folded(a, b, y, n, k, m, order.fold_length);
+  std::vector<std::ptrdiff_t> rows(static_cast<std::size_t>(k));
+  for (int kk = 0; kk < k; ++kk) rows[kk] = static_cast<std::ptrdiff_t>(kk) * m;
+  PackedGemm(a, n, k, order).multiply(GemmOperand{b, rows.data(), 1}, m, y, m, 1);
 }
 
 void gemm_naive(const float* a, const float* b, float* y, int n, int k, int m, AccumulationOrder order) {
