@@ -80,17 +80,17 @@ const Tensor& Network::forward(const Tensor& images, const ExecutionOptions& opt
   return activations_.back();
 }
 
-void Network::backward(const Tensor& doutput) {
+void Network::backward(const Tensor& doutput, std::size_t first) {
   std::vector<Tensor> grads(nodes_.size());
   grads.back() = doutput;
-  for (std::size_t i = nodes_.size(); i-- > 0;) {
+  for (std::size_t i = nodes_.size(); i-- > first;) {
     if (grads[i].empty()) continue;  // output does not reach the loss
     const std::vector<const Tensor*> in = inputs_of(i);
     std::vector<Tensor> local;
     std::vector<Tensor*> targets;
     local.reserve(in.size());
     for (std::size_t k = 0; k < in.size(); ++k) {
-      const bool needed = nodes_[i].inputs[k] != kInput;
+      const bool needed = nodes_[i].inputs[k] != kInput && static_cast<std::size_t>(nodes_[i].inputs[k]) >= first;
       local.emplace_back(needed ? Tensor(in[k]->shape()) : Tensor());
       targets.push_back(needed ? &local.back() : nullptr);
     }

@@ -46,8 +46,9 @@ class Network {
   const Tensor& activation(std::size_t i) const { return activations_.at(i); }
   // After a forward in either mode: propagates d loss / d output back through the function that
   // forward computed (eval mode: batch norm with its running statistics, as threshold training
-  // needs), accumulating parameter grads.
-  void backward(const Tensor& doutput);
+  // needs), accumulating parameter grads. Nodes before `first` are not visited (no parameter
+  // grads, no gradient into their outputs): training one layer's parameters stops at that layer.
+  void backward(const Tensor& doutput, std::size_t first = 0);
 
   void zero_grad();
   std::vector<Parameter*> trainable_parameters();

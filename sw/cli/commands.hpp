@@ -11,5 +11,6 @@ void add_zoo_command(CLI::App& app);
 void add_cycles_command(CLI::App& app);
 void add_registers_command(CLI::App& app);
 void add_simulate_command(CLI::App& app);
+void add_thresholds_command(CLI::App& app);
 
 }  // namespace proact

@@ -23,6 +23,7 @@ int sc_main(int argc, char* argv[]) {
   proact::add_cycles_command(app);
   proact::add_registers_command(app);
   proact::add_simulate_command(app);
+  proact::add_thresholds_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,13 +1,18 @@
 // proact simulate: a zoo model on the accelerator, functional or SystemC engine: accuracy and
-// per-layer cycles, stalls, utilisation and MACs.
+// per-layer cycles, stalls, utilisation and MACs. --thresholds loads a threshold file in its
+// hardware form (CLIP_THRESHOLD registers and THRESHOLD_TABLE); the SystemC engine reads them
+// back through the driver afterwards and fails unless they equal the file.
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include "hw/accelerator.hpp"
 #include "sw/cli/commands.hpp"
 #include "sw/cli/common.hpp"
 #include "sw/engine/inference.hpp"
+#include "sw/thresholds/apply.hpp"
+#include "sw/thresholds/readback.hpp"
 #include "sw/train/evaluate.hpp"
 #include "sw/util/progress.hpp"
 
@@ -23,6 +28,7 @@ struct SimulateOptions {
   std::size_t limit = 1000;
   int batch = 64;
   std::string trace_dir;
+  std::string thresholds;  // threshold file, empty: plain ReLU
   bool poll = false;
   bool json = false;
 };
@@ -87,7 +93,12 @@ void run_simulate(const SimulateOptions& o) {
   if (!o.trace_dir.empty() && engine != Engine::systemc) {
     throw std::invalid_argument("--trace needs --engine systemc (the functional engine has no timeline)");
   }
-  const Checkpoint checkpoint = load_checkpoint(resolve_model_path(o.model));
+  Checkpoint checkpoint = load_checkpoint(resolve_model_path(o.model));
+  std::optional<ThresholdFile> thresholds;
+  if (!o.thresholds.empty()) {
+    thresholds = load_threshold_file(o.thresholds);
+    apply_thresholds(checkpoint.network, *thresholds, parse_clip_form(thresholds->hardware_form));
+  }
   Dataset test = load_fashion_mnist(o.data_dir, Split::test);
   if (o.limit) test = head(test, o.limit);
   Deployment deployment(checkpoint.network, config.weight_format, checkpoint.metadata.value("activation_ranges", nlohmann::json::object()));
@@ -103,6 +114,10 @@ void run_simulate(const SimulateOptions& o) {
     SystemcEngine systemc(config, o.trace_dir);
     run = systemc.run(program, test.images, report, o.poll);
     systemc.finish_trace();
+    if (thresholds) {
+      verify_loaded_thresholds(read_loaded_thresholds(systemc, program.layer_thresholds.size(), program.threshold_table.size()),
+                               *thresholds, program.clip_form);
+    }
   }
   progress.finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -112,8 +127,20 @@ void run_simulate(const SimulateOptions& o) {
     result.correct += predicted_class(run.logits, static_cast<int>(i)) == test.labels[i];
     ++result.count;
   }
+  nlohmann::json clipping = nullptr;
+  if (thresholds) {
+    clipping = {{"file", o.thresholds}, {"method", thresholds->method}, {"form", clip_form_name(program.clip_form)},
+                {"registers", program.layer_thresholds.size()}, {"table_words", program.threshold_table.size()},
+                {"read_back", engine == Engine::systemc}};
+  }
   if (!o.json) {
     print_table(o, config, program, run, result, seconds);
+    if (thresholds) {
+      std::printf("thresholds: %s (%s, %s form): %zu CLIP_THRESHOLD registers, %zu THRESHOLD_TABLE words%s\n",
+                  o.thresholds.c_str(), thresholds->method.c_str(), clip_form_name(program.clip_form).c_str(),
+                  program.layer_thresholds.size(), program.threshold_table.size(),
+                  engine == Engine::systemc ? ", read back and equal to the file" : " (functional engine: no read-back)");
+    }
     return;
   }
   nlohmann::json layers = nlohmann::json::array();
@@ -123,7 +150,7 @@ void run_simulate(const SimulateOptions& o) {
   print_json({{"model", o.model}, {"engine", o.engine}, {"config", config_to_json(config)},
               {"accuracy", result.accuracy()}, {"correct", result.correct}, {"images", result.count},
               {"batch", program.batch}, {"layers", layers}, {"counters", counters},
-              {"simulated_ns", run.simulated_ns}, {"wall_seconds", seconds}});
+              {"thresholds", clipping}, {"simulated_ns", run.simulated_ns}, {"wall_seconds", seconds}});
 }
 
 }  // namespace
@@ -139,6 +166,8 @@ void add_simulate_command(CLI::App& app) {
   c->add_option("--limit", o->limit, "Use only the first N test images (0 = all)")->capture_default_str();
   c->add_option("--batch", o->batch, "Images per accelerator run")->check(CLI::Range(1, 4096))->capture_default_str();
   c->add_option("--trace", o->trace_dir, "Write accelerator.vcd and timeline.json (Chrome trace) into this directory");
+  c->add_option("--thresholds", o->thresholds,
+                "Threshold file (proact thresholds) to load into the clip registers and table, in its hardware form");
   c->add_flag("--poll", o->poll, "Wait for done by polling STATUS instead of the interrupt");
   c->add_option("--data-dir", o->data_dir, "Fashion-MNIST directory (IDX .gz files)")->capture_default_str();
   c->add_flag("--json", o->json, "Print one JSON object on stdout");

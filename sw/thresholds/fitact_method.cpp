@@ -1,0 +1,44 @@
+// FitAct (baseline, DESIGN.md section 2): neuron-wise thresholds in every clipped layer,
+// initialised from the profiled maxima and trained jointly with cross-entropy + L2 (no
+// distillation, no acceptance test), weights and batch-norm statistics frozen.
+#include <cstdio>
+#include <iostream>
+
+#include "sw/thresholds/apply.hpp"
+#include "sw/thresholds/clip_sites.hpp"
+#include "sw/thresholds/method.hpp"
+#include "sw/thresholds/threshold_training.hpp"
+#include "sw/train/evaluate.hpp"
+#include "sw/util/progress.hpp"
+
+namespace proact {
+
+MethodResult fitact_thresholds(const Network& model, const std::vector<Tensor>& maxima, const ThresholdData& data,
+                               const ThresholdConfig& config) {
+  config.validate();
+  Network net = model;
+  set_thresholds(net, initial_thresholds(maxima, Granularity::neuron), ClipForm::smooth, config.sharpness);
+  std::vector<Parameter*> thresholds;
+  for (std::size_t site : clip_sites(net)) thresholds.push_back(&activation_at(net, site).parameter("thresholds"));
+  ThresholdTrainConfig train;
+  train.epochs = config.epochs;
+  train.batch_size = config.batch_size;
+  train.learning_rate = config.fitact.learning_rate;
+  train.weight_decay = config.fitact.weight_decay;
+  train.seed = config.seed;
+  ProgressLine progress(std::cerr, "fitact all layers neuron-wise", static_cast<std::size_t>(config.epochs) * data.train.size(),
+                        config.show_progress);
+  const double loss = train_thresholds(net, thresholds, data.train, Tensor(), train,
+                                       [&](int epoch, std::size_t seen, double running) {
+                                         char detail[48];
+                                         std::snprintf(detail, sizeof detail, "epoch %d loss %.4f", epoch, running);
+                                         progress.update((epoch - 1) * data.train.size() + seen, detail);
+                                       });
+  const double accuracy = evaluate(net, data.validation, AccumulationOrder::free_order()).accuracy();
+  char detail[96];
+  std::snprintf(detail, sizeof detail, "loss %.4f  validation %.2f%%", loss, 100.0 * accuracy);
+  progress.finish(detail);
+  return {current_thresholds(net), {{"all", 1, train.weight_decay, loss, accuracy, true, progress.elapsed_seconds()}}};
+}
+
+}  // namespace proact

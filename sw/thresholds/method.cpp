@@ -1,0 +1,104 @@
+#include "sw/thresholds/method.hpp"
+
+#include <stdexcept>
+
+namespace proact {
+
+ThresholdMethod parse_threshold_method(const std::string& name) {
+  if (name == "ranger") return ThresholdMethod::ranger;
+  if (name == "ftclipact") return ThresholdMethod::ftclipact;
+  if (name == "fitact") return ThresholdMethod::fitact;
+  if (name == "proact") return ThresholdMethod::proact;
+  throw std::invalid_argument("unknown threshold method '" + name + "' (expected ranger, ftclipact, fitact or proact)");
+}
+
+std::string threshold_method_name(ThresholdMethod method) {
+  switch (method) {
+    case ThresholdMethod::ranger: return "ranger";
+    case ThresholdMethod::ftclipact: return "ftclipact";
+    case ThresholdMethod::fitact: return "fitact";
+    case ThresholdMethod::proact: return "proact";
+  }
+  throw std::invalid_argument("invalid ThresholdMethod value");
+}
+
+std::vector<std::string> threshold_method_names() { return {"ranger", "ftclipact", "fitact", "proact"}; }
+
+Granularity method_granularity(ThresholdMethod method) {
+  switch (method) {
+    case ThresholdMethod::ranger:
+    case ThresholdMethod::ftclipact: return Granularity::layer;
+    case ThresholdMethod::fitact: return Granularity::neuron;
+    case ThresholdMethod::proact: return Granularity::hybrid;
+  }
+  throw std::invalid_argument("invalid ThresholdMethod value");
+}
+
+ClipForm training_form(ThresholdMethod method) {
+  switch (method) {
+    case ThresholdMethod::ranger: return ClipForm::saturate;
+    case ThresholdMethod::ftclipact: return ClipForm::hard;
+    case ThresholdMethod::fitact:
+    case ThresholdMethod::proact: return ClipForm::smooth;
+  }
+  throw std::invalid_argument("invalid ThresholdMethod value");
+}
+
+ClipForm hardware_form(ThresholdMethod method) {
+  return method == ThresholdMethod::ranger ? ClipForm::saturate : ClipForm::hard;
+}
+
+void ThresholdConfig::validate() const {
+  const auto require = [](bool ok, const std::string& message) {
+    if (!ok) throw std::invalid_argument(message);
+  };
+  require(epochs >= 1, "epochs must be >= 1, got " + std::to_string(epochs));
+  require(batch_size >= 1, "batch size must be >= 1, got " + std::to_string(batch_size));
+  require(sharpness > 0.0f, "sharpness k must be > 0");
+  require(!proact.weight_decays.empty(), "the ProAct weight-decay schedule is empty");
+  for (float wd : proact.weight_decays) require(wd >= 0.0f, "weight decays must be >= 0, got " + std::to_string(wd));
+  require(proact.tolerance >= 0.0 && proact.tolerance <= 100.0, "tolerance must lie in [0, 100] accuracy points");
+  require(proact.lr_layer > 0.0f && proact.lr_neuron > 0.0f, "ProAct learning rates must be > 0");
+  require(fitact.learning_rate > 0.0f, "FitAct learning rate must be > 0");
+  require(fitact.weight_decay >= 0.0f, "FitAct weight decay must be >= 0");
+  require(!ftclipact.fractions.empty(), "FT-ClipAct needs at least one candidate fraction");
+  for (double f : ftclipact.fractions) require(f >= 0.0 && f <= 1.0, "candidate fractions must lie in [0, 1], got " + std::to_string(f));
+  require(!ftclipact.bit_error_rates.empty(), "FT-ClipAct needs at least one bit error rate");
+  for (double ber : ftclipact.bit_error_rates) require(ber >= 0.0 && ber <= 1.0, "bit error rates must lie in [0, 1], got " + std::to_string(ber));
+  require(ftclipact.fault_maps >= 1, "fault maps per BER must be >= 1, got " + std::to_string(ftclipact.fault_maps));
+  require(ftclipact.search_images >= 1, "FT-ClipAct search images must be >= 1");
+}
+
+nlohmann::json ThresholdConfig::hyperparameters() const {
+  nlohmann::json h = {{"granularity", granularity_name(method_granularity(method))}, {"batch_size", batch_size}};
+  switch (method) {
+    case ThresholdMethod::ranger: break;
+    case ThresholdMethod::ftclipact:
+      h.update({{"fractions", ftclipact.fractions}, {"bit_error_rates", ftclipact.bit_error_rates},
+                {"fault_maps", ftclipact.fault_maps}, {"search_images", ftclipact.search_images},
+                {"fault_model", "proact-paper (q15.16 weights and biases)"}});
+      break;
+    case ThresholdMethod::fitact:
+      h.update({{"epochs", epochs}, {"optimizer", "adam"}, {"learning_rate", fitact.learning_rate},
+                {"weight_decay", fitact.weight_decay}, {"sharpness", sharpness}, {"loss", "ce + l2"}});
+      break;
+    case ThresholdMethod::proact:
+      h.update({{"epochs_per_trial", epochs}, {"optimizer", "adam"}, {"lr_layer", proact.lr_layer},
+                {"lr_neuron", proact.lr_neuron}, {"weight_decays", proact.weight_decays},
+                {"tolerance_points", proact.tolerance}, {"sharpness", sharpness},
+                {"loss", "ce + distillation (T=1) + l2"}});
+      break;
+  }
+  return h;
+}
+
+nlohmann::json trial_to_json(const TrialRecord& t) {
+  return {{"layer", t.layer}, {"trial", t.trial},     {"setting", t.setting},   {"loss", t.loss},
+          {"accuracy", t.accuracy}, {"accepted", t.accepted}, {"seconds", t.seconds}};
+}
+
+MethodResult ranger_thresholds(const std::vector<Tensor>& maxima) {
+  return {initial_thresholds(maxima, Granularity::layer), {}};
+}
+
+}  // namespace proact

@@ -1,0 +1,92 @@
+#pragma once
+// The threshold methods of DESIGN.md section 2, one framework: ProAct (hybrid, progressive,
+// distilled) and the baselines Ranger, FT-ClipAct and FitAct. Each starts from the unclipped
+// model and its profiled per-element maxima (profile.hpp) and returns one threshold tensor per
+// clipped layer in execution order, plus a record of its trials.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "models/net/network.hpp"
+#include "models/numeric/clip.hpp"
+#include "sw/data/dataset.hpp"
+#include "sw/thresholds/profile.hpp"
+
+namespace proact {
+
+enum class ThresholdMethod { ranger, ftclipact, fitact, proact };
+ThresholdMethod parse_threshold_method(const std::string& name);  // "ranger", "ftclipact", "fitact", "proact"
+std::string threshold_method_name(ThresholdMethod method);
+std::vector<std::string> threshold_method_names();
+Granularity method_granularity(ThresholdMethod method);  // layer, layer, neuron, hybrid
+ClipForm training_form(ThresholdMethod method);          // saturate, hard, smooth, smooth
+ClipForm hardware_form(ThresholdMethod method);          // saturate for Ranger, hard otherwise
+
+struct ProActOptions {
+  std::vector<float> weight_decays = {4e-1f, 4e-2f, 4e-3f, 4e-4f};  // per-layer schedule, strong pull first
+  double tolerance = 1.5;       // accuracy points a layer may cost against the unclipped model
+  float lr_layer = 1e-2f;       // Adam, layer-wise (scalar) thresholds
+  float lr_neuron = 1e-3f;      // Adam, the neuron-wise layer
+};
+
+struct FitActOptions {
+  float learning_rate = 1e-3f;  // Adam, all neuron-wise thresholds jointly
+  float weight_decay = 4e-3f;   // L2 pull
+};
+
+struct FtClipActOptions {
+  std::vector<double> fractions = {1.0, 0.8, 0.6, 0.4, 0.2};  // candidates, of the layer's profiled max
+  std::vector<double> bit_error_rates = {1e-5, 3e-5, 1e-4};  // Q15.16 weight faults (paper protocol)
+  int fault_maps = 3;                                          // per BER, same seeds for every candidate
+  std::size_t search_images = 1000;                            // first images of the validation split
+};
+
+struct ThresholdConfig {
+  ThresholdMethod method = ThresholdMethod::proact;
+  std::uint64_t seed = 1;
+  int epochs = 2;            // training epochs per ProAct trial, and of FitAct
+  int batch_size = 64;
+  float sharpness = kDefaultSharpness;  // k of the smooth form
+  ProActOptions proact;
+  FitActOptions fitact;
+  FtClipActOptions ftclipact;
+  bool show_progress = true;  // progress lines on stderr
+  void validate() const;      // throws std::invalid_argument naming the field and range
+  nlohmann::json hyperparameters() const;  // the knobs `method` uses
+};
+
+struct ThresholdData {
+  Dataset train;        // threshold training (a seeded subset of the training split)
+  Dataset validation;   // acceptance, candidate scores and clean accuracy (held out from weight training)
+  Dataset calibration;  // profiling (a seeded subset of the training split)
+};
+
+struct TrialRecord {
+  std::string layer;       // clipped layer (ProAct, FT-ClipAct) or "all" (FitAct)
+  int trial = 0;           // 1-based within the layer
+  double setting = 0;      // ProAct/FitAct: weight decay; FT-ClipAct: candidate fraction of the profiled max
+  double loss = 0;         // ProAct/FitAct: mean training loss of the last epoch; FT-ClipAct: 0
+  double accuracy = 0;     // ProAct/FitAct: validation accuracy in the training form; FT-ClipAct: mean accuracy under faults
+  bool accepted = false;   // ProAct: within tolerance (kept); FT-ClipAct: best candidate; FitAct: true
+  double seconds = 0;
+};
+nlohmann::json trial_to_json(const TrialRecord& trial);
+
+struct MethodResult {
+  std::vector<Tensor> thresholds;  // per clipped layer, (1) or its per-sample output shape
+  std::vector<TrialRecord> trials;
+};
+
+// `model` is the unclipped network, `maxima` its profile_max_activations on data.calibration.
+MethodResult ranger_thresholds(const std::vector<Tensor>& maxima);
+// `unclipped_accuracy` is the model's accuracy on data.validation (the acceptance reference).
+MethodResult proact_thresholds(const Network& model, const std::vector<Tensor>& maxima, const ThresholdData& data,
+                               const ThresholdConfig& config, double unclipped_accuracy);
+MethodResult fitact_thresholds(const Network& model, const std::vector<Tensor>& maxima, const ThresholdData& data,
+                               const ThresholdConfig& config);
+MethodResult ftclipact_thresholds(const Network& model, const std::vector<Tensor>& maxima, const ThresholdData& data,
+                                  const ThresholdConfig& config);
+
+}  // namespace proact
