@@ -17,10 +17,10 @@ for model in "${models[@]}"; do
       "$proact" train --model lenet5 --epochs 20 --optimizer adam --lr 1e-3 --weight-decay 1e-4 \
         --seed 1 --out models/zoo/lenet5.ckpt ;;
     vgg-small)
-      "$proact" train --model vgg-small --epochs 20 --optimizer adam --lr 2e-3 --weight-decay 5e-4 \
+      "$proact" train --model vgg-small --epochs 15 --optimizer adam --lr 2e-3 --weight-decay 5e-4 \
         --augment --seed 1 --out models/zoo/vgg-small.ckpt ;;
     resnet-small)
-      "$proact" train --model resnet-small --epochs 16 --optimizer adam --lr 2e-3 --weight-decay 5e-4 \
+      "$proact" train --model resnet-small --epochs 10 --optimizer adam --lr 2e-3 --weight-decay 5e-4 \
         --augment --seed 1 --out models/zoo/resnet-small.ckpt ;;
     *) echo "train-zoo: unknown model '$model' (expected lenet5, vgg-small, resnet-small)" >&2; exit 2 ;;
   esac
