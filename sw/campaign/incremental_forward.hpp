@@ -1,0 +1,52 @@
+#pragma once
+// The functional engine's campaign inner loop (issue 5, "Speed"): one network on one image set,
+// run many times with a few stored parameters changed each time. The clean outputs of every node
+// are computed once and kept; a run with changes reuses them for every node that no change
+// reaches, and for the first changed conv/dense layer whose input is clean it recomputes only
+// the output channels whose weights or bias changed (the nonzero rows of delta_W * X), in the
+// array's accumulation order, so the result is bit-identical to recomputing the whole layer.
+// Every node downstream of a change is recomputed in full.
+#include <cstddef>
+#include <vector>
+
+#include "models/kernels/gemm.hpp"
+#include "models/net/network.hpp"
+
+namespace proact {
+
+// A node whose parameters differ from the network's at construction time. `channels`: the output
+// channels of a conv/dense node whose weight rows or bias changed (sorted, unique); empty means
+// the whole node (e.g. an activation's thresholds).
+struct NodeChange {
+  std::size_t node = 0;
+  std::vector<int> channels;
+};
+
+class IncrementalForward {
+ public:
+  // Runs the clean network on `images` (N, C, H, W) in chunks of `chunk_images`, keeping every
+  // node's output if they fit in `cache_bytes`; otherwise every run recomputes from the images.
+  IncrementalForward(Network& network, const Tensor& images, AccumulationOrder order, std::size_t chunk_images = 256,
+                     std::size_t cache_bytes = std::size_t{2} << 30);
+
+  bool caching() const { return caching_; }
+  const Tensor& clean_logits() const { return clean_logits_; }  // (N, classes)
+
+  // Logits (N, classes) of the network as it is now, given every node that changed.
+  Tensor logits(const std::vector<NodeChange>& changes);
+  // The same with every node recomputed from the images (the naive path, for tests).
+  Tensor naive_logits();
+
+ private:
+  Tensor chunk(std::size_t c) const;  // images of chunk c
+
+  Network& network_;
+  const Tensor& images_;
+  ExecutionOptions options_;
+  std::size_t chunk_images_, chunks_;
+  bool caching_ = false;
+  std::vector<std::vector<Tensor>> clean_;  // [chunk][node] outputs, when caching
+  Tensor clean_logits_;
+};
+
+}  // namespace proact

@@ -1,0 +1,24 @@
+#pragma once
+// A protection under test: a method name and a function that sets a trained network's clipping
+// (DESIGN.md section 2). "none" is the plain-ReLU network; a threshold file (issue 4) clips every
+// ReLU with the file's thresholds in its hardware form, and names the method.
+#include <functional>
+#include <string>
+
+#include "models/net/network.hpp"
+
+namespace proact {
+
+struct Protection {
+  std::string method;                   // "none", or the file's method ("proact", "ranger", ...)
+  std::string source;                   // "none" or the threshold file's path
+  std::string clip_form = "relu";       // the form the clipped layers run in (reports say which one ran)
+  std::function<void(Network&)> apply;  // sets the clipping of the trained (unfolded) network
+};
+
+Protection no_protection();
+// "none" -> no_protection(); anything else is a threshold file path. Throws naming the file and
+// the problem (missing, for other weights, wrong layer count).
+Protection load_protection(const std::string& spec);
+
+}  // namespace proact

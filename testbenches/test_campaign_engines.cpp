@@ -1,0 +1,167 @@
+// Fault maps on both engines: the functional engine (stored words changed through the fold
+// mapping, incremental forward) and the SystemC model (fault hooks on the weight SRAM and CSR
+// threshold stores, flipped DRAM words) give bit-identical logits and equal ECC counts for the
+// same map; the incremental forward equals the naive one.
+//
+// SystemC cannot re-elaborate: the accelerator is elaborated once, at namespace scope (ctest runs
+// each TEST_CASE in its own process).
+#include <catch2/catch.hpp>
+
+#include <cstring>
+
+#include "models/net/activation_layer.hpp"
+#include "models/net/architectures.hpp"
+#include "models/random.hpp"
+#include "sw/campaign/map_runner.hpp"
+
+using namespace proact;
+using Catch::Matchers::Contains;
+
+namespace {
+
+AcceleratorConfig campaign_config(Format format = Format::fp32) {
+  AcceleratorConfig c = preset("default");
+  c.weight_sram_bytes = 16 * 1024;  // 4096 words: faults at a modest rate land on used words
+  c.dram_bytes = 32ull << 20;
+  c.weight_format = format;
+  c.validate();
+  return c;
+}
+
+SystemcEngine campaign_engine(campaign_config(), "", "acc_campaign");
+
+Tensor random_images(int count, std::uint64_t seed) {
+  Tensor images({count, 1, 28, 28});
+  Rng rng(seed);
+  for (float& v : images.values()) v = rng.uniform();
+  return images;
+}
+
+bool same_bits(const Tensor& a, const Tensor& b) {
+  return a.shape() == b.shape() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+// Hard clipping as ProAct deploys it: layer-wise thresholds, neuron-wise in the last clipped layer.
+Protection hybrid_clipping() {
+  return {"hybrid-test", "test", "hard", [](Network& network) {
+            std::vector<std::size_t> sites;
+            for (std::size_t i = 0; i < network.size(); ++i)
+              if (dynamic_cast<Activation*>(&network.layer(i))) sites.push_back(i);
+            Rng rng(7);
+            for (std::size_t i : sites) {
+              Tensor t(i == sites.back() ? network.node(i).output_shape : Shape{1});
+              for (float& v : t.values()) v = 0.5f + 2.0f * rng.uniform();
+              dynamic_cast<Activation&>(network.layer(i)).set_clipping(ClipForm::hard, t);
+            }
+          }};
+}
+
+Checkpoint random_lenet(std::uint64_t seed, const Tensor& images) {
+  Network network = build_network("lenet5", seed);
+  nlohmann::json ranges = calibrate_input_ranges(network, images);
+  return {std::move(network), {{"activation_ranges", ranges}}};
+}
+
+}  // namespace
+
+TEST_CASE("campaign engines: weight-SRAM maps give bit-identical logits and ECC counts on both engines", "[campaign][engines]") {
+  const Tensor images = random_images(8, 3);
+  const AcceleratorConfig config = campaign_config();
+  const Checkpoint checkpoint = random_lenet(9, images);
+  const EccScheme ecc = GENERATE(EccScheme::none, EccScheme::parity, EccScheme::secded_39_32, EccScheme::secded_72_64);
+  const std::string model_name = GENERATE("bernoulli", "stuck-at", "burst");
+  INFO(model_name << " with ECC " << ecc_scheme_name(ecc));
+  FaultModel model = FaultModel::named(model_name);
+  model.threshold_faults = true;
+  ProtectedNetwork network(checkpoint, hybrid_clipping(), config, false);
+  SystemcRunner systemc(campaign_engine, network, config, 4, ecc, images);
+  FunctionalRunner functional(network, config, &systemc.program(), ecc, images);
+  CHECK(same_bits(functional.clean_logits(), systemc.clean_logits()));
+  int changed = 0;
+  for (std::size_t m = 0; m < 3; ++m) {
+    const MapFaults faults = network.draw(model, 4e-3, map_seed(1, model, 4e-3, m), config, ecc);
+    REQUIRE(faults.weight_sram);
+    REQUIRE(faults.threshold_table);
+    const MapOutcome a = functional.run(faults);
+    const MapOutcome b = systemc.run(faults);
+    INFO("map " << m << ", " << faults.count() << " faults");
+    CHECK(same_bits(a.logits, b.logits));
+    CHECK(a.ecc == b.ecc);
+    changed += !same_bits(a.logits, functional.clean_logits());
+    if (ecc == EccScheme::none) CHECK(a.ecc.silent > 0);
+    if (ecc != EccScheme::none) CHECK(a.ecc.corrected + a.ecc.detected + a.ecc.silent > 0);
+  }
+  CHECK(changed > 0);
+  // Both engines are clean again afterwards.
+  CHECK(same_bits(functional.run(MapFaults{}).logits, functional.clean_logits()));
+  CHECK(same_bits(systemc.run(MapFaults{}).logits, systemc.clean_logits()));
+}
+
+TEST_CASE("campaign engines: proact-paper maps give bit-identical logits on both engines", "[campaign][engines]") {
+  const Tensor images = random_images(8, 4);
+  const AcceleratorConfig config = campaign_config(Format::q15_16);
+  const Checkpoint checkpoint = random_lenet(5, images);
+  const FaultModel model = FaultModel::named("proact-paper");
+  ProtectedNetwork network(checkpoint, hybrid_clipping(), config, true);
+  SystemcRunner systemc(campaign_engine, network, config, 4, EccScheme::none, images);
+  FunctionalRunner functional(network, config, nullptr, EccScheme::none, images);
+  CHECK(same_bits(functional.clean_logits(), systemc.clean_logits()));
+  for (double ber : {1e-5, 1e-4, 1e-3}) {
+    const MapFaults faults = network.draw(model, ber, map_seed(2, model, ber, 0), config, EccScheme::none);
+    INFO("BER " << ber << ": " << faults.parameter_flips.size() << " weight flips, " << faults.threshold_flips.size()
+                << " threshold flips");
+    if (ber >= 1e-3) CHECK(!faults.threshold_flips.empty());  // 84 neuron-wise thresholds * 32 bits
+    CHECK(same_bits(functional.run(faults).logits, systemc.run(faults).logits));
+  }
+}
+
+TEST_CASE("campaign engines: the incremental forward equals the naive forward bit for bit", "[campaign][engines]") {
+  const Tensor images = random_images(40, 6);
+  const Format format = GENERATE(Format::q15_16, Format::int8, Format::fp16);
+  const AcceleratorConfig config = campaign_config(format);
+  INFO(format_name(format));
+  const Checkpoint checkpoint = random_lenet(8, images);
+  ProtectedNetwork network(checkpoint, hybrid_clipping(), config, format == Format::q15_16);
+  const Program program = compile_program(network.deployment(), config, 16);
+  FunctionalRunner fast(network, config, &program, EccScheme::none, images, true);
+  FunctionalRunner naive(network, config, &program, EccScheme::none, images, false);
+  CHECK(same_bits(fast.clean_logits(), naive.clean_logits()));
+  // run_functional on the clean deployment: the engine the campaign's numbers must match.
+  CHECK(same_bits(fast.clean_logits(), run_functional(network.deployment(), program, config, images).logits));
+  for (const char* name : {"proact-paper", "bernoulli", "column"}) {
+    FaultModel model = FaultModel::named(name);
+    model.threshold_faults = true;
+    const double rate = model.stored_words() ? 3e-5 : model.kind == FaultModelKind::column ? 3e-3 : 1e-3;
+    for (std::size_t m = 0; m < 4; ++m) {
+      const MapFaults faults = network.draw(model, rate, map_seed(3, model, rate, m), config, EccScheme::none);
+      INFO(name << " map " << m);
+      CHECK(same_bits(fast.run(faults).logits, naive.run(faults).logits));
+    }
+  }
+}
+
+TEST_CASE("campaign engines: the functional engine refuses what it cannot apply exactly", "[campaign][engines]") {
+  const Tensor images = random_images(4, 1);
+  const Checkpoint checkpoint = random_lenet(2, images);
+  SECTION("output-stationary folds reload every weight") {
+    AcceleratorConfig os = campaign_config();
+    os.dataflow = Dataflow::os;
+    os.weight_sram_bytes = 256 * 1024;
+    ProtectedNetwork network(checkpoint, no_protection(), os, false);
+    const Program program = compile_program(network.deployment(), os, 4);
+    CHECK_THROWS_WITH(FunctionalRunner(network, os, &program, EccScheme::none, images),
+                      Contains("conv1") && Contains("--engine systemc"));
+  }
+  SECTION("transient read flips need the SystemC engine, where they are reproducible") {
+    const AcceleratorConfig config = campaign_config();
+    ProtectedNetwork network(checkpoint, no_protection(), config, false);
+    const FaultModel model = FaultModel::named("transient");
+    const MapFaults faults = network.draw(model, 1e-4, 77, config, EccScheme::none);
+    FunctionalRunner functional(network, config, nullptr, EccScheme::none, images);
+    CHECK_THROWS_WITH(functional.run(faults), Contains("--engine systemc"));
+    SystemcRunner systemc(campaign_engine, network, config, 4, EccScheme::none, images);
+    const Tensor first = systemc.run(faults).logits;
+    CHECK_FALSE(same_bits(first, systemc.clean_logits()));
+    CHECK(same_bits(first, systemc.run(faults).logits));
+  }
+}
