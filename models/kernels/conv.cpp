@@ -16,6 +16,59 @@ using std::size_t;
 void require_positive(int value, const char* field) {
   if (value < 1) throw std::invalid_argument(std::string("conv ") + field + " must be >= 1, got " + std::to_string(value));
 }
+
+// An image as the conv's ordered GEMM streams it, without an im2col copy: zero-padded and split
+// into stride phases, phase (py, px) of channel c holding padded pixel (s*i + py, s*j + px) at
+// row i, column j of a (height, width) plane. Output pixel (oy, ox) with tap (ky, kx) reads padded
+// pixel (s*oy + ky, s*ox + kx), that is phase (ky % s, kx % s) at (oy + ky / s, ox + kx / s); so
+// with GEMM column j = oy * width + ox, row kk = (c, ky, kx) of B is a contiguous run of one
+// plane starting at row_offset[kk]. Columns with ox >= out_width are extra outputs to drop
+// (GemmOutput group = width, kept = out_width).
+struct PhasedImage {
+  explicit PhasedImage(const ConvGeometry& g)
+      : geometry(g),
+        height((g.in_height + 2 * g.padding + g.stride - 1) / g.stride),
+        width((g.in_width + 2 * g.padding + g.stride - 1) / g.stride) {
+    const int s = g.stride, kernel = g.kernel;
+    for (int c = 0; c < g.in_channels; ++c)
+      for (int ky = 0; ky < kernel; ++ky)
+        for (int kx = 0; kx < kernel; ++kx)
+          row_offset.push_back(plane(c, ky % s, kx % s) + static_cast<std::ptrdiff_t>(ky / s) * width + kx / s);
+  }
+
+  // GEMM columns up to the last output pixel.
+  int columns() const { return (geometry.out_height() - 1) * width + geometry.out_width(); }
+  // A phased image with all padding in place, for load() to fill.
+  std::vector<float> zeros() const {
+    return std::vector<float>(static_cast<size_t>(plane(geometry.in_channels, 0, 0)), 0.0f);
+  }
+  // image (C, H, W) into the interior of `phased` (padding entries are left as they are).
+  void load(const float* image, float* phased) const {
+    const ConvGeometry& g = geometry;
+    const int s = g.stride, p = g.padding;
+    for (int c = 0; c < g.in_channels; ++c) {
+      for (int iy = 0; iy < g.in_height; ++iy) {
+        const float* src = image + (static_cast<size_t>(c) * g.in_height + iy) * g.in_width;
+        const int r = iy + p;
+        if (r % s >= g.kernel) continue;  // a phase no tap reads (kernel < stride)
+        for (int px = 0; px < std::min(s, g.kernel); ++px) {
+          const int first = ((px - p) % s + s) % s;  // the first ix with (ix + p) % s == px
+          float* dst = phased + plane(c, r % s, px) + static_cast<std::ptrdiff_t>(r / s) * width + (first + p) / s;
+          for (int ix = first; ix < g.in_width; ix += s) *dst++ = src[ix];
+        }
+      }
+    }
+  }
+  GemmOperand operand(const float* phased) const { return GemmOperand{phased, row_offset.data(), 1}; }
+
+  std::ptrdiff_t plane(int c, int py, int px) const {
+    return ((static_cast<std::ptrdiff_t>(c) * geometry.stride + py) * geometry.stride + px) * height * width;
+  }
+
+  ConvGeometry geometry;
+  int height, width;  // of each phase plane
+  std::vector<std::ptrdiff_t> row_offset;
+};
 }  // namespace
 
 void ConvGeometry::validate() const {
@@ -83,43 +136,24 @@ void col2im(const ConvGeometry& g, const float* cols, float* image) {
 
 void conv2d_forward(const ConvGeometry& g, int batch, const float* x, const float* w, const float* bias, float* y,
                     AccumulationOrder order) {
-  const int k = g.patch_size(), m = g.out_pixels(), n = g.out_channels;
+  const int n = g.out_channels, k = g.patch_size();
   const size_t in_stride = static_cast<size_t>(g.in_channels) * g.in_pixels();
-  const size_t out_stride = static_cast<size_t>(n) * m;
-  if (order.is_free()) {
-    // One large GEMM over the whole batch: cols (K, B*M), then scatter (O, B*M) to (B, O, M).
-    std::vector<float> cols(static_cast<size_t>(k) * m * batch), image_cols(static_cast<size_t>(k) * m);
-    for (int b = 0; b < batch; ++b) {
-      im2col(g, x + b * in_stride, image_cols.data());
-      for (int r = 0; r < k; ++r) {
-        std::copy_n(image_cols.data() + static_cast<size_t>(r) * m, m,
-                    cols.data() + static_cast<size_t>(r) * m * batch + static_cast<size_t>(b) * m);
-      }
-    }
-    std::vector<float> out(static_cast<size_t>(n) * m * batch);
-    gemm(w, cols.data(), out.data(), n, k, m * batch, order);
-    for (int b = 0; b < batch; ++b) {
-      for (int o = 0; o < n; ++o) {
-        const float* src = out.data() + static_cast<size_t>(o) * m * batch + static_cast<size_t>(b) * m;
-        float* dst = y + b * out_stride + static_cast<size_t>(o) * m;
-        const float add = bias ? bias[o] : 0.0f;
-        for (int i = 0; i < m; ++i) dst[i] = src[i] + add;
-      }
-    }
-    return;
-  }
-#pragma omp parallel
+  const size_t out_stride = static_cast<size_t>(n) * g.out_pixels();
+  const PhasedImage layout(g);
+  // Images in parallel; a single image spreads its GEMM over the threads instead.
+#pragma omp parallel if (batch > 1)
   {
-    std::vector<float> cols(static_cast<size_t>(k) * m);
+    std::vector<float> image = layout.zeros();
 #pragma omp for schedule(static)
     for (int b = 0; b < batch; ++b) {
-      im2col(g, x + b * in_stride, cols.data());
-      float* out = y + b * out_stride;
-      gemm(w, cols.data(), out, n, k, m, order);
-      if (bias) {
-        for (int o = 0; o < n; ++o)
-          for (int i = 0; i < m; ++i) out[static_cast<size_t>(o) * m + i] += bias[o];
-      }
+      layout.load(x + b * in_stride, image.data());
+      GemmOutput out;
+      out.data = y + b * out_stride;
+      out.row_stride = g.out_pixels();
+      out.bias = bias;
+      out.group = layout.width;
+      out.kept = g.out_width();
+      gemm(w, layout.operand(image.data()), out, n, k, layout.columns(), order);
     }
   }
 }

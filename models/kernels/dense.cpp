@@ -19,18 +19,21 @@ void add_bias(int batch, int out_features, const float* bias, float* y) {
 
 void dense_forward(int batch, int in_features, int out_features, const float* x, const float* w, const float* bias,
                    float* y, AccumulationOrder order) {
-  Eigen::Map<const RowMajor> mx(x, batch, in_features);
-  Eigen::Map<RowMajor> my(y, batch, out_features);
   if (order.is_free()) {
-    my.noalias() = mx * Eigen::Map<const RowMajor>(w, out_features, in_features).transpose();
-  } else {
-    // The ordered GEMM is Y^T (N, B) = W (N, K) * X^T (K, B).
-    const RowMajor xt = mx.transpose();
-    RowMajor yt(out_features, batch);
-    gemm(w, xt.data(), yt.data(), out_features, in_features, batch, order);
-    my = yt.transpose();
+    Eigen::Map<RowMajor>(y, batch, out_features).noalias() =
+        Eigen::Map<const RowMajor>(x, batch, in_features) * Eigen::Map<const RowMajor>(w, out_features, in_features).transpose();
+    add_bias(batch, out_features, bias, y);
+    return;
   }
-  add_bias(batch, out_features, bias, y);
+  // The ordered GEMM is Y^T (N, B) = W (N, K) * X^T (K, B), X^T and Y^T read and written in place.
+  std::vector<std::ptrdiff_t> rows(static_cast<size_t>(in_features));
+  for (int i = 0; i < in_features; ++i) rows[i] = i;
+  GemmOutput out;
+  out.data = y;
+  out.row_stride = 1;
+  out.col_stride = out_features;
+  out.bias = bias;
+  gemm(w, GemmOperand{x, rows.data(), in_features}, out, out_features, in_features, batch, order);
 }
 
 void dense_forward_naive(int batch, int in_features, int out_features, const float* x, const float* w,

@@ -68,6 +68,9 @@ inline Vec vbroadcast(const float* p) { return _mm512_set1_ps(*p); }
 inline Vec vfma(Vec a, Vec b, Vec c) { return _mm512_fmadd_ps(a, b, c); }
 inline Vec vadd(Vec a, Vec b) { return _mm512_add_ps(a, b); }
 inline void vstore(float* p, Vec v) { _mm512_storeu_ps(p, v); }
+inline void vstore_first(float* p, Vec v, int count) {  // lanes [0, count), count <= kLanes
+  _mm512_mask_storeu_ps(p, static_cast<__mmask16>((1u << count) - 1), v);
+}
 #elif defined(__AVX2__) && defined(__FMA__)
 using Vec = __m256;
 constexpr int kLanes = 8;
@@ -78,6 +81,9 @@ inline Vec vbroadcast(const float* p) { return _mm256_broadcast_ss(p); }
 inline Vec vfma(Vec a, Vec b, Vec c) { return _mm256_fmadd_ps(a, b, c); }
 inline Vec vadd(Vec a, Vec b) { return _mm256_add_ps(a, b); }
 inline void vstore(float* p, Vec v) { _mm256_storeu_ps(p, v); }
+inline void vstore_first(float* p, Vec v, int count) {
+  _mm256_maskstore_ps(p, _mm256_cmpgt_epi32(_mm256_set1_epi32(count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)), v);
+}
 #else
 struct Vec {
   float lane[4];
@@ -96,20 +102,25 @@ inline Vec vadd(Vec a, Vec b) {
   return a;
 }
 inline void vstore(float* p, Vec v) { std::copy_n(v.lane, kLanes, p); }
+inline void vstore_first(float* p, Vec v, int count) { std::copy_n(v.lane, count, p); }
 #endif
 
 constexpr int kPanelVectors = 2;
 constexpr int kPanel = kPanelVectors * kLanes;  // output columns per tile, B panel width
 // Products smaller than this many multiply-adds stay on the calling thread.
 constexpr double kParallelMacs = 1 << 20;
+// A row-contiguous operand spanning at most this many floats (cache resident) is read in place;
+// larger ones, and strided ones, are packed panel by panel.
+constexpr std::ptrdiff_t kInPlaceSpan = 1 << 16;
 
 // One tile of Rows output rows x kPanel columns over all of K: for each fold, partials
-// p[i][j] = fma(a[kk][i], b[kk][j], p[i][j]) for kk in the fold, p starting at +0, then
+// p[i][j] = fma(a[i][kk], b[kk][j], p[i][j]) for kk in the fold, p starting at +0, then
 // acc[i][j] = acc[i][j] + p[i][j] (acc starting at +0, the first fold's sum written directly).
-// `a` is the tile's packed rows (K, Rows), `b` the packed panel (K, kPanel), acc row i at
+// Row i of A starts at a + i * lda, row kk of the B panel at b + b_row[kk], row i of acc at
 // acc + i * ld. fold >= 1.
 template <int Rows>
-void tile_kernel(const float* a, const float* b, int k, int fold, float* acc, std::ptrdiff_t ld) {
+void tile_kernel(const float* a, std::ptrdiff_t lda, const float* b, const std::ptrdiff_t* b_row, int k, int fold,
+                 float* acc, std::ptrdiff_t ld) {
   if (k == 0) {
     for (int i = 0; i < Rows; ++i)
       for (int v = 0; v < kPanelVectors; ++v) vstore(acc + i * ld + v * kLanes, vzero());
@@ -122,10 +133,9 @@ void tile_kernel(const float* a, const float* b, int k, int fold, float* acc, st
       for (int v = 0; v < kPanelVectors; ++v) p[i][v] = vzero();
     for (int kk = k0; kk < k1; ++kk) {
       Vec bv[kPanelVectors];
-      for (int v = 0; v < kPanelVectors; ++v) bv[v] = vload(b + static_cast<std::ptrdiff_t>(kk) * kPanel + v * kLanes);
-      const float* ak = a + static_cast<std::ptrdiff_t>(kk) * Rows;
+      for (int v = 0; v < kPanelVectors; ++v) bv[v] = vload(b + b_row[kk] + v * kLanes);
       for (int i = 0; i < Rows; ++i) {
-        const Vec av = vbroadcast(ak + i);
+        const Vec av = vbroadcast(a + i * lda + kk);
         for (int v = 0; v < kPanelVectors; ++v) p[i][v] = vfma(av, bv[v], p[i][v]);
       }
     }
@@ -138,7 +148,8 @@ void tile_kernel(const float* a, const float* b, int k, int fold, float* acc, st
   }
 }
 
-using TileKernel = void (*)(const float*, const float*, int, int, float*, std::ptrdiff_t);
+using TileKernel = void (*)(const float*, std::ptrdiff_t, const float*, const std::ptrdiff_t*, int, int, float*,
+                            std::ptrdiff_t);
 
 template <std::size_t... R>
 constexpr std::array<TileKernel, sizeof...(R)> tile_kernels(std::index_sequence<R...>) {
@@ -153,8 +164,7 @@ void pack_panel(const GemmOperand& b, int k, int j0, int cols, float* panel) {
     for (int kk = 0; kk < k; ++kk) {
       const float* src = b.data + b.row_offset[kk] + j0;
       float* dst = panel + static_cast<std::ptrdiff_t>(kk) * kPanel;
-      std::copy_n(src, cols, dst);
-      std::fill(dst + cols, dst + kPanel, 0.0f);
+      for (int j = 0; j < kPanel; ++j) dst[j] = j < cols ? src[j] : 0.0f;
     }
     return;
   }
@@ -165,9 +175,52 @@ void pack_panel(const GemmOperand& b, int k, int j0, int cols, float* panel) {
   }
 }
 
-// `count` floats starting at a 64-byte boundary inside `storage`.
+// Panel columns [from, from + count) landing on output columns [to, to + count), count <= kLanes.
+struct Piece {
+  int from, to, count;
+};
+constexpr int kMaxPieces = 2 * kPanel;  // a run per panel column at most, split at vector widths
+
+// The kept columns of the panel's columns [j0, j0 + cols) as pieces; returns how many.
+int panel_pieces(const GemmOutput& y, int j0, int cols, Piece (&pieces)[kMaxPieces]) {
+  int count = 0;
+  for (int j = j0; j < j0 + cols;) {
+    const int g = j / y.group, r = j % y.group;
+    const int length = static_cast<int>(std::min<long>(static_cast<long>(y.group) - r, j0 + cols - j));
+    const int kept = std::max(0, std::min(y.kept - r, length));
+    for (int t = 0; t < kept; t += kLanes)
+      pieces[count++] = {j - j0 + t, static_cast<int>(static_cast<long>(g) * y.kept + r + t), std::min(kLanes, kept - t)};
+    j += length;
+  }
+  return count;
+}
+
+// Rows [r0, r0 + rows) of a tile from acc (rows of kPanel, readable kLanes floats past the last
+// row) to the output, + bias.
+void write_tile(const float* acc, int r0, int rows, const Piece* pieces, int count, const GemmOutput& y) {
+  for (int i = 0; i < rows; ++i) {
+    const float* src = acc + i * kPanel;
+    float* row = y.data + (r0 + i) * y.row_stride;
+    const float add = y.bias ? y.bias[r0 + i] : 0.0f;
+    if (y.col_stride == 1 && y.bias) {
+      const Vec bias = vbroadcast(&add);
+      for (int p = 0; p < count; ++p) vstore_first(row + pieces[p].to, vadd(vload(src + pieces[p].from), bias), pieces[p].count);
+    } else if (y.col_stride == 1) {
+      for (int p = 0; p < count; ++p) vstore_first(row + pieces[p].to, vload(src + pieces[p].from), pieces[p].count);
+    } else {
+      for (int p = 0; p < count; ++p) {
+        for (int t = 0; t < pieces[p].count; ++t) {
+          const float value = src[pieces[p].from + t];
+          row[(pieces[p].to + t) * y.col_stride] = y.bias ? value + add : value;
+        }
+      }
+    }
+  }
+}
+
+// `count` floats starting at a 64-byte boundary inside `storage` (kept per thread between calls).
 float* aligned_floats(std::vector<float>& storage, std::size_t count) {
-  storage.resize(count + 64 / sizeof(float));
+  if (storage.size() < count + 64 / sizeof(float)) storage.resize(count + 64 / sizeof(float));
   void* begin = storage.data();
   std::size_t space = storage.size() * sizeof(float);
   return static_cast<float*>(std::align(64, count * sizeof(float), begin, space));
@@ -175,47 +228,53 @@ float* aligned_floats(std::vector<float>& storage, std::size_t count) {
 
 }  // namespace
 
-PackedGemm::PackedGemm(const float* a, int n, int k, AccumulationOrder order)
-    : n_(n), k_(k), fold_(order.is_free() ? std::max(k, 1) : std::min(order.fold_length, std::max(k, 1))) {
+void gemm(const float* a, const GemmOperand& b, const GemmOutput& y, int n, int k, int m, AccumulationOrder order) {
+  if (n == 0 || m == 0) return;
+  const int fold = order.is_free() ? std::max(k, 1) : std::min(order.fold_length, std::max(k, 1));
   // Row tiles of at most kMaxRows rows, as even as possible (N = 10 gives 5 + 5, not 8 + 2).
   const int tiles = (n + kMaxRows - 1) / kMaxRows;
-  tile_rows_.push_back(0);
-  for (int t = 0; t < tiles; ++t) tile_rows_.push_back(tile_rows_.back() + n / tiles + (t < n % tiles ? 1 : 0));
-  packed_a_.resize(static_cast<std::size_t>(n) * k);
-  float* dst = packed_a_.data();
-  for (int t = 0; t < tiles; ++t) {
-    const int r0 = tile_rows_[t], rows = tile_rows_[t + 1] - r0;
-    for (int kk = 0; kk < k; ++kk)
-      for (int i = 0; i < rows; ++i) *dst++ = a[static_cast<std::ptrdiff_t>(r0 + i) * k + kk];
-  }
-}
-
-void PackedGemm::multiply(const GemmOperand& b, int m, float* y, std::ptrdiff_t y_row_stride,
-                          std::ptrdiff_t y_col_stride) const {
-  if (n_ == 0 || m == 0) return;
   const int panels = (m + kPanel - 1) / kPanel;
-  const int tiles = static_cast<int>(tile_rows_.size()) - 1;
-  const bool parallel = panels > 1 && !omp_in_parallel() && static_cast<double>(n_) * k_ * m >= kParallelMacs;
+  std::ptrdiff_t span = 0;
+  if (b.col_stride == 1 && k > 0) {
+    const auto [low, high] = std::minmax_element(b.row_offset, b.row_offset + k);
+    span = *high - *low + m;
+  }
+  const bool in_place_b = b.col_stride == 1 && span <= kInPlaceSpan;
+  const bool parallel = panels > 1 && !omp_in_parallel() && static_cast<double>(n) * k * m >= kParallelMacs;
 #pragma omp parallel if (parallel)
   {
-    std::vector<float> panel_storage, acc_storage;
-    float* panel = aligned_floats(panel_storage, static_cast<std::size_t>(k_) * kPanel);
-    float* acc = aligned_floats(acc_storage, static_cast<std::size_t>(kMaxRows) * kPanel);
+    thread_local std::vector<float> panel_storage, acc_storage;
+    thread_local std::vector<std::ptrdiff_t> panel_rows;
+    float* panel = aligned_floats(panel_storage, static_cast<std::size_t>(k) * kPanel);
+    float* acc = aligned_floats(acc_storage, static_cast<std::size_t>(kMaxRows) * kPanel + kLanes);
+    for (int kk = static_cast<int>(panel_rows.size()); kk < k; ++kk) panel_rows.push_back(static_cast<std::ptrdiff_t>(kk) * kPanel);
+    Piece pieces[kMaxPieces];
 #pragma omp for schedule(static)
     for (int p = 0; p < panels; ++p) {
       const int j0 = p * kPanel, cols = std::min(kPanel, m - j0);
-      pack_panel(b, k_, j0, cols, panel);
-      // Full panels of a row-major Y are accumulated in place, others through `acc`.
-      const bool in_place = cols == kPanel && y_col_stride == 1;
-      const float* a = packed_a_.data();
-      for (int t = 0; t < tiles; ++t) {
-        const int r0 = tile_rows_[t], rows = tile_rows_[t + 1] - r0;
-        float* out = y + r0 * y_row_stride + j0 * y_col_stride;
-        kTileKernels[rows - 1](a, panel, k_, fold_, in_place ? out : acc, in_place ? y_row_stride : kPanel);
-        a += static_cast<std::ptrdiff_t>(rows) * k_;
-        if (in_place) continue;
-        for (int i = 0; i < rows; ++i)
-          for (int j = 0; j < cols; ++j) out[i * y_row_stride + j * y_col_stride] = acc[i * kPanel + j];
+      const float* b_data = b.data + j0;
+      const std::ptrdiff_t* b_rows = b.row_offset;
+      if (!in_place_b || cols < kPanel) {
+        pack_panel(b, k, j0, cols, panel);
+        b_data = panel;
+        b_rows = panel_rows.data();
+      }
+      // A full panel that is one run of a row-major Y without bias is accumulated in place,
+      // others through `acc`.
+      const int count = panel_pieces(y, j0, cols, pieces);
+      const bool in_place_y = y.col_stride == 1 && !y.bias && count == kPanelVectors && cols == kPanel &&
+                              pieces[1].to == pieces[0].to + kLanes;
+      float* out = y.data + (in_place_y ? pieces[0].to : 0);
+      for (int t = 0, r0 = 0; t < tiles; ++t) {
+        const int rows = n / tiles + (t < n % tiles ? 1 : 0);
+        const float* a_tile = a + static_cast<std::ptrdiff_t>(r0) * k;
+        if (in_place_y) {
+          kTileKernels[rows - 1](a_tile, k, b_data, b_rows, k, fold, out + r0 * y.row_stride, y.row_stride);
+        } else {
+          kTileKernels[rows - 1](a_tile, k, b_data, b_rows, k, fold, acc, kPanel);
+          write_tile(acc, r0, rows, pieces, count, y);
+        }
+        r0 += rows;
       }
     }
   }
@@ -232,7 +291,10 @@ void gemm(const float* a, const float* b, float* y, int n, int k, int m, Accumul
   }
   std::vector<std::ptrdiff_t> rows(static_cast<std::size_t>(k));
   for (int kk = 0; kk < k; ++kk) rows[kk] = static_cast<std::ptrdiff_t>(kk) * m;
-  PackedGemm(a, n, k, order).multiply(GemmOperand{b, rows.data(), 1}, m, y, m, 1);
+  GemmOutput out;
+  out.data = y;
+  out.row_stride = m;
+  gemm(a, GemmOperand{b, rows.data(), 1}, out, n, k, m, order);
 }
 
 void gemm_naive(const float* a, const float* b, float* y, int n, int k, int m, AccumulationOrder order) {

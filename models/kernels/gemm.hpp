@@ -3,10 +3,10 @@
 // (DESIGN.md section 3). All matrices are row-major: Y (N, M) = A (N, K) * B (K, M).
 // For a conv layer N = output channels, K = in_channels * kh * kw, M = output pixels, which is
 // SCALE-Sim's naming (N filters, K = Fh*Fw*C, M ofmap pixels).
+#include <climits>
 #include <cstddef>
 #include <cstdint>
 #include <string>
-#include <vector>
 
 namespace proact {
 
@@ -42,26 +42,27 @@ struct GemmOperand {
   std::ptrdiff_t col_stride = 1;
 };
 
-// Y = A * B in an ordered accumulation, with A (the weights, N x K row-major) packed once for
-// any number of products. Every output takes the folds of `order` in k order, each fold's
-// partial starting at +0 with one fused multiply-add per k, added to an accumulator starting at
-// +0 in fold order, so results are bit-identical to gemm_naive in that order; a free order is
-// computed as one fold (as gemm_naive does). The kernel vectorises across outputs only. A
-// product outside an active OpenMP parallel region spreads its column panels over the threads.
-class PackedGemm {
- public:
-  PackedGemm(const float* a, int n, int k, AccumulationOrder order);
-  // Y (N, M): element (i, j) written to y[i * y_row_stride + j * y_col_stride].
-  void multiply(const GemmOperand& b, int m, float* y, std::ptrdiff_t y_row_stride, std::ptrdiff_t y_col_stride) const;
-
- private:
-  int n_, k_, fold_;
-  std::vector<int> tile_rows_;   // first output row of each row tile, then N
-  std::vector<float> packed_a_;  // per tile, its rows interleaved: (K, tile rows)
+// Where Y (N, M) goes. Columns come in groups of `group` (the last may be short) of which the
+// first `kept` are written, packed: column j = g * group + r with r < kept is output column
+// c = g * kept + r, and Y (i, j) + bias[i] (or Y (i, j) alone without a bias) is written to
+// data[i * row_stride + c * col_stride]. The other columns are computed and dropped.
+struct GemmOutput {
+  float* data = nullptr;
+  std::ptrdiff_t row_stride = 0, col_stride = 1;
+  const float* bias = nullptr;
+  int group = INT_MAX, kept = INT_MAX;
 };
 
+// Y = A (N, K; row-major) * B in an ordered accumulation: every output takes the folds of
+// `order` in k order, each fold's partial starting at +0 with one fused multiply-add per k,
+// added to an accumulator starting at +0 in fold order, so results are bit-identical to
+// gemm_naive in that order; a free order is computed as one fold (as gemm_naive does). The
+// kernel vectorises across outputs only. Outside an active OpenMP parallel region a large
+// product spreads its column panels over the threads.
+void gemm(const float* a, const GemmOperand& b, const GemmOutput& y, int n, int k, int m, AccumulationOrder order);
+
 // Y (N, M) = A (N, K) * B (K, M) in the given order; Y is overwritten. Free order uses Eigen's
-// blocked GEMM, any other order PackedGemm.
+// blocked GEMM, any other order the ordered kernel above.
 void gemm(const float* a, const float* b, float* y, int n, int k, int m, AccumulationOrder order);
 // Reference with the same signature: one output at a time, scalar, in the given order
 // (free order is treated as one fold).
