@@ -4,6 +4,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "models/net/activation_layer.hpp"
 #include "models/net/gemm_layers.hpp"
 
 namespace proact {
@@ -62,8 +63,22 @@ IncrementalForward::IncrementalForward(Network& network, const Tensor& images, A
   options_.order = order;
   const auto count = static_cast<std::size_t>(images.dim(0));
   chunks_ = (count + chunk_images_ - 1) / chunk_images_;
+  // Kept: outputs a dirty node may read while they are clean (read by a conv/dense or activation
+  // node, which a map can change, or by a node with several inputs), the outputs of conv/dense
+  // nodes (the base of a sparse update) and the logits.
+  const std::size_t nodes = network.size();
+  kept_.assign(nodes, false);
+  kept_[nodes - 1] = true;
+  for (std::size_t i = 0; i < nodes; ++i) {
+    const Layer& layer = network.layer(i);
+    const bool changeable = dynamic_cast<const GemmLayer*>(&layer) || dynamic_cast<const Activation*>(&layer);
+    if (dynamic_cast<const GemmLayer*>(&layer)) kept_[i] = true;
+    for (int j : network.node(i).inputs)
+      if (j != Network::kInput && (changeable || network.node(i).inputs.size() > 1)) kept_[static_cast<std::size_t>(j)] = true;
+  }
   std::size_t per_image = 0;
-  for (std::size_t i = 0; i < network.size(); ++i) per_image += shape_numel(network.node(i).output_shape);
+  for (std::size_t i = 0; i < nodes; ++i)
+    if (kept_[i]) per_image += shape_numel(network.node(i).output_shape);
   caching_ = per_image * count * sizeof(float) <= cache_bytes;
   if (!caching_) {
     clean_logits_ = naive_logits();
@@ -72,7 +87,7 @@ IncrementalForward::IncrementalForward(Network& network, const Tensor& images, A
   clean_.resize(chunks_);
   for (std::size_t c = 0; c < chunks_; ++c) {
     network_.forward(chunk(c), options_);
-    for (std::size_t i = 0; i < network.size(); ++i) clean_[c].push_back(network_.activation(i));
+    for (std::size_t i = 0; i < nodes; ++i) clean_[c].push_back(kept_[i] ? network_.activation(i) : Tensor());
   }
   clean_logits_ = logits({});
 }
@@ -129,7 +144,11 @@ Tensor IncrementalForward::logits(const std::vector<NodeChange>& changes) {
   for (std::size_t c = 0; c < chunks_; ++c) {
     Tensor images;
     const auto output_of = [&](int j) -> const Tensor* {
-      if (j != Network::kInput) return dirty[j] ? &fresh[j] : &clean_[c][j];
+      if (j != Network::kInput) {
+        if (dirty[j]) return &fresh[j];
+        if (!kept_[j]) throw std::logic_error("incremental forward: the clean output of node " + std::to_string(j) + " was not kept");
+        return &clean_[c][j];
+      }
       if (images.empty()) images = chunk(c);
       return &images;
     };

@@ -24,8 +24,9 @@ struct NodeChange {
 
 class IncrementalForward {
  public:
-  // Runs the clean network on `images` (N, C, H, W) in chunks of `chunk_images`, keeping every
-  // node's output if they fit in `cache_bytes`; otherwise every run recomputes from the images.
+  // Runs the clean network on `images` (N, C, H, W) in chunks of `chunk_images`, keeping the
+  // node outputs a run can reuse if they fit in `cache_bytes`; otherwise every run recomputes
+  // from the images.
   IncrementalForward(Network& network, const Tensor& images, AccumulationOrder order, std::size_t chunk_images = 256,
                      std::size_t cache_bytes = std::size_t{2} << 30);
 
@@ -45,7 +46,8 @@ class IncrementalForward {
   ExecutionOptions options_;
   std::size_t chunk_images_, chunks_;
   bool caching_ = false;
-  std::vector<std::vector<Tensor>> clean_;  // [chunk][node] outputs, when caching
+  std::vector<bool> kept_;                  // per node: its clean output is kept
+  std::vector<std::vector<Tensor>> clean_;  // [chunk][node] outputs of kept nodes, when caching
   Tensor clean_logits_;
 };
 

@@ -1,6 +1,10 @@
 #include "sw/campaign/protection.hpp"
 
-#include <stdexcept>
+#include <memory>
+
+#include "models/numeric/clip.hpp"
+#include "sw/thresholds/apply.hpp"
+#include "sw/thresholds/threshold_file.hpp"
 
 namespace proact {
 
@@ -10,9 +14,11 @@ Protection no_protection() {
 
 Protection load_protection(const std::string& spec) {
   if (spec == "none") return no_protection();
-  throw std::invalid_argument("--thresholds '" + spec +
-                              "': threshold files are read once `proact thresholds` (issue 4) is on main; use "
-                              "--thresholds none for the unprotected network until then");
+  auto file = std::make_shared<const ThresholdFile>(load_threshold_file(spec));
+  const ClipForm form = parse_clip_form(file->hardware_form);
+  return {file->method, spec, file->hardware_form, [file, form](Network& network) {
+            apply_thresholds(network, *file, form);
+          }};
 }
 
 }  // namespace proact

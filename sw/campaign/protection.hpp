@@ -1,7 +1,8 @@
 #pragma once
 // A protection under test: a method name and a function that sets a trained network's clipping
 // (DESIGN.md section 2). "none" is the plain-ReLU network; a threshold file (issue 4) clips every
-// ReLU with the file's thresholds in its hardware form, and names the method.
+// ReLU with the file's thresholds in its hardware form (hard, or saturate for Ranger), checked
+// against the model's weights, and names the method.
 #include <functional>
 #include <string>
 

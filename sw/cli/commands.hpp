@@ -12,5 +12,6 @@ void add_cycles_command(CLI::App& app);
 void add_registers_command(CLI::App& app);
 void add_simulate_command(CLI::App& app);
 void add_thresholds_command(CLI::App& app);
+void add_campaign_command(CLI::App& app);
 
 }  // namespace proact

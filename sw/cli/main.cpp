@@ -24,6 +24,7 @@ int sc_main(int argc, char* argv[]) {
   proact::add_registers_command(app);
   proact::add_simulate_command(app);
   proact::add_thresholds_command(app);
+  proact::add_campaign_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

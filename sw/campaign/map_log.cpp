@@ -1,0 +1,120 @@
+#include "sw/campaign/map_log.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <tuple>
+
+namespace proact {
+
+namespace {
+
+std::string system_error(const std::string& what, const std::string& path) {
+  return what + " '" + path + "': " + std::strerror(errno);
+}
+
+}  // namespace
+
+nlohmann::json map_record_to_json(const MapRecord& r) {
+  return {{"fault_model", r.fault_model},
+          {"rate", r.rate},
+          {"method", r.method},
+          {"map", r.map},
+          {"seed", r.seed},
+          {"images", r.images},
+          {"correct", r.correct},
+          {"mismatches", r.mismatches},
+          {"faults", r.faults},
+          {"ecc", {{"corrected", r.ecc.corrected}, {"detected", r.ecc.detected}, {"silent", r.ecc.silent}}},
+          {"seconds", r.seconds},
+          {"rank", r.rank}};
+}
+
+MapRecord map_record_from_json(const nlohmann::json& j) {
+  try {
+    MapRecord r;
+    r.fault_model = j.at("fault_model").get<std::string>();
+    r.rate = j.at("rate").get<double>();
+    r.method = j.at("method").get<std::string>();
+    r.map = j.at("map").get<std::size_t>();
+    r.seed = j.at("seed").get<std::uint64_t>();
+    r.images = j.at("images").get<std::size_t>();
+    r.correct = j.at("correct").get<std::size_t>();
+    r.mismatches = j.at("mismatches").get<std::size_t>();
+    r.faults = j.at("faults").get<std::size_t>();
+    const nlohmann::json& ecc = j.at("ecc");
+    r.ecc = {ecc.at("corrected").get<std::uint64_t>(), ecc.at("detected").get<std::uint64_t>(),
+             ecc.at("silent").get<std::uint64_t>()};
+    r.seconds = j.value("seconds", 0.0);
+    r.rank = j.value("rank", 0);
+    return r;
+  } catch (const nlohmann::json::exception& e) {
+    throw std::invalid_argument(std::string("map record: ") + e.what());
+  }
+}
+
+void MapLog::repair() const {
+  std::error_code error;
+  if (!std::filesystem::exists(path_, error)) return;
+  std::ifstream in(path_, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (text.empty() || text.back() == '\n') return;
+  const std::size_t keep = text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1;
+  std::filesystem::resize_file(path_, keep, error);
+  if (error) throw std::runtime_error("cannot drop the partial last record of '" + path_ + "': " + error.message());
+}
+
+std::vector<MapRecord> MapLog::read() const {
+  std::vector<MapRecord> records;
+  std::ifstream in(path_);
+  if (!in) return records;
+  std::set<std::tuple<std::string, double, std::string, std::size_t>> seen;
+  std::string line;
+  for (std::size_t number = 1; std::getline(in, line); ++number) {
+    if (line.empty()) continue;
+    if (in.eof()) break;  // no newline: a partial record
+    MapRecord r;
+    try {
+      r = map_record_from_json(nlohmann::json::parse(line));
+    } catch (const std::exception& e) {
+      throw std::runtime_error(path_ + ":" + std::to_string(number) + ": " + e.what());
+    }
+    if (seen.insert({r.fault_model, r.rate, r.method, r.map}).second) records.push_back(std::move(r));
+  }
+  return records;
+}
+
+void MapLog::append(const MapRecord& record) const {
+  const std::string line = map_record_to_json(record).dump() + "\n";
+  const int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error(system_error("cannot open", path_));
+  const ssize_t written = ::write(fd, line.data(), line.size());
+  const bool ok = written == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
+  const std::string problem = ok ? "" : system_error("cannot append a record to", path_);
+  ::close(fd);
+  if (!ok) throw std::runtime_error(problem);
+}
+
+void write_file_atomically(const std::string& path, const std::string& text) {
+  const std::string temporary = path + ".tmp." + std::to_string(::getpid());
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error(system_error("cannot create", temporary));
+  const ssize_t written = ::write(fd, text.data(), text.size());
+  const bool ok = written == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok || ::rename(temporary.c_str(), path.c_str()) != 0) {
+    const std::string problem = system_error("cannot write", path);
+    ::unlink(temporary.c_str());
+    throw std::runtime_error(problem);
+  }
+}
+
+}  // namespace proact

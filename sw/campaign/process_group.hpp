@@ -1,0 +1,34 @@
+#pragma once
+// The processes a campaign runs on: just this one, or the ranks of an MPI job. MPI is initialised
+// only when the process was started by an MPI launcher (mpirun sets OMPI_COMM_WORLD_SIZE, or
+// PMI_SIZE / PMIX_RANK), so `proact` runs as a plain program without mpirun; it is finalised
+// when the group is destroyed. One group per process.
+#include <string>
+#include <vector>
+
+namespace proact {
+
+class ProcessGroup {
+ public:
+  ProcessGroup();
+  ~ProcessGroup();
+  ProcessGroup(const ProcessGroup&) = delete;
+  ProcessGroup& operator=(const ProcessGroup&) = delete;
+
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+  bool uses_mpi() const { return mpi_; }
+  std::string library_version() const;  // the MPI library, or "none"
+
+  // Every process's string in rank order (MPI_Allgatherv); collective.
+  std::vector<std::string> all_gather(const std::string& mine) const;
+  void barrier() const;
+  // Ends every process of the job with `code` (MPI_Abort); without MPI, std::exit.
+  [[noreturn]] void abort(int code) const;
+
+ private:
+  bool mpi_ = false;
+  int rank_ = 0, size_ = 1;
+};
+
+}  // namespace proact

@@ -1,0 +1,395 @@
+#include "sw/campaign/runner.hpp"
+
+#include <boost/version.hpp>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <systemc>
+
+#include "models/net/checkpoint.hpp"
+#include "sw/campaign/map_runner.hpp"
+#include "sw/campaign/plot.hpp"
+#include "sw/campaign/protected_network.hpp"
+#include "sw/data/dataset.hpp"
+#include "sw/train/evaluate.hpp"
+#include "sw/util/progress.hpp"
+
+namespace proact {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return text;
+}
+
+// Runs `step` on every process; if any of them throws, every process throws the first message
+// (in rank order), so no process waits forever in a collective call.
+template <typename Step>
+void together(const ProcessGroup& group, Step&& step) {
+  std::string error;
+  try {
+    step();
+  } catch (const std::exception& e) {
+    error = e.what();
+    if (error.empty()) error = "unknown error";
+  }
+  for (const std::string& message : group.all_gather(error))
+    if (!message.empty()) throw std::runtime_error(message);
+}
+
+// One protection under test: its deployed network, its engine runner and its fault-free run.
+struct Method {
+  std::unique_ptr<ProtectedNetwork> network;
+  std::unique_ptr<Program> program;  // functional engine with weight-SRAM faults: the fold mapping
+  std::unique_ptr<MapRunner> runner;
+  std::vector<int> clean_predictions;
+  double clean_accuracy = 0;
+};
+
+class Campaign {
+ public:
+  Campaign(const CampaignOptions& options, const ProcessGroup& group) : o_(options), group_(group) {}
+
+  CampaignReport run();
+
+ private:
+  void check_options() const;
+  void load();
+  nlohmann::json identity() const;
+  void prepare_directory();
+  void write_campaign_json(const std::string& status, double wall_seconds, std::size_t maps_run);
+  MapRecord evaluate(std::size_t rate, std::size_t map, std::size_t method);
+  bool point_met(std::size_t rate, std::size_t method) const;
+  std::vector<PointSummary> summaries() const;
+  void add(const MapRecord& record);
+  bool done(std::size_t rate, std::size_t method, std::size_t map) const;
+
+  const CampaignOptions& o_;
+  const ProcessGroup& group_;
+  std::string started_ = utc_now();
+  Dataset test_;
+  std::unique_ptr<SystemcEngine> engine_;
+  std::vector<Method> methods_;
+  MapLog log_{""};
+  nlohmann::json previous_;  // campaign.json of the campaign being resumed (or null)
+  // Records by point (rate index, method index), then map index.
+  std::map<std::pair<std::size_t, std::size_t>, std::map<std::size_t, MapRecord>> records_;
+};
+
+void Campaign::check_options() const {
+  if (o_.rates.empty()) throw std::invalid_argument("--rates lists no rate");
+  if (o_.summary.maps == 0) throw std::invalid_argument("--maps must be at least 1");
+  if (o_.out.empty()) throw std::invalid_argument("--out DIR is required");
+  if (o_.thresholds.empty()) throw std::invalid_argument("--thresholds lists no protection (use none for plain ReLU)");
+  o_.fault_model.validate();
+  for (double rate : o_.rates) o_.fault_model.ber(rate);
+  if (o_.fault_model.stored_words() && o_.accelerator.weight_format != Format::q15_16) {
+    throw std::invalid_argument("--fault-model proact-paper stores weights as Q15.16 (DESIGN.md section 2), but the "
+                                "config stores " + format_name(o_.accelerator.weight_format) + "; use --format q15.16");
+  }
+  if (!o_.fault_model.physical() && o_.ecc != EccScheme::none) {
+    throw std::invalid_argument("--ecc protects weight-SRAM cells; fault model " + o_.fault_model.name() +
+                                " does not fault them");
+  }
+  if (o_.fault_model.transient() && o_.engine != Engine::systemc)
+    throw std::invalid_argument("--fault-model transient flips bits per SRAM read: it needs --engine systemc");
+}
+
+void Campaign::load() {
+  const Checkpoint checkpoint = load_checkpoint(resolve_model_path(o_.model));
+  test_ = load_fashion_mnist(o_.data_dir, Split::test);
+  if (o_.limit) test_ = head(test_, o_.limit);
+  const AcceleratorConfig& config = o_.accelerator;
+  if (o_.engine == Engine::systemc) engine_ = std::make_unique<SystemcEngine>(config, "", "campaign_accelerator");
+  std::set<std::string> names;
+  for (const std::string& spec : o_.thresholds) {
+    Method m;
+    m.network = std::make_unique<ProtectedNetwork>(checkpoint, load_protection(spec), config,
+                                                   o_.fault_model.stored_words());
+    const std::string& name = m.network->protection().method;
+    if (!names.insert(name).second) {
+      throw std::invalid_argument("two --thresholds give the method '" + name +
+                                  "'; every protection of a campaign needs its own method name");
+    }
+    if (o_.engine == Engine::systemc) {
+      m.runner = std::make_unique<SystemcRunner>(*engine_, *m.network, config, o_.batch, o_.ecc, test_.images);
+    } else {
+      if (o_.fault_model.physical())
+        m.program = std::make_unique<Program>(compile_program(m.network->deployment(), config, o_.batch));
+      m.runner = std::make_unique<FunctionalRunner>(*m.network, config, m.program.get(), o_.ecc, test_.images,
+                                                    o_.incremental);
+    }
+    std::size_t correct = 0;
+    for (std::size_t i = 0; i < test_.size(); ++i) {
+      m.clean_predictions.push_back(predicted_class(m.runner->clean_logits(), static_cast<int>(i)));
+      correct += m.clean_predictions.back() == test_.labels[i];
+    }
+    m.clean_accuracy = static_cast<double>(correct) / static_cast<double>(test_.size());
+    methods_.push_back(std::move(m));
+  }
+}
+
+nlohmann::json Campaign::identity() const {
+  nlohmann::json protections = nlohmann::json::array();
+  for (const Method& m : methods_)
+    protections.push_back({{"method", m.network->protection().method}, {"source", m.network->protection().source}});
+  return {{"model", o_.model},
+          {"images", test_.size()},
+          {"fault_model", o_.fault_model.to_json()},
+          {"ecc", ecc_scheme_name(o_.ecc)},
+          {"seed", o_.seed},
+          {"engine", engine_name(o_.engine)},
+          {"batch", o_.batch},
+          {"accelerator", config_to_json(o_.accelerator)},
+          {"protections", protections}};
+}
+
+void Campaign::prepare_directory() {
+  const fs::path dir(o_.out);
+  log_ = MapLog((dir / "maps.jsonl").string());
+  together(group_, [&] {
+    if (group_.rank() != 0) return;
+    const fs::path json = dir / "campaign.json";
+    if (fs::exists(json)) {
+      if (!o_.resume) {
+        throw std::invalid_argument("'" + o_.out + "' already holds a campaign (campaign.json); pass --resume to "
+                                    "continue it or choose another --out");
+      }
+      std::ifstream in(json);
+      previous_ = nlohmann::json::parse(in);
+      const nlohmann::json now = identity();
+      for (const auto& item : now.items()) {
+        const nlohmann::json before = previous_.value("identity", nlohmann::json::object()).value(item.key(), nlohmann::json());
+        if (before != item.value()) {
+          throw std::invalid_argument("cannot resume '" + o_.out + "': it was run with " + item.key() + " = " +
+                                      before.dump() + ", this command has " + item.value().dump() +
+                                      " (resume with the same options, or use another --out)");
+        }
+      }
+    } else if (fs::exists(dir / "maps.jsonl")) {
+      throw std::invalid_argument("'" + o_.out + "' holds maps.jsonl without campaign.json; choose another --out");
+    }
+    fs::create_directories(dir);
+    log_.repair();
+  });
+  // Everyone reads the same records before anyone appends.
+  together(group_, [&] {
+    for (const MapRecord& r : log_.read()) add(r);
+  });
+  together(group_, [&] {
+    if (group_.rank() == 0) write_campaign_json("running", 0, 0);
+  });
+}
+
+void Campaign::add(const MapRecord& record) {
+  if (record.fault_model != o_.fault_model.name()) return;
+  for (std::size_t r = 0; r < o_.rates.size(); ++r) {
+    if (o_.rates[r] != record.rate) continue;
+    for (std::size_t m = 0; m < methods_.size(); ++m)
+      if (methods_[m].network->protection().method == record.method) records_[{r, m}].emplace(record.map, record);
+  }
+}
+
+bool Campaign::done(std::size_t rate, std::size_t method, std::size_t map) const {
+  const auto it = records_.find({rate, method});
+  return it != records_.end() && it->second.count(map);
+}
+
+bool Campaign::point_met(std::size_t rate, std::size_t method) const {
+  if (o_.summary.until_ci <= 0) return false;
+  const auto it = records_.find({rate, method});
+  if (it == records_.end()) return false;
+  std::vector<double> accuracies;
+  for (const auto& [map, record] : it->second) {
+    if (map != accuracies.size()) break;
+    accuracies.push_back(record.accuracy());
+  }
+  return until_ci_met(accuracies, o_.summary.until_ci, o_.summary.confidence, o_.summary.min_maps);
+}
+
+MapRecord Campaign::evaluate(std::size_t rate, std::size_t map, std::size_t method) {
+  const auto start = std::chrono::steady_clock::now();
+  Method& m = methods_[method];
+  MapRecord r;
+  r.fault_model = o_.fault_model.name();
+  r.rate = o_.rates[rate];
+  r.method = m.network->protection().method;
+  r.map = map;
+  r.seed = map_seed(o_.seed, o_.fault_model, r.rate, map);
+  const MapFaults faults = m.network->draw(o_.fault_model, r.rate, r.seed, o_.accelerator, o_.ecc);
+  const MapOutcome outcome = m.runner->run(faults);
+  r.images = test_.size();
+  for (std::size_t i = 0; i < test_.size(); ++i) {
+    const int predicted = predicted_class(outcome.logits, static_cast<int>(i));
+    r.correct += predicted == test_.labels[i];
+    r.mismatches += predicted != m.clean_predictions[i];
+  }
+  r.faults = faults.count();
+  r.ecc = outcome.ecc;
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.rank = group_.rank();
+  return r;
+}
+
+std::vector<PointSummary> Campaign::summaries() const {
+  std::vector<PointSummary> points;
+  for (std::size_t r = 0; r < o_.rates.size(); ++r) {
+    for (std::size_t m = 0; m < methods_.size(); ++m) {
+      const auto it = records_.find({r, m});
+      if (it == records_.end()) continue;
+      std::vector<MapRecord> maps;
+      for (const auto& entry : it->second) maps.push_back(entry.second);
+      maps = point_maps(std::move(maps), o_.summary);
+      if (maps.empty()) continue;
+      PointSummary s = summarize_point(maps, o_.summary);
+      s.ber = o_.fault_model.ber(o_.rates[r]);
+      s.clean_accuracy = methods_[m].clean_accuracy;
+      points.push_back(std::move(s));
+    }
+  }
+  return points;
+}
+
+void Campaign::write_campaign_json(const std::string& status, double wall_seconds, std::size_t maps_run) {
+  nlohmann::json protections = nlohmann::json::array();
+  for (const Method& m : methods_) {
+    const Protection& p = m.network->protection();
+    protections.push_back({{"method", p.method}, {"source", p.source}, {"clip_form", p.clip_form},
+                           {"clean_accuracy", m.clean_accuracy}});
+  }
+  nlohmann::json invocations = previous_.is_object() ? previous_.value("invocations", nlohmann::json::array())
+                                                     : nlohmann::json::array();
+  invocations.push_back({{"started", started_}, {"status", status}, {"processes", group_.size()},
+                         {"maps_run", maps_run}, {"wall_seconds", wall_seconds}, {"resume", o_.resume}});
+  double total_seconds = 0;
+  for (const nlohmann::json& i : invocations) total_seconds += i.value("wall_seconds", 0.0);
+  const nlohmann::json campaign = {
+      {"version", 1},
+      {"status", status},
+      {"identity", identity()},
+      {"rates", o_.rates},
+      {"maps", o_.summary.maps},
+      {"confidence", o_.summary.confidence},
+      {"until_ci", o_.summary.until_ci},
+      {"min_maps", o_.summary.min_maps},
+      {"seeds", {{"campaign", o_.seed},
+                 {"map_seed", "Rng::derive chain over (campaign seed, fault model name, rate bits unless voltage, "
+                              "map index); streams per fault site derived from it (protected_network.cpp)"}}},
+      {"protections", protections},
+      {"images", {{"source", test_.name}, {"count", test_.size()}}},
+      {"functional_path", o_.incremental ? "incremental (clean activations reused, sparse first layer)" : "naive"},
+      {"versions", {{"proact", PROACT_VERSION}, {"systemc", sc_core::sc_release()}, {"boost", BOOST_LIB_VERSION},
+                    {"mpi", group_.library_version()}, {"compiler", __VERSION__}}},
+      {"invocations", invocations},
+      {"wall_seconds", total_seconds}};
+  write_file_atomically((fs::path(o_.out) / "campaign.json").string(), campaign.dump(2) + "\n");
+}
+
+CampaignReport Campaign::run() {
+  const auto start = std::chrono::steady_clock::now();
+  together(group_, [&] {
+    check_options();
+    load();
+  });
+  prepare_directory();
+
+  std::size_t pending_units = 0;
+  for (std::size_t r = 0; r < o_.rates.size(); ++r)
+    for (std::size_t m = 0; m < methods_.size(); ++m)
+      for (std::size_t map = 0; map < o_.summary.maps; ++map) pending_units += !done(r, m, map);
+  ProgressLine progress(std::cerr, "campaign " + o_.model + " " + o_.fault_model.name() + " (" + engine_name(o_.engine) + ")",
+                        pending_units, o_.show_progress && group_.rank() == 0);
+  const std::string csv_path = (fs::path(o_.out) / "results.csv").string();
+  std::size_t maps_run = 0;
+  bool stopped = false;
+  for (std::size_t r = 0; r < o_.rates.size() && !stopped; ++r) {
+    std::size_t next_map = 0;
+    while (!stopped) {
+      // The next wave: one pending map per process, each with its pending protections.
+      std::vector<std::pair<std::size_t, std::vector<std::size_t>>> wave;
+      while (wave.size() < static_cast<std::size_t>(group_.size()) && next_map < o_.summary.maps) {
+        std::vector<std::size_t> pending;
+        for (std::size_t m = 0; m < methods_.size(); ++m)
+          if (!done(r, m, next_map) && !point_met(r, m)) pending.push_back(m);
+        if (!pending.empty()) wave.push_back({next_map, pending});
+        ++next_map;
+      }
+      if (wave.empty()) break;
+      std::string mine;
+      together(group_, [&] {
+        if (static_cast<std::size_t>(group_.rank()) >= wave.size()) return;
+        const auto& [map, pending] = wave[static_cast<std::size_t>(group_.rank())];
+        for (std::size_t m : pending) {
+          const MapRecord record = evaluate(r, map, m);
+          log_.append(record);
+          mine += map_record_to_json(record).dump() + "\n";
+        }
+      });
+      for (const std::string& part : group_.all_gather(mine)) {
+        std::istringstream lines(part);
+        for (std::string line; std::getline(lines, line);) {
+          add(map_record_from_json(nlohmann::json::parse(line)));
+          ++maps_run;
+        }
+      }
+      if (group_.rank() == 0) {
+        write_file_atomically(csv_path, results_csv(summaries()));
+        char detail[96];
+        std::snprintf(detail, sizeof detail, "rate %g, map %zu of %zu", o_.rates[r], wave.back().first + 1,
+                      o_.summary.maps);
+        progress.update(std::min(maps_run, pending_units), detail);
+      }
+      stopped = o_.stop_after > 0 && maps_run >= o_.stop_after;
+    }
+  }
+  progress.finish(std::to_string(maps_run) + " map runs");
+
+  CampaignReport report;
+  report.points = summaries();
+  report.maps_run = maps_run;
+  report.finished = !stopped;
+  report.results_csv = csv_path;
+  report.campaign_json = (fs::path(o_.out) / "campaign.json").string();
+  together(group_, [&] {
+    if (group_.rank() != 0) return;
+    write_file_atomically(csv_path, results_csv(report.points));
+    const PlotSpec spec{o_.model + ": " + o_.fault_model.name() + " faults, " + std::to_string(o_.summary.maps) +
+                            " maps per point (" + engine_name(o_.engine) + " engine)",
+                        o_.fault_model.rate_label(), o_.fault_model.kind != FaultModelKind::voltage,
+                        o_.summary.confidence};
+    try {
+      report.plot = plot_accuracy_vs_rate(o_.out, report.points, spec);
+    } catch (const std::runtime_error& e) {
+      std::cerr << "proact: warning: " << e.what() << '\n';
+    }
+  });
+  report.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  together(group_, [&] {
+    if (group_.rank() == 0) write_campaign_json(stopped ? "stopped" : "finished", report.wall_seconds, maps_run);
+  });
+  if (group_.rank() == 0) {
+    std::ifstream in(report.campaign_json);
+    report.campaign = nlohmann::json::parse(in);
+  }
+  return report;
+}
+
+}  // namespace
+
+CampaignReport run_campaign(const CampaignOptions& options, const ProcessGroup& group) {
+  return Campaign(options, group).run();
+}
+
+}  // namespace proact

@@ -1,0 +1,218 @@
+// `proact campaign` as a user runs it: outputs, both engines, MPI ranks, resume after an
+// interrupted run, --until-ci, the sample-size planner and one-line errors. Small --limit and
+// --maps keep the file well under a minute.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "testbenches/cli_runner.hpp"
+
+using Catch::Matchers::Contains;
+using proact::testing::run_cli;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path fresh_dir(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("proact_test_campaign_" + name);
+  fs::remove_all(dir);
+  return dir;
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+std::vector<std::vector<std::string>> read_csv(const fs::path& path) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream text(read_text(path));
+  for (std::string line; std::getline(text, line);) {
+    std::vector<std::string> cells;
+    std::istringstream fields(line);
+    for (std::string cell; std::getline(fields, cell, ',');) cells.push_back(cell);
+    rows.push_back(cells);
+  }
+  return rows;
+}
+
+// The campaign on `ranks` MPI processes (as root, mpirun needs the two OMPI_ALLOW variables).
+int run_mpi(int ranks, const std::string& arguments) {
+  const char* cli = std::getenv("PROACT_CLI");
+  REQUIRE(cli != nullptr);
+  const std::string command = "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun -np " +
+                              std::to_string(ranks) + " --oversubscribe " + cli + " " + arguments +
+                              " > /dev/null 2>&1";
+  return std::system(command.c_str());
+}
+
+const std::string kSmall = "--model lenet5 --limit 64 --maps 3 --seed 5 ";
+
+}  // namespace
+
+TEST_CASE("campaign CLI: outputs for two protections under proact-paper", "[campaign][cli]") {
+  const fs::path dir = fresh_dir("outputs");
+  const fs::path thresholds = fs::temp_directory_path() / "proact_test_campaign_ranger.json";
+  REQUIRE(run_cli("thresholds --model lenet5 --method ranger --calib 100 --validation-limit 100 --out " +
+                  thresholds.string()).exit_code == 0);
+  const auto run = run_cli("campaign " + kSmall + "--thresholds none --thresholds " + thresholds.string() +
+                           " --fault-model proact-paper --rates 1e-6,1e-4 --out " + dir.string() + " --json");
+  REQUIRE(run.exit_code == 0);
+  const auto report = nlohmann::json::parse(run.output);
+  CHECK(report.at("finished") == true);
+  CHECK(report.at("maps_run") == 12);
+  CHECK(report.at("points").size() == 4);
+
+  const auto rows = read_csv(dir / "results.csv");
+  REQUIRE(rows.size() == 5);
+  CHECK(rows[0] == std::vector<std::string>{"fault_model", "rate", "ber", "method", "maps", "mean_accuracy", "std",
+                                            "ci_low", "ci_high", "sdc_rate", "sdc_low", "sdc_high", "mismatch_rate",
+                                            "clean_accuracy", "faults_mean", "ecc_corrected", "ecc_detected",
+                                            "ecc_silent"});
+  CHECK(rows[1][0] == "proact-paper");
+  CHECK(rows[1][1] == "1e-06");
+  CHECK(rows[1][3] == "none");
+  CHECK(rows[2][3] == "ranger");
+  CHECK(rows[1][4] == "3");
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    const double mean = std::stod(rows[i][5]), low = std::stod(rows[i][7]), high = std::stod(rows[i][8]);
+    CHECK((mean >= 0.0 && mean <= 1.0));
+    CHECK(low <= mean);
+    CHECK(high >= mean);
+  }
+  // floor(numel * 32 * 1e-4) flips per tensor of lenet5, summed: the same every map.
+  CHECK(std::stod(rows[3][14]) == 194.0);
+
+  // The fault-free accuracy is the functional engine's on the same images (Q15.16 storage).
+  const auto simulate = run_cli("simulate --model lenet5 --engine functional --format q15.16 --limit 64 --json");
+  REQUIRE(simulate.exit_code == 0);
+  CHECK(std::stod(rows[1][13]) == Approx(nlohmann::json::parse(simulate.output).at("accuracy").get<double>()));
+
+  std::ifstream maps(dir / "maps.jsonl");
+  int lines = 0;
+  for (std::string line; std::getline(maps, line); ++lines) CHECK(nlohmann::json::parse(line).contains("seed"));
+  CHECK(lines == 12);
+  const auto campaign = nlohmann::json::parse(read_text(dir / "campaign.json"));
+  CHECK(campaign.at("status") == "finished");
+  CHECK(campaign.at("identity").at("seed") == 5);
+  CHECK(campaign.at("protections")[1].at("method") == "ranger");
+  CHECK(campaign.at("protections")[1].at("clip_form") == "saturate");
+  CHECK(campaign.at("versions").contains("systemc"));
+  CHECK(fs::file_size(dir / "accuracy_vs_rate.png") > 1000);
+  CHECK_THAT(read_text(dir / "accuracy_vs_rate.gp"), Contains("set logscale x") && Contains("ranger"));
+}
+
+TEST_CASE("campaign CLI: both engines give the same results for a weight-SRAM model with ECC", "[campaign][cli]") {
+  const fs::path functional = fresh_dir("functional"), systemc = fresh_dir("systemc");
+  const std::string args = "campaign --model lenet5 --limit 32 --maps 2 --batch 16 --fault-model bernoulli "
+                           "--rates 3e-5 --ecc secded-39-32 --threshold-faults --out ";
+  REQUIRE(run_cli(args + functional.string()).exit_code == 0);
+  REQUIRE(run_cli(args + systemc.string() + " --engine systemc").exit_code == 0);
+  CHECK(read_text(functional / "results.csv") == read_text(systemc / "results.csv"));
+  const auto rows = read_csv(functional / "results.csv");
+  REQUIRE(rows.size() == 2);
+  CHECK(std::stod(rows[1][15]) > 0.0);  // corrected word reads per run
+}
+
+TEST_CASE("campaign CLI: one and two MPI ranks give identical results", "[campaign][cli][mpi]") {
+  const fs::path one = fresh_dir("rank1"), two = fresh_dir("rank2");
+  const std::string args = "campaign " + kSmall + "--fault-model proact-paper --rates 1e-5,1e-4 --out ";
+  REQUIRE(run_mpi(1, args + one.string()) == 0);
+  REQUIRE(run_mpi(2, args + two.string()) == 0);
+  CHECK(read_text(one / "results.csv") == read_text(two / "results.csv"));
+  const auto campaign = nlohmann::json::parse(read_text(two / "campaign.json"));
+  CHECK(campaign.at("invocations")[0].at("processes") == 2);
+  std::set<int> ranks;
+  std::ifstream maps(two / "maps.jsonl");
+  for (std::string line; std::getline(maps, line);) ranks.insert(nlohmann::json::parse(line).at("rank").get<int>());
+  CHECK(ranks == std::set<int>{0, 1});
+  SECTION("--until-ci stops every point at the same map whatever the number of ranks") {
+    const fs::path a = fresh_dir("until1"), b = fresh_dir("until2");
+    const std::string until = "campaign --model lenet5 --limit 64 --maps 12 --min-maps 3 --until-ci 0.2 "
+                              "--fault-model proact-paper --rates 1e-6 --out ";
+    REQUIRE(run_mpi(1, until + a.string()) == 0);
+    REQUIRE(run_mpi(2, until + b.string()) == 0);
+    CHECK(read_text(a / "results.csv") == read_text(b / "results.csv"));
+    CHECK(std::stoi(read_csv(a / "results.csv")[1][4]) < 12);
+  }
+  // Without mpirun the same binary runs as one process.
+  const fs::path plain = fresh_dir("plain");
+  REQUIRE(run_cli(args + plain.string()).exit_code == 0);
+  CHECK(read_text(plain / "results.csv") == read_text(one / "results.csv"));
+}
+
+TEST_CASE("campaign CLI: an interrupted campaign resumed gives the results of a straight run", "[campaign][cli]") {
+  const fs::path straight = fresh_dir("straight"), resumed = fresh_dir("resumed");
+  const std::string args = "campaign " + kSmall + "--fault-model proact-paper --rates 1e-6,1e-5 --out ";
+  REQUIRE(run_cli(args + straight.string()).exit_code == 0);
+
+  const auto first = run_cli(args + resumed.string() + " --stop-after 2 --json");
+  REQUIRE(first.exit_code == 0);
+  CHECK(nlohmann::json::parse(first.output).at("finished") == false);
+  // A kill in the middle of a write leaves a partial last line; resume drops it.
+  { std::ofstream(resumed / "maps.jsonl", std::ios::app) << "{\"fault_model\": \"proact-pa"; }
+  const auto refused = run_cli(args + resumed.string(), true);
+  CHECK(refused.exit_code == 1);
+  CHECK_THAT(refused.output, Contains("--resume"));
+  const auto second = run_cli(args + resumed.string() + " --resume --json");
+  REQUIRE(second.exit_code == 0);
+  const auto report = nlohmann::json::parse(second.output);
+  CHECK(report.at("finished") == true);
+  CHECK(report.at("maps_run") == 4);  // 6 map runs in all, 2 done before: nothing recomputed
+  CHECK(read_text(straight / "results.csv") == read_text(resumed / "results.csv"));
+  const auto campaign = nlohmann::json::parse(read_text(resumed / "campaign.json"));
+  CHECK(campaign.at("invocations").size() == 2);
+
+  SECTION("resuming with other options is refused, naming the option") {
+    const auto other = run_cli("campaign --model lenet5 --limit 64 --maps 3 --seed 6 --fault-model proact-paper "
+                               "--rates 1e-6,1e-5 --resume --out " + resumed.string(), true);
+    CHECK(other.exit_code == 1);
+    CHECK_THAT(other.output, Contains("seed") && Contains("another --out"));
+  }
+  SECTION("more maps extend a finished campaign") {
+    const auto more = run_cli("campaign --model lenet5 --limit 64 --maps 4 --seed 5 --fault-model proact-paper "
+                              "--rates 1e-6,1e-5 --resume --json --out " + resumed.string());
+    REQUIRE(more.exit_code == 0);
+    CHECK(nlohmann::json::parse(more.output).at("maps_run") == 2);
+  }
+}
+
+TEST_CASE("campaign CLI: plan gives the Leveugle sample size", "[campaign][cli]") {
+  const auto text = run_cli("campaign plan --margin 0.01 --confidence 0.95");
+  REQUIRE(text.exit_code == 0);
+  CHECK_THAT(text.output, Contains("9604") && Contains("Leveugle"));
+  const auto json = run_cli("campaign plan --margin 0.05 --population 1000 --json");
+  REQUIRE(json.exit_code == 0);
+  CHECK(nlohmann::json::parse(json.output).at("sample_size") == 278);
+  const auto model = run_cli("campaign plan --margin 0.01 --model lenet5 --format q15.16 --json");
+  REQUIRE(model.exit_code == 0);
+  CHECK(nlohmann::json::parse(model.output).at("population") == 61706.0 * 32);
+}
+
+TEST_CASE("campaign CLI: refuses bad input with one line", "[campaign][cli][errors]") {
+  const fs::path dir = fresh_dir("errors");
+  const auto check = [&](const std::string& arguments, const std::string& expected) {
+    const auto run = run_cli("campaign " + arguments, true);
+    INFO(arguments);
+    CHECK(run.exit_code != 0);
+    CHECK_THAT(run.output, Contains(expected));
+  };
+  check("--fault-model proact-paper --rates 1e-5", "--out");
+  check("--fault-model proact-paper --rates 1e-5 --format fp32 --out " + dir.string(), "q15.16");
+  check("--fault-model transient --rates 1e-5 --out " + dir.string(), "--engine systemc");
+  check("--fault-model bernoulli --rates 2 --out " + dir.string(), "[0, 1]");
+  check("--fault-model voltage --rates 0.3 --out " + dir.string(), "outside the voltage table");
+  check("--fault-model hamming --rates 1e-5 --out " + dir.string(), "proact-paper, bernoulli");
+  check("--fault-model bernoulli --rates 1e-5,x --out " + dir.string(), "'x' is not a number");
+  const fs::path os = fs::temp_directory_path() / "proact_test_campaign_os.json";
+  { std::ofstream(os) << R"({"preset": "default", "dataflow": "os"})"; }
+  check("--fault-model bernoulli --rates 1e-5 --limit 8 --config " + os.string() + " --out " + dir.string(),
+        "--engine systemc");
+  check("--fault-model proact-paper --rates 1e-5 --thresholds missing.json --out " + dir.string(), "missing.json");
+}
