@@ -1,6 +1,8 @@
 // proact thresholds: ProAct clipping thresholds and their baselines (Ranger, FT-ClipAct, FitAct)
 // for a trained model, written as a threshold file; --report tabulates threshold files and
 // --memory-overhead the threshold words per granularity of standard topologies and the zoo.
+#include <omp.h>
+
 #include <cstdio>
 #include <iostream>
 
@@ -24,6 +26,7 @@ struct ThresholdsOptions {
   std::string out;
   ThresholdConfig config;
   ThresholdDataOptions data{default_data_dir()};
+  int threads = 1;
   std::vector<std::string> report;
   bool memory_overhead = false;
   bool json = false;
@@ -37,6 +40,7 @@ void run_compute(ThresholdsOptions o) {
   o.config.show_progress = true;
   o.data.seed = o.config.seed;
   o.config.validate();
+  if (o.threads > 0) omp_set_num_threads(o.threads);
   const std::string path = resolve_model_path(o.model);
   const Checkpoint checkpoint = load_checkpoint(path);
   const ThresholdData data = load_threshold_data(checkpoint.metadata, o.data);
@@ -151,6 +155,11 @@ void add_thresholds_command(CLI::App& app) {
       ->delimiter(',')->capture_default_str();
   cmd->add_option("--fault-maps", c.ftclipact.fault_maps, "FT-ClipAct: fault maps per bit error rate")->capture_default_str();
   cmd->add_option("--search-images", c.ftclipact.search_images, "FT-ClipAct: validation images scoring each candidate")
+      ->capture_default_str();
+  cmd->add_option("--threads", o->threads,
+                  "OpenMP threads for the layer kernels (0 = OpenMP's default); threshold training runs small "
+                  "batches, which one thread computes fastest on a shared machine")
+      ->check(CLI::Range(0, 1024))
       ->capture_default_str();
   cmd->add_option("--data-dir", o->data.data_dir, "Fashion-MNIST directory (IDX .gz files)")->capture_default_str();
   cmd->add_option("--report", o->report, "Tabulate these threshold files instead of computing one");

@@ -38,7 +38,10 @@ MethodResult fitact_thresholds(const Network& model, const std::vector<Tensor>& 
   char detail[96];
   std::snprintf(detail, sizeof detail, "loss %.4f  validation %.2f%%", loss, 100.0 * accuracy);
   progress.finish(detail);
-  return {current_thresholds(net), {{"all", 1, train.weight_decay, loss, accuracy, true, progress.elapsed_seconds()}}};
+  MethodResult result;
+  result.thresholds = current_thresholds(net);
+  result.trials.push_back({"all", 1, train.weight_decay, loss, accuracy, true, progress.elapsed_seconds()});
+  return result;
 }
 
 }  // namespace proact

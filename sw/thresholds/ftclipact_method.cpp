@@ -72,7 +72,8 @@ MethodResult ftclipact_thresholds(const Network& model, const std::vector<Tensor
                   threshold[0], 100.0 * chosen.accuracy);
     progress.finish(detail);
   }
-  return {thresholds, result.trials};
+  result.thresholds = thresholds;
+  return result;
 }
 
 }  // namespace proact

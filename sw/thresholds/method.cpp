@@ -98,7 +98,9 @@ nlohmann::json trial_to_json(const TrialRecord& t) {
 }
 
 MethodResult ranger_thresholds(const std::vector<Tensor>& maxima) {
-  return {initial_thresholds(maxima, Granularity::layer), {}};
+  MethodResult result;
+  result.thresholds = initial_thresholds(maxima, Granularity::layer);
+  return result;
 }
 
 }  // namespace proact

@@ -46,7 +46,7 @@ struct FtClipActOptions {
 struct ThresholdConfig {
   ThresholdMethod method = ThresholdMethod::proact;
   std::uint64_t seed = 1;
-  int epochs = 2;            // training epochs per ProAct trial, and of FitAct
+  int epochs = 5;            // training epochs per ProAct trial, and of FitAct
   int batch_size = 64;
   float sharpness = kDefaultSharpness;  // k of the smooth form
   ProActOptions proact;
@@ -77,6 +77,9 @@ nlohmann::json trial_to_json(const TrialRecord& trial);
 struct MethodResult {
   std::vector<Tensor> thresholds;  // per clipped layer, (1) or its per-sample output shape
   std::vector<TrialRecord> trials;
+  // ProAct: every layer's thresholds after each layer finished (stages[0] after the last clipped
+  // layer, ...), the record that shows finished layers stay frozen. Empty for the other methods.
+  std::vector<std::vector<Tensor>> stages;
 };
 
 // `model` is the unclipped network, `maxima` its profile_max_activations on data.calibration.

@@ -72,6 +72,7 @@ MethodResult proact_thresholds(const Network& model, const std::vector<Tensor>& 
       progress.finish(detail);
     }
     if (!accepted) thresholds.value = initial;
+    result.stages.push_back(current_thresholds(net));
   }
   result.thresholds = current_thresholds(net);
   return result;
