@@ -25,7 +25,7 @@ struct MapRecord {
   std::uint64_t seed = 0;                  // map_seed(...) of this map
   std::size_t images = 0, correct = 0;
   std::size_t mismatches = 0;              // images whose top-1 class differs from the fault-free run
-  std::size_t faults = 0;                  // MapFaults::count()
+  std::size_t faults = 0;                  // MapFaults::count(); transient: bits flipped over all reads
   EccCounts ecc;                           // weight-SRAM word reads per accelerator run
   double seconds = 0;                      // wall time of this map (not part of any result)
   int rank = 0;                            // the process that computed it (not part of any result)

@@ -159,11 +159,12 @@ MapOutcome SystemcRunner::run(const MapFaults& faults) {
     program.threshold_table.at(at.second) = decode_word(Format::q15_16, network_.threshold_words(0)[at.second] ^ mask);
   }
   std::shared_ptr<ProtectedMemoryHook> ecc_hook;
+  std::shared_ptr<TransientReadHook> transient_hook;
   std::shared_ptr<FaultHook> weight_hook;
   if (faults.weight_sram) weight_hook = ecc_hook = std::make_shared<ProtectedMemoryHook>(*faults.weight_sram);
   if (faults.transient_rate > 0.0) {
-    weight_hook = std::make_shared<TransientReadHook>(weight_hook, accelerator.config().sram_word_bits,
-                                                      faults.transient_rate, faults.transient_seed);
+    weight_hook = transient_hook = std::make_shared<TransientReadHook>(
+        weight_hook, accelerator.config().sram_word_bits, faults.transient_rate, faults.transient_seed);
   }
   accelerator.weight_sram().set_fault_hook(weight_hook);
   if (faults.clip_thresholds) accelerator.csr().clip_thresholds().set_fault_map(std::make_shared<FaultMap>(*faults.clip_thresholds));
@@ -180,6 +181,7 @@ MapOutcome SystemcRunner::run(const MapFaults& faults) {
   accelerator.weight_sram().set_fault_hook(nullptr);
   accelerator.csr().clip_thresholds().set_fault_hook(nullptr);
   accelerator.csr().threshold_table().set_fault_hook(nullptr);
+  if (transient_hook) outcome.read_flips = transient_hook->flipped_bits();
   if (ecc_hook) {
     const std::size_t runs = accelerator_runs(images_, program.batch);
     const EccCounts& total = ecc_hook->counts();

@@ -20,6 +20,7 @@ namespace proact {
 struct MapOutcome {
   Tensor logits;   // (images, classes)
   EccCounts ecc;   // weight-SRAM word reads per accelerator run
+  std::uint64_t read_flips = 0;  // transient: bits flipped on the read path over all runs
 };
 
 class MapRunner {

@@ -236,7 +236,7 @@ MapRecord Campaign::evaluate(std::size_t rate, std::size_t map, std::size_t meth
     r.correct += predicted == test_.labels[i];
     r.mismatches += predicted != m.clean_predictions[i];
   }
-  r.faults = faults.count();
+  r.faults = faults.count() + outcome.read_flips;
   r.ecc = outcome.ecc;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   r.rank = group_.rank();
