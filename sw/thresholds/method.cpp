@@ -1,6 +1,8 @@
 #include "sw/thresholds/method.hpp"
 
+#include <cstdio>
 #include <stdexcept>
+#include <string>
 
 namespace proact {
 
@@ -69,6 +71,23 @@ void ThresholdConfig::validate() const {
   require(ftclipact.search_images >= 1, "FT-ClipAct search images must be >= 1");
 }
 
+namespace {
+
+// A float knob as the decimal the user typed (0.01, not 0.009999999776482582).
+double decimal(float value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.7g", value);
+  return std::stod(text);
+}
+
+std::vector<double> decimals(const std::vector<float>& values) {
+  std::vector<double> out;
+  for (float v : values) out.push_back(decimal(v));
+  return out;
+}
+
+}  // namespace
+
 nlohmann::json ThresholdConfig::hyperparameters() const {
   nlohmann::json h = {{"granularity", granularity_name(method_granularity(method))}, {"batch_size", batch_size}};
   switch (method) {
@@ -79,13 +98,13 @@ nlohmann::json ThresholdConfig::hyperparameters() const {
                 {"fault_model", "proact-paper (q15.16 weights and biases)"}});
       break;
     case ThresholdMethod::fitact:
-      h.update({{"epochs", epochs}, {"optimizer", "adam"}, {"learning_rate", fitact.learning_rate},
-                {"weight_decay", fitact.weight_decay}, {"sharpness", sharpness}, {"loss", "ce + l2"}});
+      h.update({{"epochs", epochs}, {"optimizer", "adam"}, {"learning_rate", decimal(fitact.learning_rate)},
+                {"weight_decay", decimal(fitact.weight_decay)}, {"sharpness", decimal(sharpness)}, {"loss", "ce + l2"}});
       break;
     case ThresholdMethod::proact:
-      h.update({{"epochs_per_trial", epochs}, {"optimizer", "adam"}, {"lr_layer", proact.lr_layer},
-                {"lr_neuron", proact.lr_neuron}, {"weight_decays", proact.weight_decays},
-                {"tolerance_points", proact.tolerance}, {"sharpness", sharpness},
+      h.update({{"epochs_per_trial", epochs}, {"optimizer", "adam"}, {"lr_layer", decimal(proact.lr_layer)},
+                {"lr_neuron", decimal(proact.lr_neuron)}, {"weight_decays", decimals(proact.weight_decays)},
+                {"tolerance_points", proact.tolerance}, {"sharpness", decimal(sharpness)},
                 {"loss", "ce + distillation (T=1) + l2"}});
       break;
   }
@@ -93,7 +112,7 @@ nlohmann::json ThresholdConfig::hyperparameters() const {
 }
 
 nlohmann::json trial_to_json(const TrialRecord& t) {
-  return {{"layer", t.layer}, {"trial", t.trial},     {"setting", t.setting},   {"loss", t.loss},
+  return {{"layer", t.layer}, {"trial", t.trial}, {"setting", decimal(static_cast<float>(t.setting))}, {"loss", t.loss},
           {"accuracy", t.accuracy}, {"accepted", t.accepted}, {"seconds", t.seconds}};
 }
 
