@@ -29,7 +29,7 @@ float soft_target_cross_entropy(int batch, int classes, const float* logits, con
 }
 
 Tensor teacher_probabilities(Network& teacher, const Dataset& data, std::size_t batch_size) {
-  const int classes = shape_numel(teacher.output_shape());
+  const int classes = static_cast<int>(shape_numel(teacher.output_shape()));
   Tensor probabilities({static_cast<int>(data.size()), classes});
   for (std::size_t begin = 0; begin < data.size(); begin += batch_size) {
     const std::size_t count = std::min(batch_size, data.size() - begin);

@@ -1,5 +1,6 @@
 #include "sw/thresholds/readback.hpp"
 
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 #include <systemc>
