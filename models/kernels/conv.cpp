@@ -34,6 +34,10 @@ struct PhasedImage {
       for (int ky = 0; ky < kernel; ++ky)
         for (int kx = 0; kx < kernel; ++kx)
           row_offset.push_back(plane(c, ky % s, kx % s) + static_cast<std::ptrdiff_t>(ky / s) * width + kx / s);
+    for (int px = 0; px < std::min(s, kernel); ++px) {
+      const int first = ((px - g.padding) % s + s) % s;  // the first ix with (ix + padding) % s == px
+      column_phases.push_back({first, (g.in_width - first + s - 1) / s, (first + g.padding) / s});
+    }
   }
 
   // GEMM columns up to the last output pixel.
@@ -42,19 +46,29 @@ struct PhasedImage {
   std::vector<float> zeros() const {
     return std::vector<float>(static_cast<size_t>(plane(geometry.in_channels, 0, 0)), 0.0f);
   }
-  // image (C, H, W) into the interior of `phased` (padding entries are left as they are).
+  // image (C, H, W) into the interior of `phased` (padding entries are left as they are). Only
+  // the phases some tap reads are filled (all of them unless kernel < stride).
   void load(const float* image, float* phased) const {
     const ConvGeometry& g = geometry;
-    const int s = g.stride, p = g.padding;
+    const int s = g.stride, p = g.padding, phases = std::min(s, g.kernel);
     for (int c = 0; c < g.in_channels; ++c) {
-      for (int iy = 0; iy < g.in_height; ++iy) {
-        const float* src = image + (static_cast<size_t>(c) * g.in_height + iy) * g.in_width;
-        const int r = iy + p;
-        if (r % s >= g.kernel) continue;  // a phase no tap reads (kernel < stride)
-        for (int px = 0; px < std::min(s, g.kernel); ++px) {
-          const int first = ((px - p) % s + s) % s;  // the first ix with (ix + p) % s == px
-          float* dst = phased + plane(c, r % s, px) + static_cast<std::ptrdiff_t>(r / s) * width + (first + p) / s;
-          for (int ix = first; ix < g.in_width; ix += s) *dst++ = src[ix];
+      for (int py = 0; py < phases; ++py) {
+        // Padded rows r = py + s * i inside the image: iy = r - p.
+        for (int i = 0, r = py; r < p + g.in_height; ++i, r += s) {
+          if (r < p) continue;
+          const float* src = image + (static_cast<size_t>(c) * g.in_height + (r - p)) * g.in_width;
+          for (int px = 0; px < phases; ++px) {
+            const ColumnPhase& column = column_phases[px];
+            float* dst = phased + plane(c, py, px) + static_cast<std::ptrdiff_t>(i) * width + column.offset;
+            const float* from = src + column.first;
+            if (s == 1) {
+              std::copy_n(from, column.count, dst);
+            } else if (s == 2) {  // a constant stride the compiler vectorises
+              for (int j = 0; j < column.count; ++j) dst[j] = from[2 * j];
+            } else {
+              for (int j = 0; j < column.count; ++j) dst[j] = from[s * j];
+            }
+          }
         }
       }
     }
@@ -65,9 +79,15 @@ struct PhasedImage {
     return ((static_cast<std::ptrdiff_t>(c) * geometry.stride + py) * geometry.stride + px) * height * width;
   }
 
+  // The image columns of phase px: ix = first + s * j for j < count, at plane column offset + j.
+  struct ColumnPhase {
+    int first, count, offset;
+  };
+
   ConvGeometry geometry;
   int height, width;  // of each phase plane
   std::vector<std::ptrdiff_t> row_offset;
+  std::vector<ColumnPhase> column_phases;  // per phase column px read by some tap
 };
 }  // namespace
 

@@ -19,13 +19,8 @@ void add_bias(int batch, int out_features, const float* bias, float* y) {
 
 void dense_forward(int batch, int in_features, int out_features, const float* x, const float* w, const float* bias,
                    float* y, AccumulationOrder order) {
-  if (order.is_free()) {
-    Eigen::Map<RowMajor>(y, batch, out_features).noalias() =
-        Eigen::Map<const RowMajor>(x, batch, in_features) * Eigen::Map<const RowMajor>(w, out_features, in_features).transpose();
-    add_bias(batch, out_features, bias, y);
-    return;
-  }
-  // The ordered GEMM is Y^T (N, B) = W (N, K) * X^T (K, B), X^T and Y^T read and written in place.
+  // The ordered GEMM (free order as one fold) is Y^T (N, B) = W (N, K) * X^T (K, B), X^T and Y^T
+  // read and written in place.
   std::vector<std::ptrdiff_t> rows(static_cast<size_t>(in_features));
   for (int i = 0; i < in_features; ++i) rows[i] = i;
   GemmOutput out;

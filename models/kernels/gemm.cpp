@@ -57,7 +57,9 @@ namespace {
 using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 // The vector unit the ordered kernel runs on: lane-wise fused multiply-add and add, which are
-// std::fma and + per lane, so every machine computes the same bits.
+// std::fma and + per lane, so every machine computes the same bits. A tile row is kPanelVectors
+// = 2 vectors; vslice(lo, hi, from) is lanes [from, from + kLanes) of the 2 * kLanes lanes
+// (lo, hi), wrapping.
 #if defined(__AVX512F__)
 using Vec = __m512;
 constexpr int kLanes = 16;
@@ -71,6 +73,10 @@ inline void vstore(float* p, Vec v) { _mm512_storeu_ps(p, v); }
 inline void vstore_first(float* p, Vec v, int count) {  // lanes [0, count), count <= kLanes
   _mm512_mask_storeu_ps(p, static_cast<__mmask16>((1u << count) - 1), v);
 }
+inline Vec vslice(Vec lo, Vec hi, int from) {
+  const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  return _mm512_permutex2var_ps(lo, _mm512_add_epi32(_mm512_set1_epi32(from), lanes), hi);
+}
 #elif defined(__AVX2__) && defined(__FMA__)
 using Vec = __m256;
 constexpr int kLanes = 8;
@@ -83,6 +89,13 @@ inline Vec vadd(Vec a, Vec b) { return _mm256_add_ps(a, b); }
 inline void vstore(float* p, Vec v) { _mm256_storeu_ps(p, v); }
 inline void vstore_first(float* p, Vec v, int count) {
   _mm256_maskstore_ps(p, _mm256_cmpgt_epi32(_mm256_set1_epi32(count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)), v);
+}
+inline Vec vslice(Vec lo, Vec hi, int from) {
+  alignas(32) float lanes[4 * kLanes];
+  vstore(lanes, lo);
+  vstore(lanes + kLanes, hi);
+  vstore(lanes + 2 * kLanes, lo);
+  return vload(lanes + from);
 }
 #else
 struct Vec {
@@ -103,6 +116,11 @@ inline Vec vadd(Vec a, Vec b) {
 }
 inline void vstore(float* p, Vec v) { std::copy_n(v.lane, kLanes, p); }
 inline void vstore_first(float* p, Vec v, int count) { std::copy_n(v.lane, count, p); }
+inline Vec vslice(Vec lo, Vec hi, int from) {
+  Vec out;
+  for (int i = 0; i < kLanes; ++i) out.lane[i] = (from + i) % (2 * kLanes) < kLanes ? lo.lane[(from + i) % kLanes] : hi.lane[(from + i) % kLanes];
+  return out;
+}
 #endif
 
 constexpr int kPanelVectors = 2;
@@ -113,21 +131,32 @@ constexpr double kParallelMacs = 1 << 20;
 // larger ones, and strided ones, are packed panel by panel.
 constexpr std::ptrdiff_t kInPlaceSpan = 1 << 16;
 
+// Panel columns [from, from + count) landing on output columns [to, to + count), count <= kLanes.
+struct Piece {
+  int from, to, count;
+};
+constexpr int kMaxPieces = 2 * kPanel;  // a run per panel column at most, split at kLanes
+
+// Where a tile's sums go: with pieces, tile row i's columns to data + i * row_stride (+ bias[i]
+// when bias is set); without, all kPanel columns of row i to data + i * kPanel.
+struct TileOutput {
+  float* data;
+  std::ptrdiff_t row_stride;
+  const float* bias;
+  const Piece* pieces;
+  int count;
+};
+
 // One tile of Rows output rows x kPanel columns over all of K: for each fold, partials
 // p[i][j] = fma(a[i][kk], b[kk][j], p[i][j]) for kk in the fold, p starting at +0, then
-// acc[i][j] = acc[i][j] + p[i][j] (acc starting at +0, the first fold's sum written directly).
-// Row i of A starts at a + i * lda, row kk of the B panel at b + b_row[kk], row i of acc at
-// acc + i * ld. fold >= 1.
+// s[i][j] = s[i][j] + p[i][j] (s starting at +0), kept in acc (Rows x kPanel) between folds.
+// Row i of A starts at a + i * lda, row kk of the B panel at b + b_row[kk].
 template <int Rows>
 void tile_kernel(const float* a, std::ptrdiff_t lda, const float* b, const std::ptrdiff_t* b_row, int k, int fold,
-                 float* acc, std::ptrdiff_t ld) {
-  if (k == 0) {
-    for (int i = 0; i < Rows; ++i)
-      for (int v = 0; v < kPanelVectors; ++v) vstore(acc + i * ld + v * kLanes, vzero());
-    return;
-  }
-  for (int k0 = 0; k0 < k; k0 += fold) {
-    const int k1 = k0 + std::min(fold, k - k0);
+                 float* acc, const TileOutput& out) {
+  const int last_fold = k == 0 ? 0 : (k - 1) / fold * fold;  // K = 0 is one empty fold
+  for (int k0 = 0; k0 <= last_fold; k0 += fold) {
+    const int k1 = std::min(k0 + fold, k);
     Vec p[Rows][kPanelVectors];
     for (int i = 0; i < Rows; ++i)
       for (int v = 0; v < kPanelVectors; ++v) p[i][v] = vzero();
@@ -139,17 +168,27 @@ void tile_kernel(const float* a, std::ptrdiff_t lda, const float* b, const std::
         for (int v = 0; v < kPanelVectors; ++v) p[i][v] = vfma(av, bv[v], p[i][v]);
       }
     }
-    for (int i = 0; i < Rows; ++i) {
-      for (int v = 0; v < kPanelVectors; ++v) {
-        float* out = acc + i * ld + v * kLanes;
-        vstore(out, vadd(k0 == 0 ? vzero() : vload(out), p[i][v]));
+    // The sums replace the partials.
+    for (int i = 0; i < Rows; ++i)
+      for (int v = 0; v < kPanelVectors; ++v) p[i][v] = vadd(k0 == 0 ? vzero() : vload(acc + i * kPanel + v * kLanes), p[i][v]);
+    if (k0 < last_fold || !out.pieces) {
+      for (int i = 0; i < Rows; ++i)
+        for (int v = 0; v < kPanelVectors; ++v) vstore(acc + i * kPanel + v * kLanes, p[i][v]);
+      continue;
+    }
+    for (int q = 0; q < out.count; ++q) {
+      const Piece piece = out.pieces[q];
+      float* at = out.data + piece.to;
+      for (int i = 0; i < Rows; ++i) {
+        const Vec value = vslice(p[i][0], p[i][1], piece.from);
+        vstore_first(at + i * out.row_stride, out.bias ? vadd(value, vbroadcast(out.bias + i)) : value, piece.count);
       }
     }
   }
 }
 
 using TileKernel = void (*)(const float*, std::ptrdiff_t, const float*, const std::ptrdiff_t*, int, int, float*,
-                            std::ptrdiff_t);
+                            const TileOutput&);
 
 template <std::size_t... R>
 constexpr std::array<TileKernel, sizeof...(R)> tile_kernels(std::index_sequence<R...>) {
@@ -157,6 +196,31 @@ constexpr std::array<TileKernel, sizeof...(R)> tile_kernels(std::index_sequence<
 }
 // kTileKernels[r - 1] computes a tile of r rows.
 constexpr std::array<TileKernel, kMaxRows> kTileKernels = tile_kernels(std::make_index_sequence<kMaxRows>{});
+
+// dst (8 x 8, row stride ld_dst) = transpose of src (8 x 8, row stride ld_src).
+void transpose8(const float* src, std::ptrdiff_t ld_src, float* dst, std::ptrdiff_t ld_dst) {
+#if defined(__AVX__)
+  __m256 r[8], t[8];
+  for (int i = 0; i < 8; ++i) r[i] = _mm256_loadu_ps(src + i * ld_src);
+  for (int i = 0; i < 8; i += 2) {
+    t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+    t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+  }
+  for (int i = 0; i < 8; i += 4) {
+    r[i] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+    r[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+    r[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+    r[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+  }
+  for (int i = 0; i < 4; ++i) {
+    _mm256_storeu_ps(dst + i * ld_dst, _mm256_permute2f128_ps(r[i], r[i + 4], 0x20));
+    _mm256_storeu_ps(dst + (i + 4) * ld_dst, _mm256_permute2f128_ps(r[i], r[i + 4], 0x31));
+  }
+#else
+  for (int i = 0; i < 8; ++i)
+    for (int j = 0; j < 8; ++j) dst[j * ld_dst + i] = src[i * ld_src + j];
+#endif
+}
 
 // Columns [j0, j0 + cols) of B as a (K, kPanel) panel, zero past `cols`.
 void pack_panel(const GemmOperand& b, int k, int j0, int cols, float* panel) {
@@ -169,50 +233,55 @@ void pack_panel(const GemmOperand& b, int k, int j0, int cols, float* panel) {
     return;
   }
   if (cols < kPanel) std::fill(panel, panel + static_cast<std::ptrdiff_t>(k) * kPanel, 0.0f);
+  // Rows contiguous in B's column (a transposed row-major matrix): 8 x 8 blocks, then the edges.
+  bool contiguous = true;
+  for (int kk = 1; kk < k && contiguous; ++kk) contiguous = b.row_offset[kk] == b.row_offset[0] + kk;
+  const int block_cols = contiguous ? cols / 8 * 8 : 0, block_rows = contiguous ? k / 8 * 8 : 0;
+  for (int j = 0; j < block_cols; j += 8) {
+    const float* src = b.data + b.row_offset[0] + (j0 + j) * b.col_stride;
+    for (int kk = 0; kk < block_rows; kk += 8) transpose8(src + kk, b.col_stride, panel + kk * kPanel + j, kPanel);
+  }
   for (int j = 0; j < cols; ++j) {
     const float* src = b.data + (j0 + j) * b.col_stride;
-    for (int kk = 0; kk < k; ++kk) panel[static_cast<std::ptrdiff_t>(kk) * kPanel + j] = src[b.row_offset[kk]];
+    for (int kk = j < block_cols ? block_rows : 0; kk < k; ++kk)
+      panel[static_cast<std::ptrdiff_t>(kk) * kPanel + j] = src[b.row_offset[kk]];
   }
 }
 
-// Panel columns [from, from + count) landing on output columns [to, to + count), count <= kLanes.
-struct Piece {
-  int from, to, count;
-};
-constexpr int kMaxPieces = 2 * kPanel;  // a run per panel column at most, split at vector widths
-
 // The kept columns of the panel's columns [j0, j0 + cols) as pieces; returns how many.
 int panel_pieces(const GemmOutput& y, int j0, int cols, Piece (&pieces)[kMaxPieces]) {
+  // Runs of kept columns, adjacent ones merged (all columns kept is one run), then split at kLanes.
+  Piece runs[kPanel];
   int count = 0;
   for (int j = j0; j < j0 + cols;) {
     const int g = j / y.group, r = j % y.group;
     const int length = static_cast<int>(std::min<long>(static_cast<long>(y.group) - r, j0 + cols - j));
     const int kept = std::max(0, std::min(y.kept - r, length));
-    for (int t = 0; t < kept; t += kLanes)
-      pieces[count++] = {j - j0 + t, static_cast<int>(static_cast<long>(g) * y.kept + r + t), std::min(kLanes, kept - t)};
+    const Piece run{j - j0, static_cast<int>(static_cast<long>(g) * y.kept + r), kept};
+    if (count > 0 && runs[count - 1].from + runs[count - 1].count == run.from &&
+        runs[count - 1].to + runs[count - 1].count == run.to) {
+      runs[count - 1].count += kept;
+    } else if (kept > 0) {
+      runs[count++] = run;
+    }
     j += length;
   }
-  return count;
+  int pieces_count = 0;
+  for (int q = 0; q < count; ++q)
+    for (int t = 0; t < runs[q].count; t += kLanes)
+      pieces[pieces_count++] = {runs[q].from + t, runs[q].to + t, std::min(kLanes, runs[q].count - t)};
+  return pieces_count;
 }
 
-// Rows [r0, r0 + rows) of a tile from acc (rows of kPanel, readable kLanes floats past the last
-// row) to the output, + bias.
-void write_tile(const float* acc, int r0, int rows, const Piece* pieces, int count, const GemmOutput& y) {
+// Rows [r0, r0 + rows) of a tile's sums in acc (rows of kPanel) to a column-strided output, + bias.
+void scatter_tile(const float* acc, int r0, int rows, const Piece* pieces, int count, const GemmOutput& y) {
   for (int i = 0; i < rows; ++i) {
     const float* src = acc + i * kPanel;
     float* row = y.data + (r0 + i) * y.row_stride;
-    const float add = y.bias ? y.bias[r0 + i] : 0.0f;
-    if (y.col_stride == 1 && y.bias) {
-      const Vec bias = vbroadcast(&add);
-      for (int p = 0; p < count; ++p) vstore_first(row + pieces[p].to, vadd(vload(src + pieces[p].from), bias), pieces[p].count);
-    } else if (y.col_stride == 1) {
-      for (int p = 0; p < count; ++p) vstore_first(row + pieces[p].to, vload(src + pieces[p].from), pieces[p].count);
-    } else {
-      for (int p = 0; p < count; ++p) {
-        for (int t = 0; t < pieces[p].count; ++t) {
-          const float value = src[pieces[p].from + t];
-          row[(pieces[p].to + t) * y.col_stride] = y.bias ? value + add : value;
-        }
+    for (int q = 0; q < count; ++q) {
+      for (int t = 0; t < pieces[q].count; ++t) {
+        const float value = src[pieces[q].from + t];
+        row[(pieces[q].to + t) * y.col_stride] = y.bias ? value + y.bias[r0 + i] : value;
       }
     }
   }
@@ -240,17 +309,15 @@ void gemm(const float* a, const GemmOperand& b, const GemmOutput& y, int n, int 
     span = *high - *low + m;
   }
   const bool in_place_b = b.col_stride == 1 && span <= kInPlaceSpan;
-  const bool parallel = panels > 1 && !omp_in_parallel() && static_cast<double>(n) * k * m >= kParallelMacs;
-#pragma omp parallel if (parallel)
-  {
+  // Panels [first, last) on the calling thread.
+  const auto run = [&](int first, int last) {
     thread_local std::vector<float> panel_storage, acc_storage;
     thread_local std::vector<std::ptrdiff_t> panel_rows;
     float* panel = aligned_floats(panel_storage, static_cast<std::size_t>(k) * kPanel);
-    float* acc = aligned_floats(acc_storage, static_cast<std::size_t>(kMaxRows) * kPanel + kLanes);
+    float* acc = aligned_floats(acc_storage, static_cast<std::size_t>(kMaxRows) * kPanel);
     for (int kk = static_cast<int>(panel_rows.size()); kk < k; ++kk) panel_rows.push_back(static_cast<std::ptrdiff_t>(kk) * kPanel);
     Piece pieces[kMaxPieces];
-#pragma omp for schedule(static)
-    for (int p = 0; p < panels; ++p) {
+    for (int p = first; p < last; ++p) {
       const int j0 = p * kPanel, cols = std::min(kPanel, m - j0);
       const float* b_data = b.data + j0;
       const std::ptrdiff_t* b_rows = b.row_offset;
@@ -259,24 +326,28 @@ void gemm(const float* a, const GemmOperand& b, const GemmOutput& y, int n, int 
         b_data = panel;
         b_rows = panel_rows.data();
       }
-      // A full panel that is one run of a row-major Y without bias is accumulated in place,
-      // others through `acc`.
       const int count = panel_pieces(y, j0, cols, pieces);
-      const bool in_place_y = y.col_stride == 1 && !y.bias && count == kPanelVectors && cols == kPanel &&
-                              pieces[1].to == pieces[0].to + kLanes;
-      float* out = y.data + (in_place_y ? pieces[0].to : 0);
+      // A row-major output is written from registers; a column-strided one through acc.
+      const bool direct = y.col_stride == 1;
       for (int t = 0, r0 = 0; t < tiles; ++t) {
         const int rows = n / tiles + (t < n % tiles ? 1 : 0);
-        const float* a_tile = a + static_cast<std::ptrdiff_t>(r0) * k;
-        if (in_place_y) {
-          kTileKernels[rows - 1](a_tile, k, b_data, b_rows, k, fold, out + r0 * y.row_stride, y.row_stride);
-        } else {
-          kTileKernels[rows - 1](a_tile, k, b_data, b_rows, k, fold, acc, kPanel);
-          write_tile(acc, r0, rows, pieces, count, y);
-        }
+        const TileOutput out{y.data + r0 * y.row_stride, y.row_stride, y.bias ? y.bias + r0 : nullptr,
+                             direct ? pieces : nullptr, count};
+        kTileKernels[rows - 1](a + static_cast<std::ptrdiff_t>(r0) * k, k, b_data, b_rows, k, fold, acc, out);
+        if (!direct) scatter_tile(acc, r0, rows, pieces, count, y);
         r0 += rows;
       }
     }
+  };
+  if (panels == 1 || omp_in_parallel() || omp_get_max_threads() == 1 || static_cast<double>(n) * k * m < kParallelMacs) {
+    run(0, panels);
+    return;
+  }
+#pragma omp parallel
+  {
+    const int thread = omp_get_thread_num(), threads = omp_get_num_threads();
+    run(static_cast<int>(static_cast<long>(panels) * thread / threads),
+        static_cast<int>(static_cast<long>(panels) * (thread + 1) / threads));
   }
 }
 

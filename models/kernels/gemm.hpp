@@ -11,7 +11,8 @@
 namespace proact {
 
 // How the K products of one output are summed.
-// - free: any order (Eigen's blocked GEMM); fast, only tolerance-equal. Used for training.
+// - free: any order; fast, only tolerance-equal. Used for training. gemm() on plain matrices runs
+//   Eigen's blocked GEMM; the conv and dense kernels run the ordered kernel with one fold.
 // - folded: K is cut into folds of `fold_length` in k order; within a fold the partial sum starts
 //   at 0 and takes one fused multiply-add per k (a systolic column); fold sums are added to the
 //   accumulator (starting at 0) in fold order. A fold_length >= K is one fold (output stationary).
