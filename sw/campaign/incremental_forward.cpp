@@ -65,7 +65,7 @@ IncrementalForward::IncrementalForward(Network& network, const Tensor& images, A
   chunks_ = (count + chunk_images_ - 1) / chunk_images_;
   // Kept: outputs a dirty node may read while they are clean (read by a conv/dense or activation
   // node, which a map can change, or by a node with several inputs), the outputs of conv/dense
-  // nodes (the base of a sparse update) and the logits.
+  // nodes (the base of a sparse update) and the logits; over the budget, the earliest go first.
   const std::size_t nodes = network.size();
   kept_.assign(nodes, false);
   kept_[nodes - 1] = true;
@@ -76,13 +76,13 @@ IncrementalForward::IncrementalForward(Network& network, const Tensor& images, A
     for (int j : network.node(i).inputs)
       if (j != Network::kInput && (changeable || network.node(i).inputs.size() > 1)) kept_[static_cast<std::size_t>(j)] = true;
   }
-  std::size_t per_image = 0;
+  const auto bytes_of = [&](std::size_t i) { return shape_numel(network.node(i).output_shape) * count * sizeof(float); };
   for (std::size_t i = 0; i < nodes; ++i)
-    if (kept_[i]) per_image += shape_numel(network.node(i).output_shape);
-  caching_ = per_image * count * sizeof(float) <= cache_bytes;
-  if (!caching_) {
-    clean_logits_ = naive_logits();
-    return;
+    if (kept_[i]) kept_bytes_ += bytes_of(i);
+  for (std::size_t i = 0; i + 1 < nodes && kept_bytes_ > cache_bytes; ++i) {
+    if (!kept_[i]) continue;
+    kept_[i] = false;
+    kept_bytes_ -= bytes_of(i);
   }
   clean_.resize(chunks_);
   for (std::size_t c = 0; c < chunks_; ++c) {
@@ -90,6 +90,10 @@ IncrementalForward::IncrementalForward(Network& network, const Tensor& images, A
     for (std::size_t i = 0; i < nodes; ++i) clean_[c].push_back(kept_[i] ? network_.activation(i) : Tensor());
   }
   clean_logits_ = logits({});
+}
+
+std::size_t IncrementalForward::kept_nodes() const {
+  return static_cast<std::size_t>(std::count(kept_.begin(), kept_.end(), true));
 }
 
 Tensor IncrementalForward::chunk(std::size_t c) const {
@@ -115,7 +119,6 @@ Tensor IncrementalForward::naive_logits() {
 }
 
 Tensor IncrementalForward::logits(const std::vector<NodeChange>& changes) {
-  if (!caching_) return naive_logits();
   const std::size_t nodes = network_.size();
   // A node is dirty when it changed or reads a dirty node; `sparse` holds the changed channels of
   // a changed conv/dense node with clean inputs, worth recomputing alone (at most half of them).
@@ -136,6 +139,13 @@ Tensor IncrementalForward::logits(const std::vector<NodeChange>& changes) {
       }
     }
   }
+  // A dirty node that reads a clean output that was not kept: recompute everything.
+  for (std::size_t i = 0; i < nodes; ++i) {
+    if (!dirty[i]) continue;
+    if (!kept_[i]) sparse[i] = nullptr;
+    for (int j : network_.node(i).inputs)
+      if (j != Network::kInput && !dirty[j] && !kept_[j]) return naive_logits();
+  }
   const Shape& classes = network_.output_shape();
   Tensor logits(batched(images_.dim(0), classes));
   const std::size_t per_image = shape_numel(classes);
@@ -144,11 +154,7 @@ Tensor IncrementalForward::logits(const std::vector<NodeChange>& changes) {
   for (std::size_t c = 0; c < chunks_; ++c) {
     Tensor images;
     const auto output_of = [&](int j) -> const Tensor* {
-      if (j != Network::kInput) {
-        if (dirty[j]) return &fresh[j];
-        if (!kept_[j]) throw std::logic_error("incremental forward: the clean output of node " + std::to_string(j) + " was not kept");
-        return &clean_[c][j];
-      }
+      if (j != Network::kInput) return dirty[j] ? &fresh[j] : &clean_[c][j];
       if (images.empty()) images = chunk(c);
       return &images;
     };

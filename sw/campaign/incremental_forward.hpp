@@ -25,12 +25,13 @@ struct NodeChange {
 class IncrementalForward {
  public:
   // Runs the clean network on `images` (N, C, H, W) in chunks of `chunk_images`, keeping the
-  // node outputs a run can reuse if they fit in `cache_bytes`; otherwise every run recomputes
-  // from the images.
+  // clean node outputs a run can reuse, within `cache_bytes`: over it, the earliest are dropped,
+  // and a run whose first change needs a dropped one recomputes everything from the images.
   IncrementalForward(Network& network, const Tensor& images, AccumulationOrder order, std::size_t chunk_images = 256,
                      std::size_t cache_bytes = std::size_t{2} << 30);
 
-  bool caching() const { return caching_; }
+  std::size_t kept_nodes() const;                    // node outputs kept
+  std::size_t kept_bytes() const { return kept_bytes_; }
   const Tensor& clean_logits() const { return clean_logits_; }  // (N, classes)
 
   // Logits (N, classes) of the network as it is now, given every node that changed.
@@ -45,9 +46,9 @@ class IncrementalForward {
   const Tensor& images_;
   ExecutionOptions options_;
   std::size_t chunk_images_, chunks_;
-  bool caching_ = false;
+  std::size_t kept_bytes_ = 0;
   std::vector<bool> kept_;                  // per node: its clean output is kept
-  std::vector<std::vector<Tensor>> clean_;  // [chunk][node] outputs of kept nodes, when caching
+  std::vector<std::vector<Tensor>> clean_;  // [chunk][node] clean outputs of kept nodes
   Tensor clean_logits_;
 };
 

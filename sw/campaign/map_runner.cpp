@@ -36,10 +36,11 @@ std::size_t accelerator_runs(const Tensor& images, int batch) {
 }  // namespace
 
 FunctionalRunner::FunctionalRunner(ProtectedNetwork& network, const AcceleratorConfig& config, const Program* program,
-                                   EccScheme ecc, const Tensor& images, bool incremental)
+                                   EccScheme ecc, const Tensor& images, bool incremental, std::size_t cache_bytes)
     : network_(network),
       incremental_(incremental),
-      forward_(network.deployment().network(), images, accumulation_order(config.dataflow, config.array_rows)) {
+      forward_(network.deployment().network(), images, accumulation_order(config.dataflow, config.array_rows), 256,
+               incremental ? cache_bytes : 0) {
   if (program) placement_.emplace(*program, network.deployment(), config, ecc);
 }
 

@@ -35,13 +35,14 @@ class FunctionalRunner : public MapRunner {
   // `program`: the network compiled for `config`, needed for weight-SRAM and CSR faults (the fold
   // mapping and the register slots), nullptr for proact-paper. Throws std::invalid_argument when
   // the fold mapping cannot be applied (see WeightPlacement). `incremental` false: every run
-  // recomputes all nodes (the naive path).
+  // recomputes all nodes (the naive path); `cache_bytes` bounds the kept clean activations.
   FunctionalRunner(ProtectedNetwork& network, const AcceleratorConfig& config, const Program* program, EccScheme ecc,
-                   const Tensor& images, bool incremental = true);
+                   const Tensor& images, bool incremental = true, std::size_t cache_bytes = std::size_t{2} << 30);
 
   const Tensor& clean_logits() const override { return forward_.clean_logits(); }
   // Throws std::invalid_argument for transient faults (per-read upsets need --engine systemc).
   MapOutcome run(const MapFaults& faults) override;
+  const IncrementalForward& forward() const { return forward_; }
 
  private:
   struct SavedWord { std::size_t parameter, element; std::uint32_t word; };

@@ -129,7 +129,7 @@ void Campaign::load() {
       if (o_.fault_model.physical())
         m.program = std::make_unique<Program>(compile_program(m.network->deployment(), config, o_.batch));
       m.runner = std::make_unique<FunctionalRunner>(*m.network, config, m.program.get(), o_.ecc, test_.images,
-                                                    o_.incremental);
+                                                    o_.incremental, o_.cache_mb << 20);
     }
     std::size_t correct = 0;
     for (std::size_t i = 0; i < test_.size(); ++i) {
@@ -266,8 +266,14 @@ void Campaign::write_campaign_json(const std::string& status, double wall_second
   nlohmann::json protections = nlohmann::json::array();
   for (const Method& m : methods_) {
     const Protection& p = m.network->protection();
-    protections.push_back({{"method", p.method}, {"source", p.source}, {"clip_form", p.clip_form},
-                           {"clean_accuracy", m.clean_accuracy}});
+    nlohmann::json entry = {{"method", p.method}, {"source", p.source}, {"clip_form", p.clip_form},
+                            {"clean_accuracy", m.clean_accuracy}};
+    if (const auto* functional = dynamic_cast<const FunctionalRunner*>(m.runner.get())) {
+      const IncrementalForward& f = functional->forward();
+      entry["kept_activations"] = {{"nodes", f.kept_nodes()}, {"of", m.network->deployment().network().size()},
+                                   {"mebibytes", static_cast<double>(f.kept_bytes()) / (1 << 20)}};
+    }
+    protections.push_back(entry);
   }
   nlohmann::json invocations = previous_.is_object() ? previous_.value("invocations", nlohmann::json::array())
                                                      : nlohmann::json::array();
@@ -289,7 +295,9 @@ void Campaign::write_campaign_json(const std::string& status, double wall_second
                               "map index); streams per fault site derived from it (protected_network.cpp)"}}},
       {"protections", protections},
       {"images", {{"source", test_.name}, {"count", test_.size()}}},
-      {"functional_path", o_.incremental ? "incremental (clean activations reused, sparse first layer)" : "naive"},
+      {"functional_path", o_.engine == Engine::systemc ? "none (systemc engine)"
+                          : o_.incremental ? "incremental (clean activations reused, sparse first layer)"
+                                           : "naive"},
       {"versions", {{"proact", PROACT_VERSION}, {"systemc", sc_core::sc_release()}, {"boost", BOOST_LIB_VERSION},
                     {"mpi", group_.library_version()}, {"compiler", __VERSION__}}},
       {"invocations", invocations},

@@ -42,6 +42,7 @@ struct CampaignOptions {
   SummaryOptions summary;                          // maps per point, confidence, --until-ci
   std::size_t stop_after = 0;                      // > 0: stop after this many map runs, as if killed
   bool incremental = true;                         // functional engine: reuse clean activations
+  std::size_t cache_mb = 2048;                     // ... kept within this many MiB per protection
   std::string data_dir;                            // Fashion-MNIST
   bool show_progress = true;                       // progress line with ETA on stderr (rank 0)
 };

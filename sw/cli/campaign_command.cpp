@@ -180,6 +180,9 @@ void add_campaign_command(CLI::App& app) {
                 "over maps with mpirun")
       ->check(CLI::Range(0, 1024))
       ->capture_default_str();
+  c->add_option("--cache-mb", o.cache_mb,
+                "Functional engine: MiB of clean activations kept per protection (the earliest layers are dropped first)")
+      ->capture_default_str();
   c->add_flag("!--naive", o.incremental, "Functional engine: recompute every layer of every map (no activation reuse)");
   c->add_option("--data-dir", o.data_dir, "Fashion-MNIST directory (IDX .gz files)")->capture_default_str();
   c->add_flag("--json", cli->json, "Print one JSON object on stdout");
