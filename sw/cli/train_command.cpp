@@ -24,8 +24,21 @@ struct TrainOptions {
   std::size_t limit = 0;       // 0 = the whole training split
   std::size_t test_limit = 0;  // 0 = the whole test split
   std::size_t calibration = 1000;
+  std::string init;  // checkpoint to continue from (fine-tuning); empty: fresh seeded weights
   bool json = false;
 };
+
+// The starting network: the --init checkpoint's (which must hold the same architecture) or a
+// freshly initialised one.
+Network initial_network(const TrainOptions& o) {
+  if (o.init.empty()) return build_network(o.architecture, o.config.seed);
+  Checkpoint start = load_checkpoint(o.init);
+  if (start.network.architecture() != o.architecture) {
+    throw std::invalid_argument("--init " + o.init + " holds a " + start.network.architecture() + ", not a " +
+                                o.architecture);
+  }
+  return std::move(start.network);
+}
 
 void run_train(const TrainOptions& o) {
   o.config.validate();
@@ -40,7 +53,7 @@ void run_train(const TrainOptions& o) {
   Dataset test = load_fashion_mnist(o.data_dir, Split::test);
   if (o.test_limit) test = head(test, o.test_limit);
 
-  Network network = build_network(o.architecture, o.config.seed);
+  Network network = initial_network(o);
   if (!o.json) {
     std::fprintf(stderr, "training %s (%zu parameters) on %zu images, validating on %zu, seed %llu\n",
                  o.architecture.c_str(), network.trainable_count(), split.train.size(), split.validation.size(),
@@ -69,6 +82,7 @@ void run_train(const TrainOptions& o) {
       {"schedule", o.config.schedule},
       {"augment", o.config.augment},
       {"seed", o.config.seed},
+      {"init", o.init.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.init)},
       {"validation_accuracy", epochs.back().validation_accuracy},
       {"test_accuracy", test_accuracy},
       {"train_seconds", seconds},
@@ -108,6 +122,7 @@ void add_train_command(CLI::App& app) {
       ->capture_default_str();
   c->add_flag("--augment", o->config.augment, "Random horizontal flips and shifts of up to 2 pixels");
   c->add_option("--seed", o->config.seed, "Seed for initialisation, split, shuffling, augmentation")->capture_default_str();
+  c->add_option("--init", o->init, "Start from this checkpoint's weights (fine-tuning) instead of a fresh initialisation");
   c->add_option("--validation", o->validation, "Training images held out for validation")->capture_default_str();
   c->add_option("--limit", o->limit, "Use only the first N training images (0 = all)")->capture_default_str();
   c->add_option("--test-limit", o->test_limit, "Use only the first N test images (0 = all)")->capture_default_str();
