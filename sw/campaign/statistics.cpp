@@ -76,9 +76,9 @@ std::size_t until_ci_maps(const std::vector<double>& values, double half_width, 
 
 bool until_ci_met(const std::vector<double>& values, double half_width, double confidence, std::size_t min_maps) {
   const std::size_t n = until_ci_maps(values, half_width, confidence, min_maps);
-  return n >= std::max<std::size_t>(min_maps, 2) && n <= values.size() &&
-         mean_interval(std::vector<double>(values.begin(), values.begin() + static_cast<long>(n)), confidence).half_width() <
-             half_width;
+  if (n < std::max<std::size_t>(min_maps, 2)) return false;
+  return mean_interval(std::vector<double>(values.begin(), values.begin() + static_cast<long>(n)), confidence)
+             .half_width() < half_width;
 }
 
 }  // namespace proact

@@ -56,6 +56,10 @@ void print_table(const CampaignCli& cli, const CampaignReport& report) {
   std::printf("%s on %s (%s engine), %zu maps per point, seed %llu%s\n", o.fault_model.name().c_str(), o.model.c_str(),
               cli.engine.c_str(), o.summary.maps, static_cast<unsigned long long>(o.seed),
               report.finished ? "" : "  [stopped early: resume with --resume]");
+  std::printf("protections:");
+  for (const nlohmann::json& p : report.campaign.value("protections", nlohmann::json::array()))
+    std::printf(" %s (%s)", p.at("method").get<std::string>().c_str(), p.at("clip_form").get<std::string>().c_str());
+  std::printf("; confidence %g%%%s\n", 100 * o.summary.confidence, o.ecc == EccScheme::none ? "" : (", ECC " + ecc_scheme_name(o.ecc)).c_str());
   std::printf("%-12s %-14s %5s %10s %21s %8s %10s %10s\n", "rate", "method", "maps", "accuracy%", "CI (%)", "sdc",
               "clean%", "faults");
   for (const PointSummary& p : report.points) {
