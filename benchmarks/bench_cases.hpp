@@ -1,10 +1,12 @@
 #pragma once
-// The benchmark cases, shared by their registration (bench_gemm.cpp, bench_network.cpp) and by the
-// summary bench_main.cpp prints from the same run: the benchmark names are the lookup keys.
+// The benchmark cases, shared by their registration (bench_gemm.cpp, bench_network.cpp,
+// bench_engines.cpp) and by the summary bench_main.cpp prints from the same run: the benchmark
+// names are the lookup keys.
 #include <string>
 #include <vector>
 
 #include "models/kernels/conv.hpp"
+#include "sw/engine/inference.hpp"
 
 namespace proact::bench {
 
@@ -41,7 +43,12 @@ std::string layer_name(const ZooLayer& layer, const std::string& order_label);  
 std::vector<std::string> network_modes();
 std::string network_name(const std::string& architecture, const std::string& mode);  // "network/lenet5/training"
 
+// The inference engines on a trained zoo model, in images/s: "engine/lenet5/systemc".
+std::string engine_benchmark_name(const std::string& architecture, Engine engine);
+
 void register_gemm_benchmarks();
 void register_network_benchmarks();
+// Skips, with a printed note, architectures without a trained checkpoint.
+void register_engine_benchmarks();
 
 }  // namespace proact::bench

@@ -4,12 +4,15 @@
 // machine's reference rate, and square_gemm/ws32 the same product in the hardware's accumulation
 // order; layer/<model>/<layer>/<order> is one forward call of a zoo conv or dense layer on a batch
 // of 64 (conv2d_forward / dense_forward), in the hardware-exact order (ws32: weight stationary,
-// 32 array rows, bit-identical to the SystemC model) or in free order (Eigen, what training
-// uses); network/<model>/<mode> is whole-model inference (evaluate) or training (train_network:
-// forward, loss, backward, Adam step) in images/s. The summary printed last divides each layer's
+// 32 array rows, bit-identical to the SystemC model) or in free order (what training uses);
+// network/<model>/<mode> is whole-model inference (evaluate) or training (train_network:
+// forward, loss, backward, Adam step) in images/s; engine/<model>/<engine> runs Fashion-MNIST
+// test images through a trained zoo checkpoint with the functional or the SystemC engine (models
+// without a checkpoint are skipped with a note). The summary printed last divides each layer's
 // FLOP/s by the square sgemm's: 1.0 means the layer runs as fast as a large GEMM on this machine,
 // and the goal is >= 0.5; a model's "all" row weights its layers by FLOPs (total FLOPs / total
-// time). Rates are per second of CPU time, which a busy machine disturbs less than wall time.
+// time). It then lists images/s per network mode, and per engine with SystemC's slowdown (goal
+// <= 1.5). Rates are per second of CPU time, which a busy machine disturbs less than wall time.
 // Google Benchmark flags work as usual (e.g. --benchmark_filter=lenet5); cells whose benchmark a
 // filter skipped print "-".
 #include <omp.h>
@@ -123,6 +126,19 @@ void print_images_per_second(const CollectingReporter& results) {
   }
 }
 
+// Per model: images per second of both engines and how many times slower SystemC is.
+void print_engines(const CollectingReporter& results) {
+  std::printf("\nEngines on the trained zoo (fp32, default preset, batch %d, 1 thread): images/s; goal: systemc "
+              "at most 1.5x slower\n%-13s %12s %12s %9s\n",
+              kBatch, "model", "functional", "systemc", "slowdown");
+  for (const std::string& architecture : architecture_names()) {
+    const double functional = results.rate(engine_benchmark_name(architecture, Engine::functional), kImagesCounter);
+    const double systemc = results.rate(engine_benchmark_name(architecture, Engine::systemc), kImagesCounter);
+    std::printf("%-13s %s %s %s\n", architecture.c_str(), cell(functional, "%.0f", 12).c_str(),
+                cell(systemc, "%.0f", 12).c_str(), cell(functional / systemc, "%.2f", 9).c_str());
+  }
+}
+
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
@@ -132,10 +148,12 @@ int sc_main(int argc, char* argv[]) {
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   register_gemm_benchmarks();
   register_network_benchmarks();
+  register_engine_benchmarks();
   CollectingReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
   print_layer_ratios(reporter);
   print_images_per_second(reporter);
+  print_engines(reporter);
   return 0;
 }
