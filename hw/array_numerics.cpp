@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "models/kernels/conv.hpp"
+#include "models/kernels/dense.hpp"
 #include "models/kernels/gemm.hpp"
 #include "models/numeric/format.hpp"
 
@@ -95,11 +96,18 @@ std::vector<std::int8_t> gemm_operand_int8(const LayerDescriptor& d, const float
 void scatter_gemm_output(const LayerDescriptor& d, const float* y, float* output) {
   const long n = d.gemm_n(), m = d.gemm_m();
   const long pixels = m / d.batch;
-  for (long o = 0; o < n; ++o) {
-    for (long j = 0; j < m; ++j) {
-      const long b = j / pixels, p = j % pixels;
-      output[static_cast<std::size_t>(b) * n * pixels + o * pixels + p] = y[static_cast<std::size_t>(o) * m + j];
-    }
+  for (long b = 0; b < static_cast<long>(d.batch); ++b)
+    for (long o = 0; o < n; ++o)
+      std::copy_n(y + o * m + b * pixels, pixels, output + (b * n + o) * pixels);
+}
+
+void gemm_layer(const LayerDescriptor& d, const float* input, const float* w, const float* bias, AccumulationOrder order,
+                float* output) {
+  const int batch = static_cast<int>(d.batch);
+  if (d.op == LayerOp::dense) {
+    dense_forward(batch, static_cast<int>(d.gemm_k()), static_cast<int>(d.gemm_n()), input, w, bias, output, order);
+  } else {
+    conv2d_forward(conv_geometry(d), batch, input, w, bias, output, order);
   }
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "hw/layer_descriptor.hpp"
+#include "models/kernels/gemm.hpp"
 
 namespace proact {
 
@@ -31,5 +32,12 @@ std::vector<std::int8_t> gemm_operand_int8(const LayerDescriptor& d, const float
 
 // Y (N, M) back to the output buffer layout (batch, N, OH, OW) / (batch, N).
 void scatter_gemm_output(const LayerDescriptor& d, const float* y, float* output);
+
+// A whole fp32 conv or dense descriptor at once: output (batch, N, OH, OW) / (batch, N) =
+// W (N, K) * X (K, M) in `order`, + bias (N), from the input buffer. With the dataflow's order
+// (accumulation_order) and the same weights in every fold, these are the bits that
+// fold_accumulate over the layer's fold plan, + bias and scatter_gemm_output give.
+void gemm_layer(const LayerDescriptor& d, const float* input, const float* w, const float* bias, AccumulationOrder order,
+                float* output);
 
 }  // namespace proact

@@ -10,6 +10,7 @@
 #include "hw/pe_array.hpp"
 #include "hw/timing.hpp"
 #include "hw/weight_tiling.hpp"
+#include "models/kernels/gemm.hpp"
 #include "models/kernels/pool.hpp"
 #include "models/numeric/clip.hpp"
 
@@ -34,6 +35,25 @@ T* dram_span(DramView dram, std::uint64_t address, std::uint64_t count, const ch
   return reinterpret_cast<T*>(dram.bytes + address);
 }
 
+
+// Records a fold's read-back weight block (n1 - n0, k1 - k0 at w) in W (N, K) at w_read: a weight's
+// first load sets it, a later load must read the same bits. Returns false if one does not.
+bool record_weights(const FoldBlock& b, const float* w, long k, float* w_read, unsigned char* loaded) {
+  bool same = true;
+  for (long nn = b.n0; nn < b.n1; ++nn) {
+    for (long kk = b.k0; kk < b.k1; ++kk) {
+      const float value = w[(nn - b.n0) * (b.k1 - b.k0) + (kk - b.k0)];
+      float& entry = w_read[nn * k + kk];
+      if (!loaded[nn * k + kk]) {
+        entry = value;
+        loaded[nn * k + kk] = 1;
+      } else {
+        same = same && std::memcmp(&entry, &value, sizeof value) == 0;
+      }
+    }
+  }
+  return same;
+}
 
 }  // namespace
 
@@ -63,8 +83,9 @@ LayerReport LayerExecutor::execute(const LayerDescriptor& d, std::uint32_t index
 void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, DramView dram) {
   const long m = d.gemm_m(), n = d.gemm_n(), k = d.gemm_k();
   const bool integer = d.format == Format::int8;
-  const float* input = dram_span<float>(dram, d.input, d.input_elements() * d.batch, "input", index);
-  float* output = dram_span<float>(dram, d.output, d.output_elements() * d.batch, "output", index);
+  const std::uint64_t in_count = d.input_elements() * d.batch, out_count = d.output_elements() * d.batch;
+  const float* input = dram_span<float>(dram, d.input, in_count, "input", index);
+  float* output = dram_span<float>(dram, d.output, out_count, "output", index);
   const std::uint32_t* weights = dram_span<std::uint32_t>(dram, d.weights, n * k, "weights", index);
   const std::uint32_t* bias = dram_span<std::uint32_t>(dram, d.bias, n, "bias", index);
   const std::uint32_t* scales = integer ? dram_span<std::uint32_t>(dram, d.scales, n, "scales", index) : nullptr;
@@ -73,19 +94,37 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
   const std::vector<Fold> plan = fold_plan(shape, config_.array_rows, config_.array_cols, config_.dataflow, config_.timing);
   const std::uint64_t half = weight_sram_.size() / 2;  // double buffered
 
-  // Operands and accumulators: X (K, M), acc (N, M).
-  std::vector<float> x, acc_float, w_float, scratch;
+  // A float layer whose every weight reads back the same bits in each fold that loads it (so
+  // always without a fault hook) is, by the accumulation-order contract (hw/array_numerics.hpp),
+  // one product over the read-back weights W (N, K) in the dataflow's order: it runs as such
+  // through the conv / dense kernels. Otherwise, from the first fold that reads a weight
+  // differently, and for int8, the folds accumulate one by one over the operand X (K, M)
+  // (the folds before it replayed from W). Validation mode hands W and X to the per-PE model.
+  bool by_fold = integer || (d.input < d.output + out_count * sizeof(float) && d.output < d.input + in_count * sizeof(float));
+  std::vector<float> x, acc_float, w_float, w_block, scratch;
   std::vector<std::int8_t> x_int8, w_int8, x_scratch;
   std::vector<std::int32_t> acc_int, int_scratch;
-  std::vector<float> w_read;  // validation mode: W (N, K) as read back from the SRAM
-  if (config_.validation_mode) w_read.assign(static_cast<std::size_t>(n) * k, 0.0f);
-  if (integer) {
-    x_int8 = gemm_operand_int8(d, input);
-    acc_int.assign(static_cast<std::size_t>(n) * m, 0);
-  } else {
-    x = gemm_operand(d, input);
-    acc_float.assign(static_cast<std::size_t>(n) * m, 0.0f);
+  std::vector<float> w_read;          // W (N, K) as read back: first load (validation mode: last)
+  std::vector<unsigned char> loaded;  // per weight: read back by some fold already
+  const auto start_by_fold = [&] {
+    if (integer) {
+      x_int8 = gemm_operand_int8(d, input);
+      acc_int.assign(static_cast<std::size_t>(n) * m, 0);
+    } else {
+      x = gemm_operand(d, input);
+      acc_float.assign(static_cast<std::size_t>(n) * m, 0.0f);
+    }
+  };
+  const auto accumulate = [&](const FoldBlock& b, const float* w) {
+    fold_accumulate(w, x.data() + b.k0 * m + b.m0, static_cast<int>(m), acc_float.data() + b.n0 * m + b.m0,
+                    static_cast<int>(m), static_cast<int>(b.n1 - b.n0), static_cast<int>(b.k1 - b.k0),
+                    static_cast<int>(b.m1 - b.m0), scratch);
+  };
+  if (!integer) {
+    w_read.assign(static_cast<std::size_t>(n) * k, 0.0f);
+    loaded.assign(w_read.size(), 0);
   }
+  if (by_fold || config_.validation_mode) start_by_fold();
 
   for (std::size_t f = 0; f < plan.size(); ++f) {
     const FoldBlock b = fold_block(plan[f], config_.dataflow, shape);
@@ -116,8 +155,18 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
                            acc_int.data() + b.n0 * m + b.m0, static_cast<int>(m), static_cast<int>(nw),
                            static_cast<int>(kw), static_cast<int>(mw), x_scratch, int_scratch);
     } else {
-      fold_accumulate(w_float.data(), x.data() + b.k0 * m + b.m0, static_cast<int>(m), acc_float.data() + b.n0 * m + b.m0,
-                      static_cast<int>(m), static_cast<int>(nw), static_cast<int>(kw), static_cast<int>(mw), scratch);
+      if (!by_fold && !record_weights(b, w_float.data(), k, w_read.data(), loaded.data())) {
+        by_fold = true;
+        start_by_fold();
+        for (std::size_t g = 0; g < f; ++g) {
+          const FoldBlock e = fold_block(plan[g], config_.dataflow, shape);
+          w_block.resize(static_cast<std::size_t>(e.n1 - e.n0) * (e.k1 - e.k0));
+          for (long nn = e.n0; nn < e.n1; ++nn)
+            std::copy_n(w_read.data() + nn * k + e.k0, e.k1 - e.k0, w_block.data() + (nn - e.n0) * (e.k1 - e.k0));
+          accumulate(e, w_block.data());
+        }
+      }
+      if (by_fold) accumulate(b, w_float.data());
     }
   }
 
@@ -136,18 +185,27 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
   }
 
   // Activation pipeline: bias, then the clip unit, then the fp32 output words.
-  std::vector<float> y(static_cast<std::size_t>(n) * m);
+  std::vector<float> bias_values(static_cast<std::size_t>(n)), scale_values(integer ? n : 0);
   for (long o = 0; o < n; ++o) {
-    for (long j = 0; j < m; ++j) {
-      const std::size_t at = static_cast<std::size_t>(o) * m + j;
-      y[at] = integer ? dequantize_accumulator(acc_int[at], static_cast<std::int32_t>(bias[o]), decode_word(Format::fp32, scales[o]),
-                                               d.input_scale)
-                      : acc_float[at] + decode_word(d.format, bias[o]);
-    }
+    if (integer) scale_values[o] = decode_word(Format::fp32, scales[o]);
+    else bias_values[o] = decode_word(d.format, bias[o]);
   }
-  scatter_gemm_output(d, y.data(), output);
+  if (!integer && !config_.validation_mode && !by_fold) {
+    gemm_layer(d, input, w_read.data(), bias_values.data(), accumulation_order(config_.dataflow, config_.array_rows),
+               output);
+  } else {
+    std::vector<float> y(static_cast<std::size_t>(n) * m);
+    for (long o = 0; o < n; ++o) {
+      for (long j = 0; j < m; ++j) {
+        const std::size_t at = static_cast<std::size_t>(o) * m + j;
+        y[at] = integer ? dequantize_accumulator(acc_int[at], static_cast<std::int32_t>(bias[o]), scale_values[o], d.input_scale)
+                        : acc_float[at] + bias_values[o];
+      }
+    }
+    scatter_gemm_output(d, y.data(), output);
+  }
   post_process(d, index, output);
-  stage_outputs(output, d.output_elements() * d.batch);
+  stage_outputs(output, out_count);
 }
 
 void LayerExecutor::run_vector(const LayerDescriptor& d, std::uint32_t index, DramView dram) {
@@ -195,9 +253,8 @@ void LayerExecutor::run_vector(const LayerDescriptor& d, std::uint32_t index, Dr
 void LayerExecutor::post_process(const LayerDescriptor& d, std::uint32_t index, float* values) {
   if (d.post == PostOp::none) return;
   const std::size_t per_sample = d.output_elements();
-  const std::size_t count = per_sample * d.batch;
   if (d.post == PostOp::relu) {
-    for (std::size_t i = 0; i < count; ++i) values[i] = clip_value(ClipForm::relu, values[i], 0.0f);
+    clip_forward(ClipForm::relu, values, values, d.batch, per_sample, nullptr, 0);
     return;
   }
   const std::optional<ClipForm> form = csr_.clip_form();
@@ -225,11 +282,7 @@ void LayerExecutor::post_process(const LayerDescriptor& d, std::uint32_t index, 
     }
     thresholds.assign(1, csr_.clip_threshold(d.threshold_slot));
   }
-  const std::size_t stride = thresholds.size() == 1 ? 0 : 1;
-  for (std::size_t b = 0; b < d.batch; ++b) {
-    float* sample = values + b * per_sample;
-    for (std::size_t j = 0; j < per_sample; ++j) sample[j] = clip_value(*form, sample[j], thresholds[j * stride]);
-  }
+  clip_forward(*form, values, values, d.batch, per_sample, thresholds.data(), thresholds.size());
 }
 
 }  // namespace proact
