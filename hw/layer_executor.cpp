@@ -101,6 +101,7 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
   // differently, and for int8, the folds accumulate one by one over the operand X (K, M)
   // (the folds before it replayed from W). Validation mode hands W and X to the per-PE model.
   bool by_fold = integer || (d.input < d.output + out_count * sizeof(float) && d.output < d.input + in_count * sizeof(float));
+  std::vector<std::uint32_t> words;  // a fold's weight block as the SRAM holds it
   std::vector<float> x, acc_float, w_float, w_block, scratch;
   std::vector<std::int8_t> x_int8, w_int8, x_scratch;
   std::vector<std::int32_t> acc_int, int_scratch;
@@ -134,14 +135,19 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
                                                         std::to_string(nw * kw) + " weight words, half the weight SRAM holds " +
                                                         std::to_string(half));
     }
-    // DMA into the fold's half, then the array reads the block back (both through the hooks).
+    // DMA into the fold's half, then the array reads the block back (both through the hooks). The
+    // block is contiguous in the SRAM, k-major (weight_sram_address): word (kk - k0) * nw + (nn - n0).
+    const std::uint64_t block = weight_sram_address(b, f, half, b.n0, b.k0);
+    words.resize(static_cast<std::size_t>(nw) * kw);
     for (long kk = b.k0; kk < b.k1; ++kk)
-      for (long nn = b.n0; nn < b.n1; ++nn) weight_sram_.store(weight_sram_address(b, f, half, nn, kk), weights[nn * k + kk]);
-    if (integer) w_int8.resize(static_cast<std::size_t>(nw) * kw);
-    else w_float.resize(static_cast<std::size_t>(nw) * kw);
+      for (long nn = b.n0; nn < b.n1; ++nn) words[(kk - b.k0) * nw + (nn - b.n0)] = weights[nn * k + kk];
+    weight_sram_.store_block(block, words.data(), words.size());
+    weight_sram_.read_block(block, words.data(), words.size());
+    if (integer) w_int8.resize(words.size());
+    else w_float.resize(words.size());
     for (long kk = b.k0; kk < b.k1; ++kk) {
       for (long nn = b.n0; nn < b.n1; ++nn) {
-        const std::uint32_t word = weight_sram_.read(weight_sram_address(b, f, half, nn, kk));
+        const std::uint32_t word = words[(kk - b.k0) * nw + (nn - b.n0)];
         const std::size_t at = static_cast<std::size_t>(nn - b.n0) * kw + (kk - b.k0);
         if (integer) w_int8[at] = static_cast<std::int8_t>(static_cast<std::uint8_t>(word & 0xffu));
         else w_float[at] = decode_word(d.format, word);
