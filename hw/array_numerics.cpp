@@ -101,8 +101,8 @@ void scatter_gemm_output(const LayerDescriptor& d, const float* y, float* output
       std::copy_n(y + o * m + b * pixels, pixels, output + (b * n + o) * pixels);
 }
 
-void gemm_layer(const LayerDescriptor& d, const float* input, const float* w, const float* bias, AccumulationOrder order,
-                float* output) {
+void gemm_layer(const LayerDescriptor& d, const float* input, const float* w, const float* bias,
+                AccumulationOrder order, float* output) {
   const int batch = static_cast<int>(d.batch);
   if (d.op == LayerOp::dense) {
     dense_forward(batch, static_cast<int>(d.gemm_k()), static_cast<int>(d.gemm_n()), input, w, bias, output, order);

@@ -98,9 +98,12 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
   // always without a fault hook) is, by the accumulation-order contract (hw/array_numerics.hpp),
   // one product over the read-back weights W (N, K) in the dataflow's order: it runs as such
   // through the conv / dense kernels. Otherwise, from the first fold that reads a weight
-  // differently, and for int8, the folds accumulate one by one over the operand X (K, M)
-  // (the folds before it replayed from W). Validation mode hands W and X to the per-PE model.
-  bool by_fold = integer || (d.input < d.output + out_count * sizeof(float) && d.output < d.input + in_count * sizeof(float));
+  // differently, for int8, and when the output buffer overlaps the input, the folds accumulate one
+  // by one over the operand X (K, M) (the folds before it replayed from W). Validation mode hands
+  // W and X to the per-PE model.
+  const bool overlapping =
+      d.input < d.output + out_count * sizeof(float) && d.output < d.input + in_count * sizeof(float);
+  bool by_fold = integer || overlapping;
   std::vector<std::uint32_t> words;  // a fold's weight block as the SRAM holds it
   std::vector<float> x, acc_float, w_float, w_block, scratch;
   std::vector<std::int8_t> x_int8, w_int8, x_scratch;
@@ -204,7 +207,8 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
     for (long o = 0; o < n; ++o) {
       for (long j = 0; j < m; ++j) {
         const std::size_t at = static_cast<std::size_t>(o) * m + j;
-        y[at] = integer ? dequantize_accumulator(acc_int[at], static_cast<std::int32_t>(bias[o]), scale_values[o], d.input_scale)
+        y[at] = integer ? dequantize_accumulator(acc_int[at], static_cast<std::int32_t>(bias[o]), scale_values[o],
+                                                 d.input_scale)
                         : acc_float[at] + bias_values[o];
       }
     }

@@ -118,7 +118,10 @@ inline void vstore(float* p, Vec v) { std::copy_n(v.lane, kLanes, p); }
 inline void vstore_first(float* p, Vec v, int count) { std::copy_n(v.lane, count, p); }
 inline Vec vslice(Vec lo, Vec hi, int from) {
   Vec out;
-  for (int i = 0; i < kLanes; ++i) out.lane[i] = (from + i) % (2 * kLanes) < kLanes ? lo.lane[(from + i) % kLanes] : hi.lane[(from + i) % kLanes];
+  for (int i = 0; i < kLanes; ++i) {
+    const int lane = (from + i) % (2 * kLanes);
+    out.lane[i] = lane < kLanes ? lo.lane[lane] : hi.lane[lane - kLanes];
+  }
   return out;
 }
 #endif
@@ -170,7 +173,8 @@ void tile_kernel(const float* a, std::ptrdiff_t lda, const float* b, const std::
     }
     // The sums replace the partials.
     for (int i = 0; i < Rows; ++i)
-      for (int v = 0; v < kPanelVectors; ++v) p[i][v] = vadd(k0 == 0 ? vzero() : vload(acc + i * kPanel + v * kLanes), p[i][v]);
+      for (int v = 0; v < kPanelVectors; ++v)
+        p[i][v] = vadd(k0 == 0 ? vzero() : vload(acc + i * kPanel + v * kLanes), p[i][v]);
     if (k0 < last_fold || !out.pieces) {
       for (int i = 0; i < Rows; ++i)
         for (int v = 0; v < kPanelVectors; ++v) vstore(acc + i * kPanel + v * kLanes, p[i][v]);
@@ -315,7 +319,8 @@ void gemm(const float* a, const GemmOperand& b, const GemmOutput& y, int n, int 
     thread_local std::vector<std::ptrdiff_t> panel_rows;
     float* panel = aligned_floats(panel_storage, static_cast<std::size_t>(k) * kPanel);
     float* acc = aligned_floats(acc_storage, static_cast<std::size_t>(kMaxRows) * kPanel);
-    for (int kk = static_cast<int>(panel_rows.size()); kk < k; ++kk) panel_rows.push_back(static_cast<std::ptrdiff_t>(kk) * kPanel);
+    for (int kk = static_cast<int>(panel_rows.size()); kk < k; ++kk)
+      panel_rows.push_back(static_cast<std::ptrdiff_t>(kk) * kPanel);
     Piece pieces[kMaxPieces];
     for (int p = first; p < last; ++p) {
       const int j0 = p * kPanel, cols = std::min(kPanel, m - j0);
@@ -339,7 +344,8 @@ void gemm(const float* a, const GemmOperand& b, const GemmOutput& y, int n, int 
       }
     }
   };
-  if (panels == 1 || omp_in_parallel() || omp_get_max_threads() == 1 || static_cast<double>(n) * k * m < kParallelMacs) {
+  if (panels == 1 || omp_in_parallel() || omp_get_max_threads() == 1 ||
+      static_cast<double>(n) * k * m < kParallelMacs) {
     run(0, panels);
     return;
   }
