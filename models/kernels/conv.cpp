@@ -89,6 +89,7 @@ struct PhasedImage {
   std::vector<std::ptrdiff_t> row_offset;
   std::vector<ColumnPhase> column_phases;  // per phase column px read by some tap
 };
+
 }  // namespace
 
 void ConvGeometry::validate() const {
