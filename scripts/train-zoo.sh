@@ -20,12 +20,12 @@ for model in "${models[@]}"; do
       "$proact" train --model vgg-small --epochs 15 --optimizer adam --lr 2e-3 --weight-decay 5e-4 \
         --augment --seed 1 --out models/zoo/vgg-small.ckpt ;;
     resnet-small)
-      # Ten epochs from scratch, then three of fine-tuning at a lower learning rate.
+      # Ten epochs from scratch, then two of fine-tuning at a lower rate without augmentation.
       mkdir -p "$build/zoo-stage"
       "$proact" train --model resnet-small --epochs 10 --optimizer adam --lr 2e-3 --weight-decay 5e-4 \
         --augment --seed 1 --out "$build/zoo-stage/resnet-small-base.ckpt"
-      "$proact" train --model resnet-small --init "$build/zoo-stage/resnet-small-base.ckpt" --epochs 3 \
-        --optimizer adam --lr 3e-4 --weight-decay 5e-4 --augment --seed 2 --out models/zoo/resnet-small.ckpt ;;
+      "$proact" train --model resnet-small --init "$build/zoo-stage/resnet-small-base.ckpt" --epochs 2 \
+        --optimizer adam --lr 2e-4 --weight-decay 5e-4 --seed 2 --out models/zoo/resnet-small.ckpt ;;
     *) echo "train-zoo: unknown model '$model' (expected lenet5, vgg-small, resnet-small)" >&2; exit 2 ;;
   esac
 done
