@@ -7,6 +7,10 @@
 //   DMA   the fold's weight block, DRAM -> weight SRAM half (fold index % 2), through the store hooks
 //   array reads the block back through the read hooks, decodes it (models/numeric) and
 //         accumulates the fold (hw/array_numerics.hpp)
+// When every weight reads back the same bits in each fold that loads it (always so without a
+// fault hook, and for any permanent fault in weight-stationary mode), the fp32 product is taken
+// in one ordered conv/dense call over the read-back weights, which the accumulation-order
+// contract makes bit-identical to the fold-by-fold sum; otherwise the folds run one by one.
 // then the activation pipeline: accumulate -> bias -> clip unit -> fp32 activation words, staged
 // in the ping-pong activation SRAM and drained to DRAM.
 // Pools, residual add and stand-alone activations run in the activation unit, one element per

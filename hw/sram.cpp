@@ -1,5 +1,6 @@
 #include "hw/sram.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "hw/config.hpp"
@@ -36,14 +37,26 @@ std::uint32_t WordMemory::read(std::uint64_t address) {
 
 void WordMemory::store_block(std::uint64_t address, const std::uint32_t* words, std::uint64_t count) {
   if (count == 0) return;
-  check(address, count);
-  for (std::uint64_t i = 0; i < count; ++i) store(address + i, words[i]);
+  check(address, count);  // once for the block; then each word as store() would take it
+  std::uint32_t* cells = words_.data() + address;
+  if (hook_) {
+    for (std::uint64_t i = 0; i < count; ++i) cells[i] = hook_->on_store(address + i, words[i] & mask_) & mask_;
+  } else {
+    for (std::uint64_t i = 0; i < count; ++i) cells[i] = words[i] & mask_;
+  }
+  writes_ += count;
 }
 
 void WordMemory::read_block(std::uint64_t address, std::uint32_t* words, std::uint64_t count) {
   if (count == 0) return;
   check(address, count);
-  for (std::uint64_t i = 0; i < count; ++i) words[i] = read(address + i);
+  const std::uint32_t* cells = words_.data() + address;
+  if (hook_) {
+    for (std::uint64_t i = 0; i < count; ++i) words[i] = hook_->on_read(address + i, cells[i]) & mask_;
+  } else {
+    std::copy_n(cells, count, words);
+  }
+  reads_ += count;
 }
 
 void WordMemory::fill(std::uint32_t word) {
