@@ -6,9 +6,9 @@
 // namespace scope, under its own name (ctest runs each TEST_CASE in its own process).
 #include <catch2/catch.hpp>
 
-#include <cstring>
 #include <memory>
 
+#include "testbenches/tensor_helpers.hpp"
 #include "hw/accelerator.hpp"
 #include "hw/weight_tiling.hpp"
 #include "models/net/activation_layer.hpp"
@@ -22,6 +22,8 @@
 #include "sw/train/evaluate.hpp"
 
 using namespace proact;
+using proact::testing::random_images;
+using proact::testing::same_bits;
 
 namespace {
 
@@ -54,17 +56,6 @@ SystemcEngine validation_engine(validation_ws(), "", "acc_validation");
 
 Tensor test_images(std::size_t count) {
   return batch_images(load_fashion_mnist(default_data_dir(), Split::test), 0, count);
-}
-
-Tensor random_images(int count, std::uint64_t seed) {
-  Tensor images({count, 1, 28, 28});
-  Rng rng(seed);
-  for (float& v : images.values()) v = rng.uniform();
-  return images;
-}
-
-bool same_bits(const Tensor& a, const Tensor& b) {
-  return a.shape() == b.shape() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
 
 // Both engines on the same deployment and program: logits bit for bit, reports and counters equal.

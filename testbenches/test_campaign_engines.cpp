@@ -7,14 +7,16 @@
 // each TEST_CASE in its own process).
 #include <catch2/catch.hpp>
 
-#include <cstring>
 
+#include "testbenches/tensor_helpers.hpp"
 #include "models/net/activation_layer.hpp"
 #include "models/net/architectures.hpp"
 #include "models/random.hpp"
 #include "sw/campaign/map_runner.hpp"
 
 using namespace proact;
+using proact::testing::random_images;
+using proact::testing::same_bits;
 using Catch::Matchers::Contains;
 
 namespace {
@@ -29,17 +31,6 @@ AcceleratorConfig campaign_config(Format format = Format::fp32) {
 }
 
 SystemcEngine campaign_engine(campaign_config(), "", "acc_campaign");
-
-Tensor random_images(int count, std::uint64_t seed) {
-  Tensor images({count, 1, 28, 28});
-  Rng rng(seed);
-  for (float& v : images.values()) v = rng.uniform();
-  return images;
-}
-
-bool same_bits(const Tensor& a, const Tensor& b) {
-  return a.shape() == b.shape() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-}
 
 // Hard clipping as ProAct deploys it: layer-wise thresholds, neuron-wise in the last clipped layer.
 Protection hybrid_clipping() {

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "testbenches/tensor_helpers.hpp"
 #include "models/net/architectures.hpp"
 #include "models/net/batch_norm_layer.hpp"
 #include "models/net/checkpoint.hpp"
@@ -18,14 +19,9 @@
 using namespace proact;
 using Catch::Matchers::Contains;
 
-namespace {
+using proact::testing::random_images;
 
-Tensor random_images(int batch, std::uint64_t seed) {
-  Tensor images({batch, 1, 28, 28});
-  Rng rng(seed);
-  for (float& v : images.values()) v = rng.uniform();
-  return images;
-}
+namespace {
 
 // Gives every batch norm non-trivial statistics, as training would.
 void randomise_batch_norms(Network& network, std::uint64_t seed) {

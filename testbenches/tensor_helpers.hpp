@@ -1,0 +1,24 @@
+#pragma once
+// Small tensor helpers shared by the engine tests.
+#include <cstdint>
+#include <cstring>
+
+#include "models/random.hpp"
+#include "models/tensor.hpp"
+
+namespace proact::testing {
+
+// count seeded images (count, 1, 28, 28) of uniform [0, 1) pixels.
+inline Tensor random_images(int count, std::uint64_t seed) {
+  Tensor images({count, 1, 28, 28});
+  Rng rng(seed);
+  for (float& v : images.values()) v = rng.uniform();
+  return images;
+}
+
+// Same shape and the same bits in every element (NaN payloads and signed zeros included).
+inline bool same_bits(const Tensor& a, const Tensor& b) {
+  return a.shape() == b.shape() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+}  // namespace proact::testing
