@@ -1,21 +1,15 @@
 #include "sw/thresholds/readback.hpp"
 
 #include <cstdio>
-#include <cstring>
 #include <stdexcept>
 #include <systemc>
 
+#include "hw/config.hpp"
 #include "sw/driver/driver.hpp"
 
 namespace proact {
 
 namespace {
-
-std::uint32_t bits_of(float value) {
-  std::uint32_t word;
-  std::memcpy(&word, &value, sizeof word);
-  return word;
-}
 
 [[noreturn]] void mismatch(const std::string& where, std::uint32_t read, std::uint32_t expected) {
   char text[96];
@@ -46,7 +40,8 @@ void verify_loaded_thresholds(const LoadedThresholds& loaded, const ThresholdFil
     if (layer.values.size() == 1) {
       const std::string where = "CLIP_THRESHOLD[" + std::to_string(slot) + "] (layer '" + layer.name + "')";
       if (slot >= loaded.registers.size()) throw std::runtime_error("threshold readback: " + where + " was not read");
-      if (loaded.registers[slot] != bits_of(layer.values[0])) mismatch(where, loaded.registers[slot], bits_of(layer.values[0]));
+      const std::uint32_t expected = encode_word(kActivationFormat, layer.values[0]);
+      if (loaded.registers[slot] != expected) mismatch(where, loaded.registers[slot], expected);
       ++slot;
       continue;
     }
@@ -56,9 +51,9 @@ void verify_loaded_thresholds(const LoadedThresholds& loaded, const ThresholdFil
                                std::to_string(layer.values.size()));
     }
     for (std::size_t i = 0; i < layer.values.size(); ++i) {
-      if (loaded.table[i] != bits_of(layer.values[i])) {
-        mismatch("THRESHOLD_TABLE[" + std::to_string(i) + "] (layer '" + layer.name + "')", loaded.table[i],
-                 bits_of(layer.values[i]));
+      const std::uint32_t expected = encode_word(kActivationFormat, layer.values[i]);
+      if (loaded.table[i] != expected) {
+        mismatch("THRESHOLD_TABLE[" + std::to_string(i) + "] (layer '" + layer.name + "')", loaded.table[i], expected);
       }
     }
   }
