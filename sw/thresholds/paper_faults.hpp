@@ -1,9 +1,8 @@
 #pragma once
-// A small seeded injector of the paper's weight-fault protocol (DESIGN.md section 2,
-// `proact-paper`), enough to score FT-ClipAct's threshold candidates: every stored conv/dense
-// weight and bias tensor of a Q15.16 deployment gets exactly floor(numel * 32 * BER) bit flips at
-// distinct uniform (element, bit) positions. The fault-campaign issue builds the full fault-model
-// library; this one only serves threshold search.
+// The paper's weight-fault protocol (DESIGN.md section 2, `proact-paper`) applied to a Q15.16
+// deployment in place, to score FT-ClipAct's threshold candidates. The flips are drawn by the
+// campaign library's `paper_flips` (sw/campaign/fault_models.hpp), so a FT-ClipAct search and a
+// `proact campaign --fault-model proact-paper` see the same kind of maps.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -17,8 +16,8 @@ class PaperFaultInjector {
   // Remembers the deployment's clean words; throws std::invalid_argument unless it stores Q15.16.
   explicit PaperFaultInjector(Deployment& deployment);
 
-  // Restores the clean words, then flips floor(numel * 32 * ber) distinct positions of every
-  // stored tensor, drawn from Rng(Rng::derive(seed, tensor index)), and decodes them into the
+  // Restores the clean words, then flips floor(numel * 32 * ber) distinct (element, bit) positions
+  // of every stored weight and bias tensor (paper_flips with `seed`) and decodes them into the
   // network. Returns the total number of flips. Throws std::invalid_argument unless 0 <= ber <= 1.
   std::size_t inject(double ber, std::uint64_t seed);
   // Puts the clean words back and decodes them.

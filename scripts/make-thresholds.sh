@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Reproduces the committed threshold files (models/zoo/<model>.<method>.thresholds.json) from the
+# committed checkpoints, with default knobs and seed 1, then prints the report table of each model.
+# Usage: scripts/make-thresholds.sh [BUILD_DIR] [MODEL...]   (default: build, all three models)
+# Methods: ranger, ftclipact, fitact, proact (docs/thresholds.md). One thread per run: on a shared
+# 2-core machine OpenMP threads only spin against each other for batches of 64 small images.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+shift || true
+models=("$@")
+[ ${#models[@]} -gt 0 ] || models=(lenet5 vgg-small resnet-small)
+proact="$build/sw/proact"
+export OMP_WAIT_POLICY=passive
+
+for model in "${models[@]}"; do
+  files=()
+  for method in ranger ftclipact fitact proact; do
+    out="models/zoo/$model.$method.thresholds.json"
+    "$proact" thresholds --model "$model" --method "$method" --seed 1 --threads 1 --out "$out"
+    files+=("$out")
+  done
+  "$proact" thresholds --report "${files[@]}"
+done
