@@ -22,7 +22,9 @@ demo: build
 	@bash scripts/demo.sh $(BUILD_DIR)
 
 bench: build
+	@bash scripts/install-deps.sh bench
 	@$(BUILD_DIR)/benchmarks/proact_bench
+	@bash benchmarks/bench_vs_pytorch.sh $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR)

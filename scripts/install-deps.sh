@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs, only those missing; idempotent.
+# Usage: install-deps.sh [bench]   (bench adds python3-torch, the reference of benchmarks/bench_vs_pytorch.sh)
 # Runs as root (as on CI and the developers' machines) or through sudo when available.
 set -euo pipefail
 
@@ -9,6 +10,9 @@ packages=(
   libbenchmark-dev gnuplot-nox dataset-fashion-mnist libsystemc-dev
   libopenmpi-dev openmpi-bin
 )
+if [ "${1:-}" = bench ]; then
+  packages+=(python3-torch)
+fi
 
 missing=()
 for package in "${packages[@]}"; do
