@@ -3,6 +3,7 @@
 // --maps keep the file well under a minute.
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -103,9 +104,20 @@ TEST_CASE("campaign CLI: outputs for two protections under proact-paper", "[camp
   CHECK(campaign.at("identity").at("seed") == 5);
   CHECK(campaign.at("protections")[1].at("method") == "ranger");
   CHECK(campaign.at("protections")[1].at("clip_form") == "saturate");
+  CHECK(campaign.at("protections")[1].at("threshold_words") == 4);
   CHECK(campaign.at("versions").contains("systemc"));
   CHECK(fs::file_size(dir / "accuracy_vs_rate.png") > 1000);
   CHECK_THAT(read_text(dir / "accuracy_vs_rate.gp"), Contains("set logscale x") && Contains("ranger"));
+
+  // The report: one row per rate, one column per method, means and half-widths from results.csv.
+  const auto table = run_cli("campaign report --markdown " + dir.string());
+  REQUIRE(table.exit_code == 0);
+  char cell[64];
+  std::snprintf(cell, sizeof cell, "| 1e-06 | %.2f ± %.2f |", 100 * std::stod(rows[1][5]),
+                100 * (std::stod(rows[1][8]) - std::stod(rows[1][7])) / 2);
+  CHECK_THAT(table.output, Contains("| rate | none (relu) | ranger (saturate) |") &&
+                               Contains("| threshold words | 0 | 4 |") && Contains(cell) && Contains("| 0.0001 |") &&
+                               Contains("3 maps per point, seed 5"));
 }
 
 TEST_CASE("campaign CLI: both engines give the same results for a weight-SRAM model with ECC", "[campaign][cli]") {
@@ -215,4 +227,5 @@ TEST_CASE("campaign CLI: refuses bad input with one line", "[campaign][cli][erro
   check("--fault-model bernoulli --rates 1e-5 --limit 8 --config " + os.string() + " --out " + dir.string(),
         "--engine systemc");
   check("--fault-model proact-paper --rates 1e-5 --thresholds missing.json --out " + dir.string(), "missing.json");
+  check("report " + (dir / "never-ran").string(), "never-ran/results.csv: cannot open");
 }

@@ -34,7 +34,7 @@ SystemcEngine campaign_engine(campaign_config(), "", "acc_campaign");
 
 // Hard clipping as ProAct deploys it: layer-wise thresholds, neuron-wise in the last clipped layer.
 Protection hybrid_clipping() {
-  return {"hybrid-test", "test", "hard", [](Network& network) {
+  return {"hybrid-test", "test", "hard", 0, [](Network& network) {
             std::vector<std::size_t> sites;
             for (std::size_t i = 0; i < network.size(); ++i)
               if (dynamic_cast<Activation*>(&network.layer(i))) sites.push_back(i);

@@ -9,14 +9,14 @@
 namespace proact {
 
 Protection no_protection() {
-  return {"none", "none", "relu", [](Network&) {}};
+  return {"none", "none", "relu", 0, [](Network&) {}};
 }
 
 Protection load_protection(const std::string& spec) {
   if (spec == "none") return no_protection();
   auto file = std::make_shared<const ThresholdFile>(load_threshold_file(spec));
   const ClipForm form = parse_clip_form(file->hardware_form);
-  return {file->method, spec, file->hardware_form, [file, form](Network& network) {
+  return {file->method, spec, file->hardware_form, file->threshold_words(), [file, form](Network& network) {
             apply_thresholds(network, *file, form);
           }};
 }

@@ -3,6 +3,7 @@
 // (DESIGN.md section 2). "none" is the plain-ReLU network; a threshold file (issue 4) clips every
 // ReLU with the file's thresholds in its hardware form (hard, or saturate for Ranger), checked
 // against the model's weights, and names the method.
+#include <cstddef>
 #include <functional>
 #include <string>
 
@@ -14,6 +15,7 @@ struct Protection {
   std::string method;                   // "none", or the file's method ("proact", "ranger", ...)
   std::string source;                   // "none" or the threshold file's path
   std::string clip_form = "relu";       // the form the clipped layers run in (reports say which one ran)
+  std::size_t threshold_words = 0;      // the thresholds the method stores (its memory overhead)
   std::function<void(Network&)> apply;  // sets the clipping of the trained (unfolded) network
 };
 

@@ -267,7 +267,7 @@ void Campaign::write_campaign_json(const std::string& status, double wall_second
   for (const Method& m : methods_) {
     const Protection& p = m.network->protection();
     nlohmann::json entry = {{"method", p.method}, {"source", p.source}, {"clip_form", p.clip_form},
-                            {"clean_accuracy", m.clean_accuracy}};
+                            {"threshold_words", p.threshold_words}, {"clean_accuracy", m.clean_accuracy}};
     if (const auto* functional = dynamic_cast<const FunctionalRunner*>(m.runner.get())) {
       const IncrementalForward& f = functional->forward();
       entry["kept_activations"] = {{"nodes", f.kept_nodes()}, {"of", m.network->deployment().network().size()},

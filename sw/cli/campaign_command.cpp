@@ -1,6 +1,7 @@
 // proact campaign: accuracy under memory faults with and without protection, over many seeded
 // fault maps, with confidence intervals (docs/faults.md). `proact campaign plan` gives the
-// Leveugle et al. sample size for a margin and confidence.
+// Leveugle et al. sample size for a margin and confidence; `proact campaign report DIR...` prints
+// finished campaigns as tables.
 #include <omp.h>
 
 #include <cstdio>
@@ -8,6 +9,7 @@
 
 #include "models/net/checkpoint.hpp"
 #include "models/net/deployment.hpp"
+#include "sw/campaign/report.hpp"
 #include "sw/campaign/runner.hpp"
 #include "sw/campaign/statistics.hpp"
 #include "sw/cli/commands.hpp"
@@ -33,6 +35,11 @@ struct PlanCli {
   std::string model;
   AcceleratorOptions accelerator;
   bool json = false;
+};
+
+struct ReportCli {
+  std::vector<std::string> dirs;
+  bool markdown = false;
 };
 
 std::vector<double> parse_rates(const std::vector<std::string>& texts) {
@@ -202,8 +209,18 @@ void add_campaign_command(CLI::App& app) {
   p->add_flag("--json", plan->json, "Print one JSON object on stdout");
   p->callback([plan] { run_plan(*plan); });
 
-  c->callback([c, p, cli] {
-    if (p->parsed()) return;
+  auto report = std::make_shared<ReportCli>();
+  CLI::App* r = c->add_subcommand("report", "A campaign's results as a table: one row per rate, one column per method");
+  r->add_option("dirs", report->dirs, "Campaign output directories")->required();
+  r->add_flag("--markdown", report->markdown, "Markdown tables (for docs)");
+  r->callback([report] {
+    for (std::size_t i = 0; i < report->dirs.size(); ++i)
+      std::printf("%s%s", i ? "\n" : "",
+                  campaign_report(report->dirs[i], report->markdown ? ReportStyle::markdown : ReportStyle::text).c_str());
+  });
+
+  c->callback([c, p, r, cli] {
+    if (p->parsed() || r->parsed()) return;
     for (const char* required : {"--fault-model", "--rates", "--out"})
       if (c->count(required) == 0) throw std::invalid_argument(std::string("proact campaign needs ") + required);
     run_campaign_command(*cli);
