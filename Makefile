@@ -25,6 +25,7 @@ bench: build
 	@bash scripts/install-deps.sh bench
 	@$(BUILD_DIR)/benchmarks/proact_bench
 	@bash benchmarks/bench_vs_pytorch.sh $(BUILD_DIR)
+	@bash benchmarks/bench_thresholds.sh $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR)
