@@ -20,7 +20,8 @@ trap 'rm -rf "$work"' EXIT
 
 "$python" -c "import torch" 2>/dev/null || { echo "bench_vs_pytorch: $python has no torch; run: bash scripts/install-deps.sh bench" >&2; exit 1; }
 echo "proact-paper fault maps per second, first $limit test images, 1 thread each ($maps maps ours, $torch_maps PyTorch)"
-printf '%-12s %-8s %-7s %12s %12s %12s %9s %9s  %s\n' model clip ber proact naive pytorch "x naive" "x torch" "mean accuracy proact / naive / pytorch"
+printf '%-12s %-7s %-6s %10s %10s %10s %10s %8s %8s  %s\n' model clip ber proact "(wall)" naive pytorch "x torch" "(wall)" \
+  "mean accuracy % proact / naive / pytorch"
 for model in $models; do
   for clip in none proact; do
     thresholds=none
@@ -40,15 +41,18 @@ for model in $models; do
 import json, sys
 work, model, clip, ber = sys.argv[1:]
 ours = {name: json.load(open(f"{work}/{name}.json")) for name in ("incremental", "naive")}
-torch = json.load(open(f"{work}/torch.json"))
-rate = {name: r["maps_run"] / r["wall_seconds"] for name, r in ours.items()}
-acc = [100 * ours[n]["points"][0]["mean_accuracy"] for n in ("incremental", "naive")] + [100 * torch["mean_accuracy"]]
-print(f"{model:<12} {clip:<8} {ber:<7} {rate['incremental']:12.2f} {rate['naive']:12.2f} {torch['maps_per_second']:12.2f} "
-      f"{rate['incremental'] / rate['naive']:9.1f} {rate['incremental'] / torch['maps_per_second']:9.1f}  "
-      + " / ".join(f"{a:.2f}" for a in acc))
+loop = {name: sum(json.loads(line)["seconds"] for line in open(f"{work}/{name}/maps.jsonl")) for name in ours}
+rate = {name: r["maps_run"] / loop[name] for name, r in ours.items()}
+wall = ours["incremental"]["maps_run"] / ours["incremental"]["wall_seconds"]
+torch = json.load(open(f"{work}/torch.json"))["maps_per_second"]
+acc = [100 * ours[n]["points"][0]["mean_accuracy"] for n in ("incremental", "naive")]
+acc.append(100 * json.load(open(f"{work}/torch.json"))["mean_accuracy"])
+print(f"{model:<12} {clip:<7} {ber:<6} {rate['incremental']:10.1f} {wall:10.1f} {rate['naive']:10.2f} {torch:10.2f} "
+      f"{rate['incremental'] / torch:8.1f} {wall / torch:8.1f}  " + " / ".join(f"{a:.2f}" for a in acc))
 EOF
     done
   done
 done
-echo "proact and naive: maps / wall seconds of the whole campaign (data loading and the clean pass included);"
-echo "pytorch: maps / seconds of its map loop only. Accuracies differ by sampling only (other random streams)."
+echo "maps per second of the map loop (inject, infer, score; per-map seconds from maps.jsonl for ours);"
+echo "(wall): the whole proact campaign, data loading and the fault-free pass included."
+echo "Accuracies differ by sampling only: each side draws its maps from its own random stream."
