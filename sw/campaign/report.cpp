@@ -55,8 +55,8 @@ class ResultsTable {
       if (line.empty()) continue;
       const std::vector<std::string> f = split(line);
       if (f.size() != header.size())
-        throw std::runtime_error(path + ":" + std::to_string(row) + ": " + std::to_string(f.size()) + " fields, header has " +
-                                 std::to_string(header.size()));
+        throw std::runtime_error(path + ":" + std::to_string(row) + ": " + std::to_string(f.size()) +
+                                 " fields, header has " + std::to_string(header.size()));
       const double rate = number(f, "rate", row);
       const std::string method = f[index("method")];
       if (std::find(rates_.begin(), rates_.end(), rate) == rates_.end()) rates_.push_back(rate);
@@ -147,13 +147,16 @@ std::string campaign_report(const std::string& dir, ReportStyle style) {
   std::map<std::string, nlohmann::json> protection;
   for (const nlohmann::json& p : campaign.value("protections", nlohmann::json::array())) protection[p.at("method")] = p;
 
-  std::string out;
-  out += (style == ReportStyle::markdown ? "**" : "") + identity.value("model", std::string("?")) + ", " + fault_model +
-         ", " + identity.value("engine", std::string("?")) + " engine, " + campaign.at("images").value("source", std::string("?")) +
-         ", " + std::to_string(campaign.value("maps", 0)) + " maps per point, seed " + identity.at("seed").dump() +
-         (campaign.value("status", std::string()) == "finished" ? "" : " [" + campaign.value("status", std::string()) + "]") +
-         (style == ReportStyle::markdown ? "**" : "") + "\n";
-  out += std::string("mean top-1 accuracy % ") + (style == ReportStyle::markdown ? "±" : "+-") + " the " + format("%g", 100 * campaign.value("confidence", 0.95)) +
+  const bool markdown = style == ReportStyle::markdown;
+  const std::string plus_minus = markdown ? "±" : "+-";
+  const std::string status = campaign.value("status", std::string());
+  const std::string title = identity.value("model", std::string("?")) + ", " + fault_model + ", " +
+                            identity.value("engine", std::string("?")) + " engine, " +
+                            campaign.at("images").value("source", std::string("?")) + ", " +
+                            std::to_string(campaign.value("maps", 0)) + " maps per point, seed " +
+                            identity.at("seed").dump() + (status == "finished" ? "" : " [" + status + "]");
+  std::string out = markdown ? "**" + title + "**\n\n" : title + "\n";
+  out += "mean top-1 accuracy % " + plus_minus + " the " + format("%g", 100 * campaign.value("confidence", 0.95)) +
          " % confidence half-width over maps (SDC rates and ECC counts: results.csv)\n\n";
 
   std::vector<std::vector<std::string>> rows;
@@ -184,7 +187,7 @@ std::string campaign_report(const std::string& dir, ReportStyle style) {
       }
       std::string text = format("%.2f", 100 * c->mean);
       if (!std::isnan(c->high))
-        text += (style == ReportStyle::markdown ? " ± " : " +- ") + format("%.2f", 100 * (c->high - c->low) / 2);
+        text += " " + plus_minus + " " + format("%.2f", 100 * (c->high - c->low) / 2);
       row.push_back(text);
     }
     rows.push_back(row);
