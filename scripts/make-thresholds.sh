@@ -4,12 +4,7 @@
 # Usage: scripts/make-thresholds.sh [BUILD_DIR] [MODEL...]   (default: build, all three models)
 # Methods: ranger, ftclipact, fitact, proact (docs/thresholds.md). One thread per run: on a shared
 # 2-core machine OpenMP threads only spin against each other for batches of 64 small images.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-build=${1:-build}
-shift || true
-models=("$@")
-[ ${#models[@]} -gt 0 ] || models=(lenet5 vgg-small resnet-small)
+source "$(dirname "$0")/zoo-args.sh" "$@"
 proact="$build/sw/proact"
 export OMP_WAIT_POLICY=passive
 

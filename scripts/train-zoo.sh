@@ -2,12 +2,7 @@
 # Reproduces the committed model zoo (models/zoo/*.ckpt) with the project's own trainer.
 # Usage: scripts/train-zoo.sh [BUILD_DIR] [MODEL...]   (default: build, all three models)
 # Each command below is the exact one that made the committed checkpoint (see docs/zoo.md).
-set -euo pipefail
-cd "$(dirname "$0")/.."
-build=${1:-build}
-shift || true
-models=("$@")
-[ ${#models[@]} -gt 0 ] || models=(lenet5 vgg-small resnet-small)
+source "$(dirname "$0")/zoo-args.sh" "$@"
 proact="$build/sw/proact"
 mkdir -p models/zoo
 
