@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <iterator>
 #include <map>
 #include <stdexcept>
 
@@ -24,6 +25,20 @@ std::string shell_quoted(const std::string& text) {
   std::string out = "'";
   for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";
+}
+
+// gnuplot line colours (default palette): each method of the paper keeps its colour in every plot,
+// ProAct in red; other names take the remaining colours in order of appearance.
+std::vector<int> method_colors(const std::vector<std::string>& methods) {
+  const std::map<std::string, int> known = {{"none", 1}, {"ranger", 2}, {"ftclipact", 3}, {"fitact", 4}, {"proact", 7}};
+  const int others[] = {6, 5, 8, 1, 2, 3, 4, 7};
+  std::vector<int> colors;
+  std::size_t next = 0;
+  for (const std::string& m : methods) {
+    const auto it = known.find(m);
+    colors.push_back(it != known.end() ? it->second : others[next++ % std::size(others)]);
+  }
+  return colors;
 }
 
 }  // namespace
@@ -68,9 +83,10 @@ std::string plot_accuracy_vs_rate(const std::string& dir, const std::vector<Poin
     script += "set label 'no points yet' at graph 0.4, 0.5\nplot [1:2] NaN notitle\n";
   } else {
     script += "plot \\\n";
+    const std::vector<int> colors = method_colors(methods);
     for (std::size_t i = 0; i < methods.size(); ++i) {
       const std::string block = " 'accuracy_vs_rate.dat' index " + std::to_string(i);
-      const std::string color = " lc " + std::to_string(i + 1);
+      const std::string color = " lc " + std::to_string(colors[i]);
       script += block + " using 1:3:4 with filledcurves" + color + " notitle, \\\n";
       script += block + " using 1:2 with linespoints lw 2 pt 7" + color + " title " + gnuplot_string(methods[i]) +
                 (i + 1 < methods.size() ? ", \\\n" : "\n");
