@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fault maps per second of `proact campaign` (proact-paper protocol, functional engine, incremental
 # and --naive) against the same protocol as a plain PyTorch CPU loop
-# (benchmarks/pytorch_paper_campaign.py), measured side by side in one run, one thread each.
+# (benchmarks/pytorch_paper_campaign.py), measured side by side in one run, one thread each: one
+# row per BER and a "sweep" row for the whole list of BERs, as a campaign runs them.
 # Usage: benchmarks/bench_vs_pytorch.sh [BUILD_DIR]   (env: MAPS, TORCH_MAPS, LIMIT, RATES, MODELS)
 # Needs Debian's python3-torch (scripts/install-deps.sh bench installs it).
 set -euo pipefail
@@ -9,50 +10,63 @@ cd "$(dirname "$0")/.."
 build=${1:-build}
 proact="$build/sw/proact"
 python=/usr/bin/python3  # Debian's interpreter, the one python3-torch is installed for
-maps=${MAPS:-40}
+maps=${MAPS:-20}
 torch_maps=${TORCH_MAPS:-5}
 limit=${LIMIT:-10000}
-rates=${RATES:-1e-6 1e-5 1e-4}
+rates=${RATES:-1e-6,1e-5,1e-4}
 models=${MODELS:-lenet5 vgg-small}
 export OMP_NUM_THREADS=1 OMP_WAIT_POLICY=passive
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 "$python" -c "import torch" 2>/dev/null || { echo "bench_vs_pytorch: $python has no torch; run: bash scripts/install-deps.sh bench" >&2; exit 1; }
-echo "proact-paper fault maps per second, first $limit test images, 1 thread each ($maps maps ours, $torch_maps PyTorch)"
+echo "proact-paper fault maps per second, first $limit test images, 1 thread each ($maps maps per BER ours, $torch_maps PyTorch)"
 printf '%-12s %-7s %-6s %10s %10s %10s %10s %8s %8s  %s\n' model clip ber proact "(wall)" naive pytorch "x torch" "(wall)" \
   "mean accuracy % proact / naive / pytorch"
 for model in $models; do
   for clip in none proact; do
     thresholds=none
     [ "$clip" = none ] || thresholds="models/zoo/$model.$clip.thresholds.json"
-    for ber in $rates; do
-      run() {  # $1: output name, then extra campaign flags
-        local name=$1; shift
-        rm -rf "${work:?}/$name"
-        "$proact" campaign --model "$model" --thresholds "$thresholds" --fault-model proact-paper --rates "$ber" \
-          --maps "$maps" --limit "$limit" --threads 1 --out "$work/$name" --json "$@" 2>/dev/null > "$work/$name.json"
-      }
-      run incremental
-      run naive --naive
-      "$python" benchmarks/pytorch_paper_campaign.py --checkpoint "models/zoo/$model.ckpt" --thresholds "$thresholds" \
-        --ber "$ber" --maps "$torch_maps" --limit "$limit" > "$work/torch.json"
-      "$python" - "$work" "$model" "$clip" "$ber" <<'EOF'
-import json, sys
-work, model, clip, ber = sys.argv[1:]
-ours = {name: json.load(open(f"{work}/{name}.json")) for name in ("incremental", "naive")}
-loop = {name: sum(json.loads(line)["seconds"] for line in open(f"{work}/{name}/maps.jsonl")) for name in ours}
-rate = {name: r["maps_run"] / loop[name] for name, r in ours.items()}
-wall = ours["incremental"]["maps_run"] / ours["incremental"]["wall_seconds"]
-torch = json.load(open(f"{work}/torch.json"))["maps_per_second"]
-acc = [100 * ours[n]["points"][0]["mean_accuracy"] for n in ("incremental", "naive")]
-acc.append(100 * json.load(open(f"{work}/torch.json"))["mean_accuracy"])
-print(f"{model:<12} {clip:<7} {ber:<6} {rate['incremental']:10.1f} {wall:10.1f} {rate['naive']:10.2f} {torch:10.2f} "
-      f"{rate['incremental'] / torch:8.1f} {wall / torch:8.1f}  " + " / ".join(f"{a:.2f}" for a in acc))
-EOF
+    for variant in incremental naive; do
+      flags=()
+      [ "$variant" = naive ] && flags=(--naive)
+      "$proact" campaign --model "$model" --thresholds "$thresholds" --fault-model proact-paper --rates "$rates" \
+        --maps "$maps" --limit "$limit" --threads 1 --out "$work/$model-$clip-$variant" --json "${flags[@]}" \
+        2>/dev/null > "$work/$model-$clip-$variant.json"
     done
+    "$python" benchmarks/pytorch_paper_campaign.py --checkpoint "models/zoo/$model.ckpt" --thresholds "$thresholds" \
+      --bers "$rates" --maps "$torch_maps" --limit "$limit" > "$work/$model-$clip-torch.json"
+    "$python" - "$work/$model-$clip" "$model" "$clip" <<'PY'
+import collections, json, sys
+base, model, clip = sys.argv[1:]
+ours = {v: json.load(open(f"{base}-{v}.json")) for v in ("incremental", "naive")}
+torch = json.load(open(f"{base}-torch.json"))
+loop = {v: collections.defaultdict(float) for v in ours}   # rate -> seconds of its maps
+count = {v: collections.Counter() for v in ours}
+for v in ours:
+    for line in open(f"{base}-{v}/maps.jsonl"):
+        record = json.loads(line)
+        loop[v][record["rate"]] += record["seconds"]
+        count[v][record["rate"]] += 1
+accuracy = {v: {p["rate"]: 100 * p["mean_accuracy"] for p in ours[v]["points"]} for v in ours}
+rows = []
+for p in torch["points"]:
+    r = p["ber"]
+    rows.append([f"{r:g}", count["incremental"][r], loop["incremental"][r], None, count["naive"][r], loop["naive"][r],
+                 p["maps"], p["seconds"],
+                 f"{accuracy['incremental'][r]:.2f} / {accuracy['naive'][r]:.2f} / {100 * p['mean_accuracy']:.2f}"])
+sweep = ["sweep"] + [sum(row[i] for row in rows) if i != 3 else ours["incremental"]["wall_seconds"] for i in range(1, 8)]
+rows.append(sweep + [""])
+for ber, n, s, wall, n_naive, s_naive, n_torch, s_torch, acc in rows:
+    ours_rate, torch_rate = n / s, n_torch / s_torch
+    wall_rate = f"{n / wall:10.1f}" if wall else f"{'-':>10}"
+    wall_ratio = f"{n / wall / torch_rate:8.1f}" if wall else f"{'-':>8}"
+    print(f"{model:<12} {clip:<7} {ber:<6} {ours_rate:10.1f} {wall_rate} {n_naive / s_naive:10.2f} "
+          f"{torch_rate:10.2f} {ours_rate / torch_rate:8.1f} {wall_ratio}  {acc}")
+PY
   done
 done
 echo "maps per second of the map loop (inject, infer, score; per-map seconds from maps.jsonl for ours);"
-echo "(wall): the whole proact campaign, data loading and the fault-free pass included."
+echo "(wall): the whole proact campaign over all the BERs, data loading and the fault-free pass included."
+echo "sweep: all the BERs above together, as one campaign runs them (maps over seconds, summed)."
 echo "Accuracies differ by sampling only: each side draws its maps from its own random stream."

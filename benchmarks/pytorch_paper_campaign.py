@@ -11,7 +11,8 @@ reused between maps: that is the loop our campaign runner is measured against.
 
 Reads the project's checkpoint archive (models/io/archive.hpp) and threshold file
 (docs/thresholds.md) directly; supports the sequential zoo models (lenet5, vgg-small).
-Prints one JSON object: maps, seconds of the map loop, maps per second, mean accuracy.
+Prints one JSON object: the fault-free accuracy and, per BER, maps, seconds of the map loop, maps
+per second and mean accuracy.
 """
 import argparse
 import gzip
@@ -149,8 +150,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--checkpoint", required=True)
     parser.add_argument("--thresholds", default="none", help="threshold file (hard clip) or none")
-    parser.add_argument("--ber", type=float, required=True)
-    parser.add_argument("--maps", type=int, default=10)
+    parser.add_argument("--bers", required=True, help="comma-separated bit error rates")
+    parser.add_argument("--maps", type=int, default=10, help="fault maps per BER")
     parser.add_argument("--limit", type=int, default=0, help="first N test images (0 = all)")
     parser.add_argument("--batch", type=int, default=256)
     parser.add_argument("--seed", type=int, default=1)
@@ -173,16 +174,18 @@ def main():
 
     clean = accuracy()
     rng = np.random.default_rng(args.seed)
-    start = time.perf_counter()
-    accuracies = []
-    for _ in range(args.maps):
-        for parameter, words in stored + tables:
-            flip(rng, words, args.ber, parameter)
-        accuracies.append(accuracy())
-    seconds = time.perf_counter() - start
-    print(json.dumps({"maps": args.maps, "images": len(labels), "ber": args.ber, "seconds": seconds,
-                      "maps_per_second": args.maps / seconds, "clean_accuracy": clean,
-                      "mean_accuracy": float(np.mean(accuracies)), "torch": torch.__version__}))
+    points = []
+    for ber in (float(b) for b in args.bers.split(",")):
+        start = time.perf_counter()
+        accuracies = []
+        for _ in range(args.maps):
+            for parameter, words in stored + tables:
+                flip(rng, words, ber, parameter)
+            accuracies.append(accuracy())
+        seconds = time.perf_counter() - start
+        points.append({"ber": ber, "maps": args.maps, "seconds": seconds, "maps_per_second": args.maps / seconds,
+                       "mean_accuracy": float(np.mean(accuracies))})
+    print(json.dumps({"images": len(labels), "clean_accuracy": clean, "points": points, "torch": torch.__version__}))
 
 
 if __name__ == "__main__":
