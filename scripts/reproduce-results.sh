@@ -2,8 +2,9 @@
 # The campaigns behind docs/results.md, with the committed zoo checkpoints and threshold files.
 # Usage: scripts/reproduce-results.sh [BUILD_DIR] [MODEL...]   (default: build, all three models)
 # Outputs: out/results/<model>-{paper,bernoulli,voltage}/ (results.csv, campaign.json, plot).
-# Env: NP=N runs every campaign on N MPI ranks (same numbers as one process); an interrupted run
-# continues where it stopped when started again (--resume).
+# Env: NP=N runs every campaign on N MPI ranks (same numbers as one process); PAPER_IMAGES and
+# HW_IMAGES override the test images per campaign (0 = all 10000). An interrupted run continues
+# where it stopped when started again (--resume).
 source "$(dirname "$0")/zoo-args.sh" "$@"
 proact=("$build/sw/proact")
 if [ "${NP:-1}" -gt 1 ]; then
@@ -23,8 +24,8 @@ for model in "${models[@]}"; do
   zoo="models/zoo/$model"
   # lenet5 on its whole test split; the larger models on the first 2000 (accelerator: 1000) test images.
   case "$model" in
-    lenet5) paper_images=0 hw_images=2000 engine=systemc ;;
-    *) paper_images=2000 hw_images=1000 engine=functional ;;
+    lenet5) paper_images=${PAPER_IMAGES:-0} hw_images=${HW_IMAGES:-2000} engine=systemc ;;
+    *) paper_images=${PAPER_IMAGES:-2000} hw_images=${HW_IMAGES:-1000} engine=functional ;;
   esac
   # The paper's protocol: every method, Q15.16 weights, biases and neuron-wise thresholds.
   campaign "out/results/$model-paper" --model "$model" --limit "$paper_images" --fault-model proact-paper \
