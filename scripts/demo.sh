@@ -15,10 +15,11 @@ echo "   per-layer cycles, DRAM stalls and PE utilisation; timeline and VCD in t
 
 echo
 echo "== A short fault campaign: lenet5 unprotected vs ProAct under the paper's protocol"
-echo "   (Q15.16 weights, floor(numel*32*BER) bit flips per tensor, 20 fault maps per point)"
+echo "   (Q15.16 weights, floor(numel*32*BER) bit flips per tensor, 50 fault maps per point,
+   the whole test split)"
 rm -rf out/demo-campaign
 "$proact" campaign --model lenet5 --thresholds none --thresholds models/zoo/lenet5.proact.thresholds.json \
-  --fault-model proact-paper --rates 1e-6,1e-5,3e-5,1e-4 --maps 20 --limit 2000 --seed 1 --out out/demo-campaign
+  --fault-model proact-paper --rates 1e-6,1e-5,3e-5,1e-4 --maps 50 --seed 1 --out out/demo-campaign
 echo
 echo "results: out/demo-campaign/results.csv"
 echo "plot:    out/demo-campaign/accuracy_vs_rate.png"
