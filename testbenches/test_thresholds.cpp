@@ -450,3 +450,25 @@ TEST_CASE("proact thresholds and simulate --thresholds end to end through the CL
   REQUIRE(ftclipact.exit_code == 0);
   CHECK(nlohmann::json::parse(ftclipact.output).at("threshold_words") == 4);
 }
+
+TEST_CASE("every committed threshold file fits its zoo checkpoint and all but FitAct compile onto the accelerator", "[thresholds][zoo]") {
+  const std::string model = GENERATE(as<std::string>{}, "lenet5", "vgg-small", "resnet-small");
+  const Checkpoint checkpoint = load_checkpoint("models/zoo/" + model + ".ckpt");
+  const AcceleratorConfig config = thresholds_config();
+  for (const std::string method : {"ranger", "ftclipact", "fitact", "proact"}) {
+    INFO(model << " " << method);
+    const ThresholdFile file = load_threshold_file("models/zoo/" + model + "." + method + ".thresholds.json");
+    CHECK(file.method == method);
+    CHECK(file.model_name == model);
+    Network clipped = checkpoint.network;
+    REQUIRE_NOTHROW(apply_thresholds(clipped, file, parse_clip_form(file.hardware_form)));
+    Deployment deployment(clipped, config.weight_format);
+    if (method == "fitact") {
+      CHECK_THROWS_WITH(compile_program(deployment, config, 16), Contains("the threshold table holds one"));
+      continue;
+    }
+    const Program program = compile_program(deployment, config, 16);
+    const std::size_t words = program.layer_thresholds.size() + program.threshold_table.size();
+    CHECK(words == file.threshold_words());
+  }
+}
