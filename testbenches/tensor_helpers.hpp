@@ -1,5 +1,5 @@
 #pragma once
-// Small tensor helpers shared by the engine tests.
+// Small tensor and float helpers shared by the tests.
 #include <cstdint>
 #include <cstring>
 
@@ -19,6 +19,13 @@ inline Tensor random_images(int count, std::uint64_t seed) {
 // Same shape and the same bits in every element (NaN payloads and signed zeros included).
 inline bool same_bits(const Tensor& a, const Tensor& b) {
   return a.shape() == b.shape() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+// The IEEE-754 bits of a float, written independently of models/numeric (which tests check).
+inline std::uint32_t float_bits(float value) {
+  std::uint32_t bits;
+  std::memcpy(&bits, &value, sizeof bits);
+  return bits;
 }
 
 }  // namespace proact::testing

@@ -12,18 +12,14 @@
 
 #include "models/numeric/format.hpp"
 #include "models/random.hpp"
+#include "testbenches/tensor_helpers.hpp"
 
 using namespace proact;
+using proact::testing::float_bits;
 using Catch::Matchers::Contains;
 using Catch::Matchers::WithinULP;
 
 namespace {
-
-std::uint32_t bits_of(float value) {
-  std::uint32_t bits;
-  std::memcpy(&bits, &value, sizeof bits);
-  return bits;
-}
 
 float float_of(std::uint32_t bits) {
   float value;
@@ -57,7 +53,7 @@ std::uint16_t reference_fp16(float value) {
 // Naive reference for bf16: the nearer of the two bf16 neighbours by truncation (ties to even);
 // the pattern after the largest finite one stands for 2^128, i.e. inf.
 std::uint16_t reference_bf16(float value) {
-  const auto truncated = static_cast<std::uint16_t>(bits_of(value) >> 16);
+  const auto truncated = static_cast<std::uint16_t>(float_bits(value) >> 16);
   const auto next = static_cast<std::uint16_t>(truncated + 1);
   const auto magnitude = [](std::uint16_t h) {
     return (h & 0x7FFFu) == 0x7F80u ? std::ldexp(1.0, 128) : std::fabs(static_cast<double>(bf16_to_float(h)));
@@ -209,7 +205,7 @@ TEST_CASE("fp16 conversion rounds to nearest even", "[format][fp16]") {
     CHECK(fp16_is_nan(float_to_fp16(float_of(0x7F800001u))));  // signalling NaN with a low payload
     const float f = fp16_to_float(0x7C01u);
     CHECK(std::isnan(f));
-    CHECK((bits_of(f) & 0x00400000u) != 0);
+    CHECK((float_bits(f) & 0x00400000u) != 0);
   }
 }
 
@@ -231,12 +227,12 @@ TEST_CASE("fp16 and bf16 encoders agree with naive nearest-value references", "[
   for (int n = 0; n < 200000; ++n) {
     const float fp16_input = random_float(rng, -30, 17, 13);
     if (float_to_fp16(fp16_input) != reference_fp16(fp16_input)) {
-      FAIL("fp16 of " << bits_of(fp16_input) << ": got " << float_to_fp16(fp16_input) << ", want "
+      FAIL("fp16 of " << float_bits(fp16_input) << ": got " << float_to_fp16(fp16_input) << ", want "
                       << reference_fp16(fp16_input));
     }
     const float bf16_input = random_float(rng, -127, 127, 16);
     if (float_to_bf16(bf16_input) != reference_bf16(bf16_input)) {
-      FAIL("bf16 of " << bits_of(bf16_input) << ": got " << float_to_bf16(bf16_input) << ", want "
+      FAIL("bf16 of " << float_bits(bf16_input) << ": got " << float_to_bf16(bf16_input) << ", want "
                       << reference_bf16(bf16_input));
     }
   }
@@ -407,7 +403,7 @@ TEST_CASE("float-format tensors encode element-wise and take no scales", "[forma
   const Tensor decoded = decode_tensor(stored);
   for (std::size_t i = 0; i < values.size(); ++i) {
     CHECK(stored.words[i] == encode_word(format, values[i]));
-    CHECK(bits_of(decoded[i]) == bits_of(decode_word(format, stored.words[i])));
+    CHECK(float_bits(decoded[i]) == float_bits(decode_word(format, stored.words[i])));
   }
   CHECK_THROWS_AS(encode_tensor(values, format, {1.0f, 1.0f}), std::invalid_argument);
   StoredTensor broken = stored;

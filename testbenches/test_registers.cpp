@@ -21,17 +21,13 @@
 #include "hw/csr_bank.hpp"
 #include "hw/csr_target.hpp"
 #include "hw/register_map.hpp"
+#include "testbenches/tensor_helpers.hpp"
 
 using namespace proact;
+using proact::testing::float_bits;
 using Catch::Matchers::Contains;
 
 namespace {
-
-std::uint32_t float_bits(float value) {
-  std::uint32_t bits;
-  std::memcpy(&bits, &value, sizeof bits);
-  return bits;
-}
 
 std::uint32_t bus_read(CsrBank& bank, const std::string& name) {
   std::uint32_t value = 0;

@@ -29,8 +29,10 @@
 #include "sw/thresholds/threshold_training.hpp"
 #include "sw/train/evaluate.hpp"
 #include "testbenches/cli_runner.hpp"
+#include "testbenches/tensor_helpers.hpp"
 
 using namespace proact;
+using proact::testing::same_bits;
 using Catch::Matchers::Contains;
 
 namespace {
@@ -59,10 +61,6 @@ ThresholdData small_data(std::size_t train, std::size_t validation, std::size_t 
 }
 
 Network lenet5() { return load_checkpoint("models/zoo/lenet5.ckpt").network; }
-
-bool same_bits(const Tensor& a, const Tensor& b) {
-  return a.shape() == b.shape() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-}
 
 // A hybrid threshold file for lenet5 from its profiled maxima (scaled), as a method would write it.
 ThresholdFile hybrid_file(const Network& model, float scale) {
