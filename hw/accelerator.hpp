@@ -1,7 +1,7 @@
 #pragma once
 // The accelerator top: CSR bank and its bus target, DRAM, the interconnect, the weight SRAM, the
-// ping-pong activation SRAM and the controller, wired as in DESIGN.md section 3. A host binds its initiator socket to
-// `host_socket()` and its interrupt input to `irq()`. Elaborate once per process.
+// ping-pong activation SRAM and the controller, wired as in docs/design.md 2.1 (Blocks). A host binds
+// its initiator socket to `host_socket()` and its interrupt input to `irq()`. Elaborate once per process.
 #include <systemc>
 
 #include "hw/config.hpp"

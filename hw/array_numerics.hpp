@@ -1,5 +1,5 @@
 #pragma once
-// What the systolic array computes, as plain functions (DESIGN.md section 3, "Accumulation order
+// What the systolic array computes, as plain functions (docs/design.md 2.6, "Accumulation order
 // is part of the contract"): a fold multiplies a block of weights with a block of streamed
 // operands, each partial sum running down a PE column in k order with one fused multiply-add per
 // PE (starting at 0), and the fold's partials are added to the accumulators in fold order.

@@ -1,6 +1,6 @@
 #pragma once
 // The accelerator's configuration: one validated struct with defaults, named presets and a JSON
-// form (DESIGN.md section 5, Gemmini-style configs). validate() names the field, its value and
+// form (docs/design.md section 7, Conventions: Gemmini-style configs). validate() names the field, its value and
 // the allowed range; every module is built from a validated config.
 #include <cstdint>
 #include <string>

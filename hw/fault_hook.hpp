@@ -1,5 +1,5 @@
 #pragma once
-// Memory faults as an interface (DESIGN.md section 3): a memory calls its hook on every store and
+// Memory faults as an interface (docs/design.md 2.7, Fault hooks): a memory calls its hook on every store and
 // every read, and the hook decides which bits the cells hold and which the read port delivers.
 // A fault map is data: (address, bit, kind) entries that a campaign builds from a fault model and
 // a seed, written and read as JSON {"faults": [{"address": 12, "bit": 3, "kind": "flip"}, ...]}.

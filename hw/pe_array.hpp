@@ -18,7 +18,7 @@
 // - os: PE (i, j) accumulates Y[n0 + j][m0 + i] (rows hold pixels, columns filters); B[k][m0 + i]
 //   enters row i from the left at cycle k + i, A[n0 + j][k] enters column j from the top at cycle
 //   k + j; all of K stays in the PE (one fold over K).
-// Arithmetic (the accumulation-order contract, DESIGN.md section 3): a fold's partial starts at
+// Arithmetic (the accumulation-order contract, docs/design.md 2.6): a fold's partial starts at
 // 0.0f and takes one std::fma per PE in k order; every output's accumulator starts at 0.0f and
 // adds the fold partials in fold order (acc += partial), for os too.
 //

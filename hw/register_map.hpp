@@ -1,5 +1,5 @@
 #pragma once
-// The accelerator's register map, declared once (DESIGN.md section 3, "Registers"). The CSR bank
+// The accelerator's register map, declared once (docs/design.md 2.8, "Registers"). The CSR bank
 // decodes bus accesses from this table, the driver takes its offsets from it (register_offset or
 // the constexpr accessors below, never a hand-copied number) and docs/registers.md is generated
 // from it (register_map_markdown, `proact registers --markdown`).

@@ -32,7 +32,7 @@ TEST_CASE("clip form names", "[clip]") {
   CHECK_THROWS_WITH(parse_clip_form("ranger"), Contains("'ranger'") && Contains("smooth"));
 }
 
-TEST_CASE("smooth clip matches the DESIGN check values (T = 2, k = 20)", "[clip][smooth]") {
+TEST_CASE("smooth clip matches the check values of docs/design.md 3.1 (T = 2, k = 20)", "[clip][smooth]") {
   CHECK_THAT(clip_value(ClipForm::smooth, 0.5f, 2.0f), WithinRel(0.5f, 1e-6f));
   CHECK_THAT(clip_value(ClipForm::smooth, 1.9f, 2.0f), WithinRel(1.6735144f, 1e-5f));
   CHECK_THAT(clip_value(ClipForm::smooth, 2.0f, 2.0f), WithinULP(1.0f, 0));

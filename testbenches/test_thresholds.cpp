@@ -1,4 +1,4 @@
-// Clipping thresholds (DESIGN.md section 2): profiling, the threshold file and its refusals, the
+// Clipping thresholds (docs/design.md section 3): profiling, the threshold file and its refusals, the
 // ProAct and baseline methods (granularity, progressive freezing, tolerance), gradients to the
 // thresholds in eval mode, the memory-overhead arithmetic, the CLI end to end, and the thresholds
 // loaded into the accelerator (both engines agree; registers and table read back).

@@ -1,6 +1,6 @@
 #pragma once
 // Matrix products for the layer kernels, with the accumulation order as part of the contract
-// (DESIGN.md section 3). All matrices are row-major: Y (N, M) = A (N, K) * B (K, M).
+// (docs/design.md 2.6, Accumulation order). All matrices are row-major: Y (N, M) = A (N, K) * B (K, M).
 // For a conv layer N = output channels, K = in_channels * kh * kw, M = output pixels, which is
 // SCALE-Sim's naming (N filters, K = Fh*Fw*C, M ofmap pixels).
 #include <climits>

@@ -1,5 +1,5 @@
 #pragma once
-// The (clipped) ReLU of DESIGN.md section 2. Plain ReLU has no threshold; a clipped form holds a
+// The (clipped) ReLU of docs/design.md 3.1. Plain ReLU has no threshold; a clipped form holds a
 // `thresholds` parameter of shape (1) (layer-wise) or the per-sample output shape (neuron-wise).
 #include "models/net/layer.hpp"
 #include "models/numeric/clip.hpp"

@@ -16,7 +16,7 @@ enum class Mode { train, eval };
 
 struct ExecutionOptions {
   Mode mode = Mode::eval;
-  // Order of the conv/dense sums (DESIGN.md section 3); training uses free order.
+  // Order of the conv/dense sums (docs/design.md 2.6, Accumulation order); training uses free order.
   AccumulationOrder order = AccumulationOrder::free_order();
 };
 

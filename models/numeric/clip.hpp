@@ -1,5 +1,5 @@
 #pragma once
-// Clipped activations (DESIGN.md section 2): ProAct's smooth form (trained), its hard form (the
+// Clipped activations (docs/design.md 3.1, Clip forms): ProAct's smooth form (trained), its hard form (the
 // hardware comparator), Ranger-style saturation, and plain ReLU, with their local derivatives.
 // All arithmetic is float; NaN and inf inputs give defined results (never a crash).
 #include <cstddef>

@@ -1,7 +1,7 @@
 #pragma once
 // Storage formats: how a value sits in memory as a word of bits, how it is read back, and how a
 // bit flip changes it. This is the one numeric contract shared by the SystemC datapath, the
-// functional engine and the trainer (DESIGN.md sections 2 and 3).
+// functional engine and the trainer (docs/design.md 2.5 and section 4).
 //
 // A stored word uses the low format_bits(format) bits of a std::uint32_t; bit 0 is the LSB and,
 // for the signed formats (int8, int32, Q15.16), the top bit is the two's-complement sign.
@@ -35,7 +35,7 @@ float fp16_to_float(std::uint16_t bits);
 std::uint16_t float_to_bf16(float value);
 float bf16_to_float(std::uint16_t bits);
 
-// Q15.16 (DESIGN.md section 2): raw = clamp(trunc(w * 2^16), INT32_MIN, INT32_MAX), NaN -> 0.
+// Q15.16 (docs/design.md section 4): raw = clamp(trunc(w * 2^16), INT32_MIN, INT32_MAX), NaN -> 0.
 std::int32_t q15_16_quantize(float w);
 float q15_16_to_float(std::int32_t raw);  // (float)((double)raw / 65536)
 

@@ -3,7 +3,7 @@
 // engines apply identically:
 //   proact-paper  flips in the stored words of every conv/dense weight and bias (Q15.16) and of
 //                 every neuron-wise threshold tensor: per tensor exactly floor(numel * 32 * BER)
-//                 distinct (element, bit) positions, uniform (DESIGN.md section 2);
+//                 distinct (element, bit) positions, uniform (docs/design.md section 4);
 //   bernoulli     every cell of the weight SRAM (and its ECC check cells) is faulty with
 //                 probability BER, independently;
 //   stuck-at      the same, with stuck-at cells (mixed polarity unless one is chosen);

@@ -1,5 +1,5 @@
 #pragma once
-// Running one protected network under one fault map, on either engine (DESIGN.md section 3: "two
+// Running one protected network under one fault map, on either engine (docs/design.md 2.9: "two
 // engines, one answer"). Both apply the same MapFaults and give bit-identical logits:
 //   functional  changes the deployment's stored words (proact-paper flips; weight-SRAM cells
 //               through the fold mapping, WeightPlacement) and the clipped layers' thresholds,

@@ -1,6 +1,6 @@
 #pragma once
 // A protection under test: a method name and a function that sets a trained network's clipping
-// (DESIGN.md section 2). "none" is the plain-ReLU network; a threshold file (issue 4) clips every
+// (docs/design.md section 3). "none" is the plain-ReLU network; a threshold file (issue 4) clips every
 // ReLU with the file's thresholds in its hardware form (hard, or saturate for Ranger), checked
 // against the model's weights, and names the method.
 #include <cstddef>

@@ -96,8 +96,9 @@ void Campaign::check_options() const {
   o_.fault_model.validate();
   for (double rate : o_.rates) o_.fault_model.ber(rate);
   if (o_.fault_model.stored_words() && o_.accelerator.weight_format != Format::q15_16) {
-    throw std::invalid_argument("--fault-model proact-paper stores weights as Q15.16 (DESIGN.md section 2), but the "
-                                "config stores " + format_name(o_.accelerator.weight_format) + "; use --format q15.16");
+    throw std::invalid_argument("--fault-model proact-paper stores weights as Q15.16 (docs/design.md section 4), "
+                                "but the config stores " + format_name(o_.accelerator.weight_format) +
+                                "; use --format q15.16");
   }
   if (!o_.fault_model.physical() && o_.ecc != EccScheme::none) {
     throw std::invalid_argument("--ecc protects weight-SRAM cells; fault model " + o_.fault_model.name() +

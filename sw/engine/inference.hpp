@@ -1,5 +1,5 @@
 #pragma once
-// The two engines that run a compiled network on images (DESIGN.md section 3, "Two engines, one
+// The two engines that run a compiled network on images (docs/design.md 2.9, "Two engines, one
 // answer"): `functional` runs the deployed network in the array's accumulation order (fast, for
 // campaigns) and reports the accelerator's per-layer costs from the timing model; `systemc`
 // runs the program on the SystemC/TLM model through the driver. For the same deployment,

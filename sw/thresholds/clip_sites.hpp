@@ -1,5 +1,5 @@
 #pragma once
-// The clipped layers of a network: every Activation node, in execution order (DESIGN.md section 2
+// The clipped layers of a network: every Activation node, in execution order (docs/design.md section 3
 // clips every ReLU). Threshold methods, files and the compiler all number them this way.
 #include <cstddef>
 #include <vector>

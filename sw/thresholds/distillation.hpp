@@ -1,5 +1,5 @@
 #pragma once
-// The distillation half of ProAct's loss (DESIGN.md section 2): soft-target cross-entropy against
+// The distillation half of ProAct's loss (docs/design.md 3.4): soft-target cross-entropy against
 // the unclipped model's softmax at temperature 1.
 #include <cstddef>
 

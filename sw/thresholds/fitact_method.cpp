@@ -1,4 +1,4 @@
-// FitAct (baseline, DESIGN.md section 2): neuron-wise thresholds in every clipped layer,
+// FitAct (baseline, docs/design.md 3.5): neuron-wise thresholds in every clipped layer,
 // initialised from the profiled maxima and trained jointly with cross-entropy + L2 (no
 // distillation, no acceptance test), weights and batch-norm statistics frozen.
 #include <cstdio>

@@ -1,4 +1,4 @@
-// FT-ClipAct (baseline, DESIGN.md section 2): layer-wise thresholds found by search, layer by
+// FT-ClipAct (baseline, docs/design.md 3.5): layer-wise thresholds found by search, layer by
 // layer in execution order. Every layer starts at its profiled max (hard form); for each layer,
 // each candidate fraction of its max is scored by the mean accuracy over fault maps at the given
 // BERs (paper protocol, Q15.16 weights and biases; the same maps for every candidate), and the

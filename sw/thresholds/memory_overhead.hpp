@@ -1,5 +1,5 @@
 #pragma once
-// Threshold memory per granularity (the paper's overhead arithmetic, DESIGN.md section 2): one
+// Threshold memory per granularity (the paper's overhead arithmetic, docs/design.md 3.6): one
 // word per layer-wise threshold, one per output element for a neuron-wise layer. The standard
 // topologies are described only by their clipped layers' per-sample output shapes at CIFAR-10 size
 // (3x32x32 input), every ReLU application being one clipped layer, in execution order.

@@ -1,5 +1,5 @@
 #pragma once
-// The paper's weight-fault protocol (DESIGN.md section 2, `proact-paper`) applied to a Q15.16
+// The paper's weight-fault protocol (docs/design.md section 4, `proact-paper`) applied to a Q15.16
 // deployment in place, to score FT-ClipAct's threshold candidates. The flips are drawn by the
 // campaign library's `paper_flips` (sw/campaign/fault_models.hpp), so a FT-ClipAct search and a
 // `proact campaign --fault-model proact-paper` see the same kind of maps.

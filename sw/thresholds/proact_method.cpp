@@ -1,4 +1,4 @@
-// ProAct (DESIGN.md section 2): hybrid thresholds initialised from the profiled maxima, trained
+// ProAct (docs/design.md 3.4): hybrid thresholds initialised from the profiled maxima, trained
 // one clipped layer at a time from the last towards the input with weights and batch-norm
 // statistics frozen; per layer a decreasing weight-decay schedule, the first trial whose
 // validation accuracy (smooth form) stays within the tolerance is kept, else the layer returns

@@ -1,5 +1,5 @@
 #pragma once
-// Profiling for threshold initialisation (DESIGN.md section 2): the per-element maximum of every
+// Profiling for threshold initialisation (docs/design.md 3.3): the per-element maximum of every
 // clipped layer's output over a calibration subset of the training split, reduced to the
 // granularity a method uses.
 #include <cstddef>
