@@ -25,10 +25,14 @@ int sc_main(int argc, char* argv[]) {
   proact::add_simulate_command(app);
   proact::add_thresholds_command(app);
   proact::add_campaign_command(app);
+  proact::add_config_command(app);
   try {
     app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);  // --help, --version
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    std::cerr << "proact: error: " << e.what() << " (see proact --help)\n";
+    return e.get_exit_code();
   } catch (const std::exception& e) {
     std::cerr << "proact: error: " << e.what() << '\n';
     return 1;
