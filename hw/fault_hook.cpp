@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "models/io/output_file.hpp"
+
 namespace proact {
 
 namespace {
@@ -163,10 +165,7 @@ FaultMap load_fault_map(const std::string& path) {
 }
 
 void save_fault_map(const FaultMap& map, const std::string& path) {
-  std::ofstream out(path);
-  if (!out) throw std::runtime_error("cannot write fault map '" + path + "'");
-  out << fault_map_to_json(map).dump(1) << '\n';
-  if (!out) throw std::runtime_error("error writing fault map '" + path + "'");
+  write_file_atomically(path, fault_map_to_json(map).dump(1) + "\n");
 }
 
 }  // namespace proact

@@ -1,8 +1,9 @@
 #include "hw/trace_recorder.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <stdexcept>
+
+#include "models/io/output_file.hpp"
 
 namespace proact {
 
@@ -30,10 +31,7 @@ nlohmann::json TraceRecorder::to_json() const {
 }
 
 void TraceRecorder::save(const std::string& path) const {
-  std::ofstream out(path);
-  if (!out) throw std::runtime_error("cannot write trace file '" + path + "'");
-  out << to_json().dump() << '\n';
-  if (!out) throw std::runtime_error("error writing trace file '" + path + "'");
+  write_file_atomically(path, to_json().dump() + "\n");
 }
 
 }  // namespace proact

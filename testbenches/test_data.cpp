@@ -377,9 +377,13 @@ TEST_CASE("checkpoint archives round-trip and reject damaged files", "[archive]"
     CHECK(back.tensors.empty());
     CHECK(dir.entries() == 1);
   }
+  SECTION("missing folders are created") {
+    write_archive(dir.file("new/folder/model.ckpt"), archive);
+    CHECK(read_archive(dir.file("new/folder/model.ckpt")).metadata == archive.metadata);
+  }
   SECTION("failed writes leave nothing behind") {
-    const std::string missing_dir = dir.file("no/such/dir/model.ckpt");
-    CHECK_THROWS_WITH(write_archive(missing_dir, archive), Contains("model.ckpt.tmp") && Contains("cannot write"));
+    const std::string under_a_file = path + "/model.ckpt";
+    CHECK_THROWS_WITH(write_archive(under_a_file, archive), Contains(under_a_file) && Contains("cannot create the folder"));
     Archive duplicate = archive;
     duplicate.tensors.push_back(archive.tensors[0]);
     CHECK_THROWS_WITH(write_archive(dir.file("dup.ckpt"), duplicate), Contains("duplicate tensor name 'conv1.weight'"));

@@ -1,7 +1,5 @@
 #include "models/io/archive.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -13,6 +11,8 @@
 #include <limits>
 #include <set>
 #include <stdexcept>
+
+#include "models/io/output_file.hpp"
 
 namespace proact {
 
@@ -110,24 +110,6 @@ std::vector<unsigned char> read_bytes(const std::string& path) {
   return bytes;
 }
 
-// Writes `bytes` to a new file at `path` and syncs it; returns the error text, empty on success.
-std::string write_synced(const std::string& path, const std::vector<unsigned char>& bytes) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return std::strerror(errno);
-  std::string error;
-  for (std::size_t done = 0; done < bytes.size() && error.empty();) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n >= 0) {
-      done += static_cast<std::size_t>(n);
-    } else if (errno != EINTR) {
-      error = std::strerror(errno);
-    }
-  }
-  if (error.empty() && ::fsync(fd) != 0) error = std::strerror(errno);
-  if (::close(fd) != 0 && error.empty()) error = std::strerror(errno);
-  return error;
-}
-
 }  // namespace
 
 const Tensor& Archive::tensor(const std::string& name) const {
@@ -179,17 +161,7 @@ void write_archive(const std::string& path, const Archive& archive) {
   }
   put_le(bytes, crc32_of(bytes.data(), bytes.size()), 4);
 
-  const std::string temporary = path + ".tmp";
-  const std::string error = write_synced(temporary, bytes);
-  if (!error.empty()) {
-    std::remove(temporary.c_str());
-    fail(temporary, "cannot write (" + error + ")");
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    const std::string reason = std::strerror(errno);
-    std::remove(temporary.c_str());
-    fail(path, "cannot replace with " + temporary + " (" + reason + ")");
-  }
+  write_file_atomically(path, bytes.data(), bytes.size());
 }
 
 Archive read_archive(const std::string& path) {

@@ -103,18 +103,4 @@ void MapLog::append(const MapRecord& record) const {
   if (!ok) throw std::runtime_error(problem);
 }
 
-void write_file_atomically(const std::string& path, const std::string& text) {
-  const std::string temporary = path + ".tmp." + std::to_string(::getpid());
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error(system_error("cannot create", temporary));
-  const ssize_t written = ::write(fd, text.data(), text.size());
-  const bool ok = written == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || ::rename(temporary.c_str(), path.c_str()) != 0) {
-    const std::string problem = system_error("cannot write", path);
-    ::unlink(temporary.c_str());
-    throw std::runtime_error(problem);
-  }
-}
-
 }  // namespace proact

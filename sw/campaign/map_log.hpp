@@ -55,8 +55,4 @@ class MapLog {
   std::string path_;
 };
 
-// Writes `text` to `path` through a temporary file in the same directory and rename(2), so readers
-// see the old or the new content, never a mix.
-void write_file_atomically(const std::string& path, const std::string& text);
-
 }  // namespace proact

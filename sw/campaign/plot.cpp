@@ -9,6 +9,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "models/io/output_file.hpp"
 #include "sw/campaign/map_log.hpp"
 
 namespace proact {

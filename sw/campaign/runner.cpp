@@ -13,6 +13,7 @@
 #include <sstream>
 #include <systemc>
 
+#include "models/io/output_file.hpp"
 #include "models/net/checkpoint.hpp"
 #include "sw/campaign/map_runner.hpp"
 #include "sw/campaign/plot.hpp"
@@ -310,6 +311,7 @@ CampaignReport Campaign::run() {
   const auto start = std::chrono::steady_clock::now();
   together(group_, [&] {
     check_options();
+    prepare_output_directory(o_.out);
     load();
   });
   prepare_directory();

@@ -2,6 +2,7 @@
 // COMPUTE_REPORT.csv plus a table (or one JSON object) on stdout.
 #include <cstdio>
 
+#include "models/io/output_file.hpp"
 #include "sw/cli/commands.hpp"
 #include "sw/cli/common.hpp"
 #include "sw/scalesim/compute_report.hpp"
@@ -38,6 +39,7 @@ nlohmann::json layer_json(std::size_t id, const LayerCycles& l) {
 }
 
 void run_cycles(const CyclesOptions& o) {
+  prepare_output_directory(o.out);
   const ScaleSimConfig config = read_scalesim_config(o.config);
   const std::vector<TopologyLayer> topology = read_topology(o.topology);
   const std::vector<LayerCycles> layers = simulate_layers(config, topology, o.timing);

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "hw/accelerator.hpp"
+#include "models/io/output_file.hpp"
 #include "sw/cli/commands.hpp"
 #include "sw/cli/common.hpp"
 #include "sw/engine/inference.hpp"
@@ -93,6 +94,7 @@ void run_simulate(const SimulateOptions& o) {
   if (!o.trace_dir.empty() && engine != Engine::systemc) {
     throw std::invalid_argument("--trace needs --engine systemc (the functional engine has no timeline)");
   }
+  if (!o.trace_dir.empty()) prepare_output_directory(o.trace_dir);
   Checkpoint checkpoint = load_checkpoint(resolve_model_path(o.model));
   std::optional<ThresholdFile> thresholds;
   if (!o.thresholds.empty()) {

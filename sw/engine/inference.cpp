@@ -7,6 +7,7 @@
 
 #include "hw/accelerator.hpp"
 #include "hw/trace_recorder.hpp"
+#include "models/io/output_file.hpp"
 #include "sw/driver/driver.hpp"
 
 namespace proact {
@@ -89,7 +90,7 @@ struct SystemcEngine::Parts {
     driver.socket.bind(accelerator.host_socket());
     driver.irq.bind(accelerator.irq());
     if (!trace_dir.empty()) {
-      std::filesystem::create_directories(trace_dir);
+      prepare_output_directory(trace_dir);
       vcd = sc_core::sc_create_vcd_trace_file((std::filesystem::path(trace_dir) / "accelerator").string().c_str());
       if (!vcd) throw std::runtime_error("cannot create a VCD trace in '" + trace_dir + "'");
       accelerator.trace(vcd);

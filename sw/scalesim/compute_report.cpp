@@ -3,8 +3,10 @@
 #include <array>
 #include <charconv>
 #include <filesystem>
-#include <fstream>
+#include <sstream>
 #include <stdexcept>
+
+#include "models/io/output_file.hpp"
 
 namespace proact {
 
@@ -34,15 +36,10 @@ void write_compute_report(std::ostream& out, const std::vector<LayerCycles>& lay
 
 std::string write_compute_report(const std::string& directory, const std::vector<LayerCycles>& layers,
                                  const ScaleSimConfig& config, const TimingOptions& options) {
-  std::error_code error;
-  std::filesystem::create_directories(directory, error);
-  if (error) throw std::runtime_error(directory + ": cannot create the output directory: " + error.message());
   const std::string path = (std::filesystem::path(directory) / "COMPUTE_REPORT.csv").string();
-  std::ofstream out(path);
-  if (!out) throw std::runtime_error(path + ": cannot write the compute report");
-  write_compute_report(out, layers, config, options);
-  out.close();
-  if (!out) throw std::runtime_error(path + ": write failed");
+  std::ostringstream report;
+  write_compute_report(report, layers, config, options);
+  write_file_atomically(path, report.str());
   return path;
 }
 

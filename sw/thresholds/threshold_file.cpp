@@ -6,6 +6,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "models/io/output_file.hpp"
 #include "sw/thresholds/clip_sites.hpp"
 
 namespace proact {
@@ -92,7 +93,7 @@ ThresholdFile threshold_file_from_json(const nlohmann::json& j, const std::strin
   const auto clip = field<nlohmann::json>(j, "clip", "", source);
   f.training_form = field<std::string>(clip, "training_form", "clip.", source);
   f.hardware_form = field<std::string>(clip, "hardware_form", "clip.", source);
-  f.sharpness = field<float>(clip, "sharpness", "clip.", source);
+  f.sharpness = field<double>(clip, "sharpness", "clip.", source);
   for (const nlohmann::json& l : field<nlohmann::json>(j, "layers", "", source)) {
     LayerThresholds layer{field<std::string>(l, "name", "layers[].", source),
                           field<std::vector<float>>(l, "thresholds", "layers[].", source)};
@@ -116,10 +117,7 @@ ThresholdFile threshold_file_from_json(const nlohmann::json& j, const std::strin
 }
 
 void save_threshold_file(const std::string& path, const ThresholdFile& file) {
-  std::ofstream out(path);
-  if (!out) throw std::runtime_error(path + ": cannot open for writing");
-  out << threshold_file_to_json(file).dump(1) << '\n';
-  if (!out) throw std::runtime_error(path + ": write failed");
+  write_file_atomically(path, threshold_file_to_json(file).dump(1) + "\n");
 }
 
 ThresholdFile load_threshold_file(const std::string& path) {
