@@ -2,7 +2,9 @@
 // non-zero exit. The binary's path comes from PROACT_CLI (set by ctest).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -69,6 +71,25 @@ TEST_CASE("bad input gets one line naming the problem and a non-zero exit", "[cl
     const Run run = run_cli("eval --model lenet5 --data-dir /nonexistent", true);
     CHECK(run.exit_code != 0);
     CHECK_THAT(run.output, Contains("/nonexistent") && Contains("dataset-fashion-mnist"));
+  }
+  SECTION("an argument the command does not take: one line, naming it") {
+    const Run run = run_cli("eval --model lenet5 --no-such-option", true);
+    CHECK(run.exit_code != 0);
+    CHECK_THAT(run.output, Contains("--no-such-option"));
+    CHECK(std::count(run.output.begin(), run.output.end(), '\n') == 1);
+  }
+  SECTION("an output path that cannot be written is refused before any work, naming it") {
+    const auto file = std::filesystem::temp_directory_path() / "proact_test_cli_plain_file";
+    { std::ofstream(file) << "x"; }
+    const std::string out = (file / "model.ckpt").string();
+    const Run train = run_cli("train --model lenet5 --epochs 1 --out " + out, true);
+    CHECK(train.exit_code != 0);
+    CHECK_THAT(train.output, Contains(out) && Contains("cannot create the folder"));
+    CHECK_THAT(train.output, !Contains("training lenet5"));
+    const Run thresholds = run_cli("thresholds --model lenet5 --method ranger --out " + out, true);
+    CHECK(thresholds.exit_code != 0);
+    CHECK_THAT(thresholds.output, Contains(out) && !Contains("clipped layers"));
+    std::filesystem::remove(file);
   }
   SECTION("impossible training option") {
     const Run run = run_cli("train --model lenet5 --validation 70000 --out /tmp/x.ckpt", true);

@@ -194,12 +194,12 @@ TEST_CASE("ProAct trains the last clipped layer first and finished layers never 
   config.epochs = 1;
   config.seed = 5;
   SECTION("a gentle schedule: every layer accepted") {
-    config.proact.weight_decays = {0.4f, 0.004f};
+    config.proact.weight_decays = {0.4, 0.004};
   }
   SECTION("a violent schedule within a tight tolerance: rejected layers revert to their profiled init") {
-    config.proact.weight_decays = {100.0f};
-    config.proact.lr_layer = 1.0f;
-    config.proact.lr_neuron = 1.0f;
+    config.proact.weight_decays = {100.0};
+    config.proact.lr_layer = 1.0;
+    config.proact.lr_neuron = 1.0;
     config.proact.tolerance = 0.5;
   }
   const MethodResult result = proact_thresholds(model, profile_max_activations(profiled, data.calibration), data, config, reference);

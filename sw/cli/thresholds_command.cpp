@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "models/io/output_file.hpp"
 #include "models/net/architectures.hpp"
 #include "models/net/checkpoint.hpp"
 #include "sw/cli/commands.hpp"
@@ -40,6 +41,7 @@ void run_compute(ThresholdsOptions o) {
   o.config.show_progress = true;
   o.data.seed = o.config.seed;
   o.config.validate();
+  prepare_output_file(o.out);
   if (o.threads > 0) omp_set_num_threads(o.threads);
   const std::string path = resolve_model_path(o.model);
   const Checkpoint checkpoint = load_checkpoint(path);

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "models/io/output_file.hpp"
 #include "models/net/architectures.hpp"
 #include "models/net/checkpoint.hpp"
 #include "models/net/deployment.hpp"
@@ -25,6 +26,10 @@ struct TrainOptions {
   std::size_t test_limit = 0;  // 0 = the whole test split
   std::size_t calibration = 1000;
   std::string init;  // checkpoint to continue from (fine-tuning); empty: fresh seeded weights
+  // The optimiser's knobs as given (recorded exactly in the checkpoint); it computes in float.
+  double learning_rate = 1e-3;
+  double momentum = 0.9;
+  double weight_decay = 0.0;
   bool json = false;
 };
 
@@ -40,8 +45,12 @@ Network initial_network(const TrainOptions& o) {
   return std::move(start.network);
 }
 
-void run_train(const TrainOptions& o) {
+void run_train(TrainOptions o) {
+  o.config.optimizer.learning_rate = static_cast<float>(o.learning_rate);
+  o.config.optimizer.momentum = static_cast<float>(o.momentum);
+  o.config.optimizer.weight_decay = static_cast<float>(o.weight_decay);
   o.config.validate();
+  prepare_output_file(o.out);
   const auto start = std::chrono::steady_clock::now();
   Dataset all = load_fashion_mnist(o.data_dir, Split::train);
   if (o.limit) all = head(all, o.limit);
@@ -77,8 +86,8 @@ void run_train(const TrainOptions& o) {
       {"test_images", test.size()},
       {"epochs", o.config.epochs},
       {"batch_size", o.config.batch_size},
-      {"optimizer", {{"kind", o.config.optimizer.kind}, {"learning_rate", o.config.optimizer.learning_rate},
-                     {"momentum", o.config.optimizer.momentum}, {"weight_decay", o.config.optimizer.weight_decay}}},
+      {"optimizer", {{"kind", o.config.optimizer.kind}, {"learning_rate", o.learning_rate},
+                     {"momentum", o.momentum}, {"weight_decay", o.weight_decay}}},
       {"schedule", o.config.schedule},
       {"augment", o.config.augment},
       {"seed", o.config.seed},
@@ -114,9 +123,9 @@ void add_train_command(CLI::App& app) {
   c->add_option("--optimizer", o->config.optimizer.kind, "sgd (momentum) or adam")
       ->check(CLI::IsMember({"sgd", "adam"}))
       ->capture_default_str();
-  c->add_option("--lr", o->config.optimizer.learning_rate, "Peak learning rate")->capture_default_str();
-  c->add_option("--momentum", o->config.optimizer.momentum, "SGD momentum")->capture_default_str();
-  c->add_option("--weight-decay", o->config.optimizer.weight_decay, "Weight decay on weights")->capture_default_str();
+  c->add_option("--lr", o->learning_rate, "Peak learning rate")->capture_default_str();
+  c->add_option("--momentum", o->momentum, "SGD momentum")->capture_default_str();
+  c->add_option("--weight-decay", o->weight_decay, "Weight decay on weights")->capture_default_str();
   c->add_option("--schedule", o->config.schedule, "Learning-rate schedule: cosine or constant")
       ->check(CLI::IsMember({"cosine", "constant"}))
       ->capture_default_str();

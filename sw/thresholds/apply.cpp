@@ -22,7 +22,7 @@ void apply_thresholds(Network& network, const ThresholdFile& file, ClipForm form
     const std::vector<float>& values = file.layers[thresholds.size()].values;
     thresholds.emplace_back(values.size() == 1 ? Shape{1} : network.node(site).output_shape, values);
   }
-  set_thresholds(network, thresholds, form, file.sharpness);
+  set_thresholds(network, thresholds, form, static_cast<float>(file.sharpness));
 }
 
 std::vector<Tensor> current_thresholds(const Network& network) {

@@ -49,7 +49,7 @@ ThresholdFile compute_thresholds(const Network& model, const std::string& model_
   file.hardware_form = clip_form_name(hardware_form(config.method));
   file.sharpness = config.sharpness;
   Network clipped = model;
-  set_thresholds(clipped, result.thresholds, ClipForm::smooth, config.sharpness);
+  set_thresholds(clipped, result.thresholds, ClipForm::smooth, static_cast<float>(config.sharpness));
   file.layers = layer_thresholds(clipped);
   file.clean_accuracy.unclipped = unclipped_accuracy;
   file.clean_accuracy.smooth = accuracy_in(clipped, ClipForm::smooth, data.validation);

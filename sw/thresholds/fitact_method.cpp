@@ -17,14 +17,14 @@ MethodResult fitact_thresholds(const Network& model, const std::vector<Tensor>& 
                                const ThresholdConfig& config) {
   config.validate();
   Network net = model;
-  set_thresholds(net, initial_thresholds(maxima, Granularity::neuron), ClipForm::smooth, config.sharpness);
+  set_thresholds(net, initial_thresholds(maxima, Granularity::neuron), ClipForm::smooth, static_cast<float>(config.sharpness));
   std::vector<Parameter*> thresholds;
   for (std::size_t site : clip_sites(net)) thresholds.push_back(&activation_at(net, site).parameter("thresholds"));
   ThresholdTrainConfig train;
   train.epochs = config.epochs;
   train.batch_size = config.batch_size;
-  train.learning_rate = config.fitact.learning_rate;
-  train.weight_decay = config.fitact.weight_decay;
+  train.learning_rate = static_cast<float>(config.fitact.learning_rate);
+  train.weight_decay = static_cast<float>(config.fitact.weight_decay);
   train.seed = config.seed;
   ProgressLine progress(std::cerr, "fitact all layers neuron-wise", static_cast<std::size_t>(config.epochs) * data.train.size(),
                         config.show_progress);
@@ -40,7 +40,7 @@ MethodResult fitact_thresholds(const Network& model, const std::vector<Tensor>& 
   progress.finish(detail);
   MethodResult result;
   result.thresholds = current_thresholds(net);
-  result.trials.push_back({"all", 1, train.weight_decay, loss, accuracy, true, progress.elapsed_seconds()});
+  result.trials.push_back({"all", 1, config.fitact.weight_decay, loss, accuracy, true, progress.elapsed_seconds()});
   return result;
 }
 

@@ -26,7 +26,7 @@ MethodResult ftclipact_thresholds(const Network& model, const std::vector<Tensor
   const Dataset search = head(data.validation, o.search_images);
   std::vector<Tensor> thresholds = initial_thresholds(maxima, Granularity::layer);
   Network clipped = model;
-  set_thresholds(clipped, thresholds, ClipForm::hard, config.sharpness);
+  set_thresholds(clipped, thresholds, ClipForm::hard, static_cast<float>(config.sharpness));
   Deployment deployment(clipped, Format::q15_16);
   PaperFaultInjector injector(deployment);
   Network& net = deployment.network();

@@ -1,6 +1,5 @@
 #include "sw/thresholds/method.hpp"
 
-#include <cstdio>
 #include <stdexcept>
 #include <string>
 
@@ -56,13 +55,13 @@ void ThresholdConfig::validate() const {
   };
   require(epochs >= 1, "epochs must be >= 1, got " + std::to_string(epochs));
   require(batch_size >= 1, "batch size must be >= 1, got " + std::to_string(batch_size));
-  require(sharpness > 0.0f, "sharpness k must be > 0");
+  require(sharpness > 0.0, "sharpness k must be > 0");
   require(!proact.weight_decays.empty(), "the ProAct weight-decay schedule is empty");
-  for (float wd : proact.weight_decays) require(wd >= 0.0f, "weight decays must be >= 0, got " + std::to_string(wd));
+  for (double wd : proact.weight_decays) require(wd >= 0.0, "weight decays must be >= 0, got " + std::to_string(wd));
   require(proact.tolerance >= 0.0 && proact.tolerance <= 100.0, "tolerance must lie in [0, 100] accuracy points");
-  require(proact.lr_layer > 0.0f && proact.lr_neuron > 0.0f, "ProAct learning rates must be > 0");
-  require(fitact.learning_rate > 0.0f, "FitAct learning rate must be > 0");
-  require(fitact.weight_decay >= 0.0f, "FitAct weight decay must be >= 0");
+  require(proact.lr_layer > 0.0 && proact.lr_neuron > 0.0, "ProAct learning rates must be > 0");
+  require(fitact.learning_rate > 0.0, "FitAct learning rate must be > 0");
+  require(fitact.weight_decay >= 0.0, "FitAct weight decay must be >= 0");
   require(!ftclipact.fractions.empty(), "FT-ClipAct needs at least one candidate fraction");
   for (double f : ftclipact.fractions) require(f >= 0.0 && f <= 1.0, "candidate fractions must lie in [0, 1], got " + std::to_string(f));
   require(!ftclipact.bit_error_rates.empty(), "FT-ClipAct needs at least one bit error rate");
@@ -70,23 +69,6 @@ void ThresholdConfig::validate() const {
   require(ftclipact.fault_maps >= 1, "fault maps per BER must be >= 1, got " + std::to_string(ftclipact.fault_maps));
   require(ftclipact.search_images >= 1, "FT-ClipAct search images must be >= 1");
 }
-
-namespace {
-
-// A float knob as the decimal the user typed (0.01, not 0.009999999776482582).
-double decimal(float value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.7g", value);
-  return std::stod(text);
-}
-
-std::vector<double> decimals(const std::vector<float>& values) {
-  std::vector<double> out;
-  for (float v : values) out.push_back(decimal(v));
-  return out;
-}
-
-}  // namespace
 
 nlohmann::json ThresholdConfig::hyperparameters() const {
   nlohmann::json h = {{"granularity", granularity_name(method_granularity(method))}, {"batch_size", batch_size}};
@@ -98,13 +80,13 @@ nlohmann::json ThresholdConfig::hyperparameters() const {
                 {"fault_model", "proact-paper (q15.16 weights and biases)"}});
       break;
     case ThresholdMethod::fitact:
-      h.update({{"epochs", epochs}, {"optimizer", "adam"}, {"learning_rate", decimal(fitact.learning_rate)},
-                {"weight_decay", decimal(fitact.weight_decay)}, {"sharpness", decimal(sharpness)}, {"loss", "ce + l2"}});
+      h.update({{"epochs", epochs}, {"optimizer", "adam"}, {"learning_rate", fitact.learning_rate},
+                {"weight_decay", fitact.weight_decay}, {"sharpness", sharpness}, {"loss", "ce + l2"}});
       break;
     case ThresholdMethod::proact:
-      h.update({{"epochs_per_trial", epochs}, {"optimizer", "adam"}, {"lr_layer", decimal(proact.lr_layer)},
-                {"lr_neuron", decimal(proact.lr_neuron)}, {"weight_decays", decimals(proact.weight_decays)},
-                {"tolerance_points", proact.tolerance}, {"sharpness", decimal(sharpness)},
+      h.update({{"epochs_per_trial", epochs}, {"optimizer", "adam"}, {"lr_layer", proact.lr_layer},
+                {"lr_neuron", proact.lr_neuron}, {"weight_decays", proact.weight_decays},
+                {"tolerance_points", proact.tolerance}, {"sharpness", sharpness},
                 {"loss", "ce + distillation (T=1) + l2"}});
       break;
   }
@@ -112,7 +94,7 @@ nlohmann::json ThresholdConfig::hyperparameters() const {
 }
 
 nlohmann::json trial_to_json(const TrialRecord& t) {
-  return {{"layer", t.layer}, {"trial", t.trial}, {"setting", decimal(static_cast<float>(t.setting))}, {"loss", t.loss},
+  return {{"layer", t.layer}, {"trial", t.trial}, {"setting", t.setting}, {"loss", t.loss},
           {"accuracy", t.accuracy}, {"accepted", t.accepted}, {"seconds", t.seconds}};
 }
 

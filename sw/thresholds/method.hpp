@@ -25,15 +25,17 @@ ClipForm training_form(ThresholdMethod method);          // saturate, hard, smoo
 ClipForm hardware_form(ThresholdMethod method);          // saturate for Ranger, hard otherwise
 
 struct ProActOptions {
-  std::vector<float> weight_decays = {4e-1f, 4e-2f, 4e-3f, 4e-4f};  // per-layer schedule, strong pull first
+  // Knobs are doubles so a threshold file records them exactly as given; training rounds them to
+  // the float its optimiser computes in.
+  std::vector<double> weight_decays = {4e-1, 4e-2, 4e-3, 4e-4};  // per-layer schedule, strong pull first
   double tolerance = 1.5;       // accuracy points a layer may cost against the unclipped model
-  float lr_layer = 1e-2f;       // Adam, layer-wise (scalar) thresholds
-  float lr_neuron = 1e-3f;      // Adam, the neuron-wise layer
+  double lr_layer = 1e-2;       // Adam, layer-wise (scalar) thresholds
+  double lr_neuron = 1e-3;      // Adam, the neuron-wise layer
 };
 
 struct FitActOptions {
-  float learning_rate = 1e-3f;  // Adam, all neuron-wise thresholds jointly
-  float weight_decay = 4e-4f;   // L2 pull (4e-3 cost the zoo 3-10 points of clean accuracy)
+  double learning_rate = 1e-3;  // Adam, all neuron-wise thresholds jointly
+  double weight_decay = 4e-4;   // L2 pull (4e-3 cost the zoo 3-10 points of clean accuracy)
 };
 
 struct FtClipActOptions {
@@ -48,7 +50,7 @@ struct ThresholdConfig {
   std::uint64_t seed = 1;
   int epochs = 5;            // training epochs per ProAct trial, and of FitAct
   int batch_size = 64;
-  float sharpness = kDefaultSharpness;  // k of the smooth form
+  double sharpness = kDefaultSharpness;  // k of the smooth form
   ProActOptions proact;
   FitActOptions fitact;
   FtClipActOptions ftclipact;

@@ -23,7 +23,7 @@ MethodResult proact_thresholds(const Network& model, const std::vector<Tensor>& 
   Network teacher = model;
   const Tensor soft_targets = teacher_probabilities(teacher, data.train);
   Network net = model;
-  set_thresholds(net, initial_thresholds(maxima, Granularity::hybrid), ClipForm::smooth, config.sharpness);
+  set_thresholds(net, initial_thresholds(maxima, Granularity::hybrid), ClipForm::smooth, static_cast<float>(config.sharpness));
   const std::vector<std::size_t> sites = clip_sites(net);
   const std::size_t schedule = config.proact.weight_decays.size();
 
@@ -42,12 +42,13 @@ MethodResult proact_thresholds(const Network& model, const std::vector<Tensor>& 
       ThresholdTrainConfig train;
       train.epochs = config.epochs;
       train.batch_size = config.batch_size;
-      train.learning_rate = neuron_wise ? config.proact.lr_neuron : config.proact.lr_layer;
-      train.weight_decay = config.proact.weight_decays[trial];
+      const double weight_decay = config.proact.weight_decays[trial];
+      train.learning_rate = static_cast<float>(neuron_wise ? config.proact.lr_neuron : config.proact.lr_layer);
+      train.weight_decay = static_cast<float>(weight_decay);
       train.seed = Rng::derive(config.seed, l * schedule + trial);
       char label[128];
       std::snprintf(label, sizeof label, "proact %s (layer %zu/%zu, %s) trial %zu/%zu wd %.0e", name.c_str(), done + 1,
-                    sites.size(), neuron_wise ? "neuron-wise" : "layer-wise", trial + 1, schedule, train.weight_decay);
+                    sites.size(), neuron_wise ? "neuron-wise" : "layer-wise", trial + 1, schedule, weight_decay);
       ProgressLine progress(std::cerr, label, static_cast<std::size_t>(config.epochs) * data.train.size(),
                             config.show_progress);
       const double loss = train_thresholds(net, {&thresholds}, data.train, soft_targets, train,
@@ -59,7 +60,7 @@ MethodResult proact_thresholds(const Network& model, const std::vector<Tensor>& 
       const double accuracy = evaluate(net, data.validation, AccumulationOrder::free_order()).accuracy();
       accepted = 100.0 * (unclipped_accuracy - accuracy) <= config.proact.tolerance;
       const double seconds = progress.elapsed_seconds();
-      result.trials.push_back({name, static_cast<int>(trial + 1), train.weight_decay, loss, accuracy, accepted, seconds});
+      result.trials.push_back({name, static_cast<int>(trial + 1), weight_decay, loss, accuracy, accepted, seconds});
       trial_seconds += seconds;
       ++trials_run;
       // Upper bound of what is left: the rest of this layer's schedule if rejected, every later layer's whole schedule.

@@ -47,7 +47,7 @@ struct ThresholdFile {
   std::uint64_t seed = 0;
   std::string training_form;   // clip form the method optimised in
   std::string hardware_form;   // clip form the accelerator runs (CLIP_MODE)
-  float sharpness = 0;         // k of the smooth form
+  double sharpness = 0;        // k of the smooth form
   std::vector<LayerThresholds> layers;
   CleanAccuracy clean_accuracy;
   nlohmann::json data = nlohmann::json::object();  // image counts and sources
