@@ -2,9 +2,10 @@
 # Every target installs what is missing first, so each works on a fresh Debian 12 machine.
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
+PREFIX ?= /usr/local
 CMAKE_FLAGS ?=
 
-.PHONY: deps configure build test demo bench clean
+.PHONY: deps configure build test demo bench install clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -26,6 +27,10 @@ bench: build
 	@$(BUILD_DIR)/benchmarks/proact_bench
 	@bash benchmarks/bench_vs_pytorch.sh $(BUILD_DIR)
 	@bash benchmarks/bench_thresholds.sh $(BUILD_DIR)
+
+install: build
+	@cmake --install $(BUILD_DIR) --prefix $(PREFIX) > /dev/null
+	@echo "installed $(PREFIX)/bin/proact (zoo and examples in $(PREFIX)/share/proact)"
 
 clean:
 	rm -rf $(BUILD_DIR)

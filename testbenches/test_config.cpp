@@ -55,6 +55,15 @@ TEST_CASE("accelerator presets are valid and distinct", "[hw][config]") {
   CHECK_THROWS_WITH(preset("huge"), Contains("'huge'") && Contains("edge-8x8") && Contains("validation-4x4"));
 }
 
+TEST_CASE("every preset ships as examples/accelerator/<preset>.json, field for field", "[hw][config]") {
+  const std::string name = GENERATE(from_range(preset_names()));
+  const std::string path = "examples/accelerator/" + name + ".json";
+  CAPTURE(path);
+  CHECK(config_to_json(load_config(path)) == config_to_json(preset(name)));
+  std::ifstream file(path);
+  CHECK(nlohmann::json::parse(file).size() == config_to_json(preset(name)).size());  // every field spelled out
+}
+
 TEST_CASE("accelerator config validation names the field, value and range", "[hw][config]") {
   struct Rule {
     const char* what;

@@ -24,7 +24,7 @@ using proact::testing::run_cli;
 
 namespace {
 
-const std::string kFixtures = "testbenches/fixtures/scalesim/";
+const std::string kFixtures = "examples/scalesim/";
 
 ScaleSimConfig config_from(const std::string& text) {
   std::istringstream in(text);

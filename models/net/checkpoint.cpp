@@ -86,7 +86,10 @@ std::string resolve_model_path(const std::string& name_or_path) {
   if (const char* env = std::getenv("PROACT_ZOO_DIR")) dirs.emplace_back(env);
   std::error_code ec;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) dirs.push_back(exe.parent_path() / ".." / ".." / "models" / "zoo");
+  if (!ec) {
+    dirs.push_back(exe.parent_path() / ".." / "share" / "proact" / "zoo");  // installed: PREFIX/bin/proact
+    dirs.push_back(exe.parent_path() / ".." / ".." / "models" / "zoo");     // build tree: SOURCE/build/sw/proact
+  }
   dirs.emplace_back("models/zoo");
   std::string searched;
   for (const fs::path& dir : dirs) {

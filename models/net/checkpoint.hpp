@@ -19,7 +19,8 @@ void save_checkpoint(const std::string& path, const Network& network, const nloh
 Checkpoint load_checkpoint(const std::string& path);
 
 // A zoo name ("lenet5") or a checkpoint path -> the file to load. Zoo files are looked up in
-// $PROACT_ZOO_DIR, then models/zoo beside the executable's source tree, then ./models/zoo.
+// $PROACT_ZOO_DIR, then share/proact/zoo of an installed executable's prefix, then models/zoo of
+// the source tree a build/sw/proact sits in, then ./models/zoo.
 // Throws std::runtime_error listing the places searched.
 std::string resolve_model_path(const std::string& name_or_path);
 
