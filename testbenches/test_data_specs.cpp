@@ -396,7 +396,7 @@ TEST_CASE("proact refuses data that does not fit the model, before evaluating", 
   CHECK_THAT(channels.output, Contains("--std"));
 }
 
-TEST_CASE("--data-dir DIR is --data fashion-mnist:DIR", "[cli][data]") {
+TEST_CASE("proact eval: --data-dir DIR is --data fashion-mnist:DIR", "[cli][data]") {
   const std::string dir = default_data_dir();
   const testing::Run by_dir = testing::run_cli("eval --model lenet5 --limit 100 --json --data-dir " + dir);
   const testing::Run by_spec = testing::run_cli("eval --model lenet5 --limit 100 --json --data fashion-mnist:" + dir);
