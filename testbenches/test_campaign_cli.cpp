@@ -14,6 +14,7 @@
 #include "testbenches/cli_runner.hpp"
 
 using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
 using proact::testing::run_cli;
 
 namespace {
@@ -102,6 +103,10 @@ TEST_CASE("campaign CLI: outputs for two protections under proact-paper", "[camp
   const auto campaign = nlohmann::json::parse(read_text(dir / "campaign.json"));
   CHECK(campaign.at("status") == "finished");
   CHECK(campaign.at("identity").at("seed") == 5);
+  // Both the campaign and the threshold file say what data they came from.
+  CHECK_THAT(campaign.at("identity").at("data").at("spec").get<std::string>(), StartsWith("fashion-mnist:"));
+  CHECK(campaign.at("identity").at("data").at("normalization") == nlohmann::json{{"name", "none"}});
+  CHECK(nlohmann::json::parse(read_text(thresholds)).at("data").at("spec") == campaign.at("identity").at("data").at("spec"));
   CHECK(campaign.at("protections")[1].at("method") == "ranger");
   CHECK(campaign.at("protections")[1].at("clip_form") == "saturate");
   CHECK(campaign.at("protections")[1].at("threshold_words") == 4);
@@ -186,6 +191,18 @@ TEST_CASE("campaign CLI: an interrupted campaign resumed gives the results of a 
                                "--rates 1e-6,1e-5 --resume --out " + resumed.string(), true);
     CHECK(other.exit_code == 1);
     CHECK_THAT(other.output, Contains("seed") && Contains("another --out"));
+    const auto normalised = run_cli(args + resumed.string() + " --resume --mean 0.5 --std 0.5", true);
+    CHECK(normalised.exit_code == 1);
+    CHECK_THAT(normalised.output, Contains("it was run with data = ") && Contains("\"custom\""));
+  }
+  SECTION("a campaign.json from before --data was recorded resumes as Fashion-MNIST") {
+    nlohmann::json old = campaign;
+    old.at("identity").erase("data");
+    std::ofstream(resumed / "campaign.json") << old.dump(2);
+    const auto more = run_cli("campaign --model lenet5 --limit 64 --maps 4 --seed 5 --fault-model proact-paper "
+                              "--rates 1e-6,1e-5 --resume --json --out " + resumed.string());
+    REQUIRE(more.exit_code == 0);
+    CHECK(nlohmann::json::parse(read_text(resumed / "campaign.json")).at("identity").contains("data"));
   }
   SECTION("more maps extend a finished campaign") {
     const auto more = run_cli("campaign --model lenet5 --limit 64 --maps 4 --seed 5 --fault-model proact-paper "

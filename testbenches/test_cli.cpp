@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "models/net/checkpoint.hpp"
 #include "testbenches/cli_runner.hpp"
 
 using Catch::Matchers::Contains;
@@ -29,6 +30,10 @@ TEST_CASE("train then eval a small model through the CLI", "[cli][train]") {
   REQUIRE(train.exit_code == 0);
   const auto trained = nlohmann::json::parse(train.output);
   CHECK(trained.at("test_accuracy").get<double>() > 0.5);
+  const nlohmann::json metadata = proact::load_checkpoint(checkpoint.string()).metadata;
+  CHECK(metadata.at("dataset") == "fashion-mnist");
+  CHECK_THAT(metadata.at("data").at("spec").get<std::string>(), Catch::Matchers::StartsWith("fashion-mnist:"));
+  CHECK(metadata.at("data").at("normalization").at("name") == "none");
 
   const std::string format = GENERATE(std::string("fp32"), std::string("int8"), std::string("q15.16"));
   const Run eval = run_cli("eval --model " + checkpoint.string() + " --format " + format + " --limit 500 --json");

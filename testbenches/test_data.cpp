@@ -1,5 +1,4 @@
 // Data loading (IDX, Fashion-MNIST, subsets, validation splits) and the checkpoint archive.
-#include <unistd.h>
 #include <zlib.h>
 
 #include <catch2/catch.hpp>
@@ -19,35 +18,16 @@
 #include "models/random.hpp"
 #include "sw/data/dataset.hpp"
 #include "sw/data/idx.hpp"
+#include "testbenches/file_helpers.hpp"
 
 using Catch::Matchers::Contains;
 using namespace proact;
+using proact::testing::Bytes;
+using proact::testing::random_bytes;
+using proact::testing::TempDir;
+using proact::testing::write_plain;
 
 namespace {
-
-using Bytes = std::vector<unsigned char>;
-
-// A fresh directory under the system temp dir, removed with everything in it at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ = std::filesystem::temp_directory_path() /
-            ("proact-test-data-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-  std::size_t entries() const {
-    return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(path_), {}));
-  }
-
- private:
-  std::filesystem::path path_;
-};
 
 // IDX bytes: magic (0, 0, type, rank), big-endian dims, then `values`.
 Bytes idx_bytes(unsigned char type, const std::vector<std::uint32_t>& dims, const Bytes& values) {
@@ -57,12 +37,6 @@ Bytes idx_bytes(unsigned char type, const std::vector<std::uint32_t>& dims, cons
   }
   out.insert(out.end(), values.begin(), values.end());
   return out;
-}
-
-void write_plain(const std::string& path, const Bytes& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  REQUIRE(out.good());
 }
 
 void write_gzip(const std::string& path, const Bytes& bytes) {
@@ -75,13 +49,6 @@ void write_gzip(const std::string& path, const Bytes& bytes) {
 Bytes read_plain(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return Bytes(std::istreambuf_iterator<char>(in), {});
-}
-
-Bytes random_bytes(std::size_t count, std::uint64_t seed) {
-  Rng rng(seed);
-  Bytes out(count);
-  for (auto& b : out) b = static_cast<unsigned char>(rng.uniform_int(256));
-  return out;
 }
 
 // Dataset of n images (n, 1, 2, 2) whose pixels all equal the sample's index; label = index % 3.

@@ -18,7 +18,6 @@
 #include "sw/campaign/map_runner.hpp"
 #include "sw/campaign/plot.hpp"
 #include "sw/campaign/protected_network.hpp"
-#include "sw/data/dataset.hpp"
 #include "sw/train/evaluate.hpp"
 #include "sw/util/progress.hpp"
 
@@ -111,7 +110,8 @@ void Campaign::check_options() const {
 
 void Campaign::load() {
   const Checkpoint checkpoint = load_checkpoint(resolve_model_path(o_.model));
-  test_ = load_fashion_mnist(o_.data_dir, Split::test);
+  test_ = load_split(o_.data, Split::test);
+  check_data_fits(o_.data, test_, checkpoint.network, o_.model);
   if (o_.limit) test_ = head(test_, o_.limit);
   const AcceleratorConfig& config = o_.accelerator;
   if (o_.engine == Engine::systemc) engine_ = std::make_unique<SystemcEngine>(config, "", "campaign_accelerator");
@@ -148,6 +148,7 @@ nlohmann::json Campaign::identity() const {
   for (const Method& m : methods_)
     protections.push_back({{"method", m.network->protection().method}, {"source", m.network->protection().source}});
   return {{"model", o_.model},
+          {"data", o_.data.to_json()},
           {"images", test_.size()},
           {"fault_model", o_.fault_model.to_json()},
           {"ecc", ecc_scheme_name(o_.ecc)},
@@ -172,8 +173,11 @@ void Campaign::prepare_directory() {
       std::ifstream in(json);
       previous_ = nlohmann::json::parse(in);
       const nlohmann::json now = identity();
+      const nlohmann::json earlier = previous_.value("identity", nlohmann::json::object());
       for (const auto& item : now.items()) {
-        const nlohmann::json before = previous_.value("identity", nlohmann::json::object()).value(item.key(), nlohmann::json());
+        // "data" was first recorded with --data; a campaign from before then read Fashion-MNIST.
+        if (item.key() == "data" && !earlier.contains("data")) continue;
+        const nlohmann::json before = earlier.value(item.key(), nlohmann::json());
         if (before != item.value()) {
           throw std::invalid_argument("cannot resume '" + o_.out + "': it was run with " + item.key() + " = " +
                                       before.dump() + ", this command has " + item.value().dump() +

@@ -22,6 +22,7 @@
 #include "sw/campaign/fault_models.hpp"
 #include "sw/campaign/process_group.hpp"
 #include "sw/campaign/results.hpp"
+#include "sw/data/data_spec.hpp"
 #include "sw/engine/inference.hpp"
 
 namespace proact {
@@ -43,7 +44,7 @@ struct CampaignOptions {
   std::size_t stop_after = 0;                      // > 0: stop after this many map runs, as if killed
   bool incremental = true;                         // functional engine: reuse clean activations
   std::size_t cache_mb = 2048;                     // ... kept within this many MiB per protection
-  std::string data_dir;                            // Fashion-MNIST
+  DataSpec data;                                   // the test split of this data set, normalised
   bool show_progress = true;                       // progress line with ETA on stderr (rank 0)
 };
 

@@ -14,7 +14,6 @@
 #include "sw/campaign/statistics.hpp"
 #include "sw/cli/commands.hpp"
 #include "sw/cli/common.hpp"
-#include "sw/data/dataset.hpp"
 
 namespace proact {
 
@@ -26,6 +25,7 @@ struct CampaignCli {
   std::vector<std::string> rates;
   FaultModel shape;  // --burst-length, --row-words, --threshold-faults
   AcceleratorOptions accelerator;
+  DataOptions data;
   int threads = 1;
   bool json = false;
 };
@@ -95,6 +95,7 @@ void run_campaign_command(CampaignCli& cli) {
   o.engine = parse_engine(cli.engine);
   o.rates = parse_rates(cli.rates);
   o.accelerator = cli.accelerator.config();
+  o.data = cli.data.data_spec();
   if (o.fault_model.stored_words() && cli.accelerator.format.empty()) {
     o.accelerator.weight_format = Format::q15_16;  // the paper's storage
     o.accelerator.validate();
@@ -152,7 +153,6 @@ void run_plan(const PlanCli& cli) {
 void add_campaign_command(CLI::App& app) {
   auto cli = std::make_shared<CampaignCli>();
   CampaignOptions& o = cli->campaign;
-  o.data_dir = default_data_dir();
   CLI::App* c = app.add_subcommand("campaign", "Fault campaign: accuracy under memory faults with confidence intervals");
   c->add_option("--model", o.model, "Zoo name or checkpoint path")->capture_default_str();
   c->add_option("--thresholds", o.thresholds, "Protection: none (plain ReLU) or a threshold file; repeat for several")
@@ -195,7 +195,7 @@ void add_campaign_command(CLI::App& app) {
                 "Functional engine: MiB of clean activations kept per protection (the earliest layers are dropped first)")
       ->capture_default_str();
   c->add_flag("!--naive", o.incremental, "Functional engine: recompute every layer of every map (no activation reuse)");
-  c->add_option("--data-dir", o.data_dir, "Fashion-MNIST directory (IDX .gz files)")->capture_default_str();
+  cli->data.add_to(*c);
   c->add_flag("--json", cli->json, "Print one JSON object on stdout");
 
   auto plan = std::make_shared<PlanCli>();

@@ -42,6 +42,32 @@ AcceleratorConfig AcceleratorOptions::config() const {
   return config;
 }
 
+void DataOptions::add_to(CLI::App& command) {
+  CLI::Option* data = command.add_option("--data", spec,
+                                         "Images: fashion-mnist[:DIR], cifar10:DIR, cifar100:DIR, npy:IMAGES.npy,LABELS.npy "
+                                         "or npy:TRAIN_IMAGES.npy,TRAIN_LABELS.npy,TEST_IMAGES.npy,TEST_LABELS.npy")
+                           ->capture_default_str();
+  command.add_option("--data-dir", dir, "Fashion-MNIST directory (IDX files): the same as --data fashion-mnist:DIR")
+      ->excludes(data);
+  CLI::Option* normalize = command.add_option("--normalize", preset, "Per-channel normalisation preset, applied after pixel / 255")
+                               ->check(CLI::IsMember(normalization_presets()))
+                               ->capture_default_str();
+  CLI::Option* m = command.add_option("--mean", mean, "Per-channel mean subtracted after pixel / 255")
+                       ->delimiter(',')
+                       ->excludes(normalize);
+  CLI::Option* s = command.add_option("--std", std, "Per-channel standard deviation (x - mean) is divided by")
+                       ->delimiter(',')
+                       ->excludes(normalize);
+  m->needs(s);
+  s->needs(m);
+}
+
+DataSpec DataOptions::data_spec() const {
+  DataSpec data = parse_data_spec(dir.empty() ? spec : "fashion-mnist:" + dir);
+  data.normalization = mean.empty() ? normalization_preset(preset) : custom_normalization(mean, std);
+  return data;
+}
+
 void print_json(const nlohmann::json& object) { std::cout << object.dump() << std::endl; }
 
 }  // namespace proact

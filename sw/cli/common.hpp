@@ -6,6 +6,7 @@
 
 #include "hw/config.hpp"
 #include "models/kernels/gemm.hpp"
+#include "sw/data/data_spec.hpp"
 
 namespace proact {
 
@@ -29,6 +30,17 @@ struct AcceleratorOptions {
   std::string format;  // empty: the config's
   void add_to(CLI::App& command);
   AcceleratorConfig config() const;  // validated; errors name the file or field
+};
+
+// --data SPEC or --data-dir DIR (the same as --data fashion-mnist:DIR), and --normalize PRESET or
+// --mean M,... --std S,...: the images a command reads and their normalisation (docs/data.md).
+struct DataOptions {
+  std::string spec = "fashion-mnist";
+  std::string dir;  // --data-dir
+  std::string preset = "none";
+  std::vector<float> mean, std;
+  void add_to(CLI::App& command);
+  DataSpec data_spec() const;  // parsed; errors name the option
 };
 
 // Prints a JSON object on stdout as one line (the --json contract for scripts).

@@ -15,7 +15,7 @@ struct EvalOptions {
   std::string model = "lenet5";
   std::string format = "fp32";
   OrderOptions order;
-  std::string data_dir = default_data_dir();
+  DataOptions data;
   std::size_t limit = 0;
   bool json = false;
 };
@@ -24,7 +24,9 @@ void run_eval(const EvalOptions& o) {
   const Format format = parse_format(o.format);
   const std::string path = resolve_model_path(o.model);
   const Checkpoint checkpoint = load_checkpoint(path);
-  Dataset test = load_fashion_mnist(o.data_dir, Split::test);
+  const DataSpec data = o.data.data_spec();
+  Dataset test = load_split(data, Split::test);
+  check_data_fits(data, test, checkpoint.network, o.model);
   if (o.limit) test = head(test, o.limit);
   ProgressLine progress(std::cerr, "eval " + o.model, test.size(), !o.json);
   const EvalResult result =
@@ -34,7 +36,8 @@ void run_eval(const EvalOptions& o) {
   if (o.json) {
     print_json({{"model", o.model}, {"checkpoint", path}, {"architecture", checkpoint.network.architecture()},
                 {"format", format_name(format)}, {"order", o.order.describe()}, {"accuracy", result.accuracy()},
-                {"correct", result.correct}, {"images", result.count}, {"seconds", seconds}});
+                {"correct", result.correct}, {"images", result.count}, {"data", data.to_json()},
+                {"seconds", seconds}});
   } else {
     std::printf("%s  format %s  order %s  accuracy %.2f %% (%zu/%zu test images)  %.1f s\n", o.model.c_str(),
                 format_name(format).c_str(), o.order.describe().c_str(), 100.0 * result.accuracy(), result.correct,
@@ -51,7 +54,7 @@ void add_eval_command(CLI::App& app) {
   c->add_option("--format", o->format, "Weight storage format: fp32, fp16, bf16, int8, q15.16")->capture_default_str();
   o->order.add_to(*c);
   c->add_option("--limit", o->limit, "Use only the first N test images (0 = all)")->capture_default_str();
-  c->add_option("--data-dir", o->data_dir, "Fashion-MNIST directory (IDX .gz files)")->capture_default_str();
+  o->data.add_to(*c);
   c->add_flag("--json", o->json, "Print one JSON object on stdout");
   c->callback([o] { run_eval(*o); });
 }

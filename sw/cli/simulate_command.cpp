@@ -25,7 +25,7 @@ struct SimulateOptions {
   std::string model = "lenet5";
   std::string engine = "systemc";
   AcceleratorOptions accelerator;
-  std::string data_dir = default_data_dir();
+  DataOptions data;
   std::size_t limit = 1000;
   int batch = 64;
   std::string trace_dir;
@@ -101,7 +101,9 @@ void run_simulate(const SimulateOptions& o) {
     thresholds = load_threshold_file(o.thresholds);
     apply_thresholds(checkpoint.network, *thresholds, parse_clip_form(thresholds->hardware_form));
   }
-  Dataset test = load_fashion_mnist(o.data_dir, Split::test);
+  const DataSpec data = o.data.data_spec();
+  Dataset test = load_split(data, Split::test);
+  check_data_fits(data, test, checkpoint.network, o.model);
   if (o.limit) test = head(test, o.limit);
   Deployment deployment(checkpoint.network, config.weight_format, checkpoint.metadata.value("activation_ranges", nlohmann::json::object()));
   const Program program = compile_program(deployment, config, o.batch);
@@ -151,7 +153,7 @@ void run_simulate(const SimulateOptions& o) {
   for (std::size_t k = 0; k < kCounterCount; ++k) counters[counter_name(static_cast<Counter>(k))] = run.counters[k];
   print_json({{"model", o.model}, {"engine", o.engine}, {"config", config_to_json(config)},
               {"accuracy", result.accuracy()}, {"correct", result.correct}, {"images", result.count},
-              {"batch", program.batch}, {"layers", layers}, {"counters", counters},
+              {"data", data.to_json()}, {"batch", program.batch}, {"layers", layers}, {"counters", counters},
               {"thresholds", clipping}, {"simulated_ns", run.simulated_ns}, {"wall_seconds", seconds}});
 }
 
@@ -171,7 +173,7 @@ void add_simulate_command(CLI::App& app) {
   c->add_option("--thresholds", o->thresholds,
                 "Threshold file (proact thresholds) to load into the clip registers and table, in its hardware form");
   c->add_flag("--poll", o->poll, "Wait for done by polling STATUS instead of the interrupt");
-  c->add_option("--data-dir", o->data_dir, "Fashion-MNIST directory (IDX .gz files)")->capture_default_str();
+  o->data.add_to(*c);
   c->add_flag("--json", o->json, "Print one JSON object on stdout");
   c->callback([o] { run_simulate(*o); });
 }

@@ -26,7 +26,8 @@ struct ThresholdsOptions {
   std::string method;
   std::string out;
   ThresholdConfig config;
-  ThresholdDataOptions data{default_data_dir()};
+  DataOptions source;
+  ThresholdDataOptions data;
   int threads = 1;
   std::vector<std::string> report;
   bool memory_overhead = false;
@@ -40,12 +41,13 @@ void run_compute(ThresholdsOptions o) {
   o.config.method = parse_threshold_method(o.method);
   o.config.show_progress = true;
   o.data.seed = o.config.seed;
+  o.data.spec = o.source.data_spec();
   o.config.validate();
   prepare_output_file(o.out);
   if (o.threads > 0) omp_set_num_threads(o.threads);
   const std::string path = resolve_model_path(o.model);
   const Checkpoint checkpoint = load_checkpoint(path);
-  const ThresholdData data = load_threshold_data(checkpoint.metadata, o.data);
+  const ThresholdData data = load_threshold_data(checkpoint, o.model, o.data);
   std::fprintf(stderr, "%s thresholds for %s: %zu clipped layers, %zu training, %zu validation, %zu calibration images, seed %llu\n",
                o.method.c_str(), o.model.c_str(), clip_sites(checkpoint.network).size(), data.train.size(),
                data.validation.size(), data.calibration.size(), static_cast<unsigned long long>(o.config.seed));
@@ -163,7 +165,7 @@ void add_thresholds_command(CLI::App& app) {
                   "batches, which one thread computes fastest on a shared machine")
       ->check(CLI::Range(0, 1024))
       ->capture_default_str();
-  cmd->add_option("--data-dir", o->data.data_dir, "Fashion-MNIST directory (IDX .gz files)")->capture_default_str();
+  o->source.add_to(*cmd);
   cmd->add_option("--report", o->report, "Tabulate these threshold files instead of computing one");
   cmd->add_flag("--memory-overhead", o->memory_overhead,
                 "Tabulate threshold words per granularity for AlexNet, VGG-16, ResNet-50 (CIFAR-10 size) and the zoo");

@@ -1,4 +1,4 @@
-// proact train: trains a zoo architecture on Fashion-MNIST and writes a checkpoint.
+// proact train: trains a zoo architecture on a data set (--data) and writes a checkpoint.
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -19,7 +19,7 @@ namespace {
 struct TrainOptions {
   std::string architecture = "lenet5";
   std::string out;
-  std::string data_dir = default_data_dir();
+  DataOptions data;
   TrainConfig config;
   std::size_t validation = 5000;
   std::size_t limit = 0;       // 0 = the whole training split
@@ -52,17 +52,20 @@ void run_train(TrainOptions o) {
   o.config.validate();
   prepare_output_file(o.out);
   const auto start = std::chrono::steady_clock::now();
-  Dataset all = load_fashion_mnist(o.data_dir, Split::train);
+  const DataSpec data = o.data.data_spec();
+  Network network = initial_network(o);
+  Dataset all = load_split(data, Split::train);
+  check_data_fits(data, all, network, o.architecture);
+  Dataset test = load_split(data, Split::test);
+  check_data_fits(data, test, network, o.architecture);
   if (o.limit) all = head(all, o.limit);
   if (o.validation >= all.size()) {
     throw std::invalid_argument("--validation " + std::to_string(o.validation) + " leaves no training images out of " +
                                 std::to_string(all.size()));
   }
   const TrainValidation split = split_validation(all, o.validation, o.config.seed);
-  Dataset test = load_fashion_mnist(o.data_dir, Split::test);
   if (o.test_limit) test = head(test, o.test_limit);
 
-  Network network = initial_network(o);
   if (!o.json) {
     std::fprintf(stderr, "training %s (%zu parameters) on %zu images, validating on %zu, seed %llu\n",
                  o.architecture.c_str(), network.trainable_count(), split.train.size(), split.validation.size(),
@@ -80,7 +83,8 @@ void run_train(TrainOptions o) {
                        {"validation_accuracy", e.validation_accuracy}, {"seconds", e.seconds}});
   }
   const nlohmann::json metadata = {
-      {"dataset", "fashion-mnist"},
+      {"dataset", data_format_name(data.format)},
+      {"data", data.to_json()},
       {"train_images", split.train.size()},
       {"validation_images", split.validation.size()},
       {"test_images", test.size()},
@@ -113,7 +117,7 @@ void run_train(TrainOptions o) {
 
 void add_train_command(CLI::App& app) {
   auto o = std::make_shared<TrainOptions>();
-  CLI::App* c = app.add_subcommand("train", "Train a zoo architecture on Fashion-MNIST and save a checkpoint");
+  CLI::App* c = app.add_subcommand("train", "Train a zoo architecture on a data set (--data) and save a checkpoint");
   c->add_option("--model", o->architecture, "Architecture: lenet5, vgg-small, resnet-small")
       ->check(CLI::IsMember(architecture_names()))
       ->capture_default_str();
@@ -135,7 +139,7 @@ void add_train_command(CLI::App& app) {
   c->add_option("--validation", o->validation, "Training images held out for validation")->capture_default_str();
   c->add_option("--limit", o->limit, "Use only the first N training images (0 = all)")->capture_default_str();
   c->add_option("--test-limit", o->test_limit, "Use only the first N test images (0 = all)")->capture_default_str();
-  c->add_option("--data-dir", o->data_dir, "Fashion-MNIST directory (IDX .gz files)")->capture_default_str();
+  o->data.add_to(*c);
   c->add_flag("--json", o->json, "Print one JSON object on stdout");
   c->callback([o] { run_train(*o); });
 }

@@ -16,7 +16,7 @@ struct ZooOptions {
   std::vector<std::string> models = architecture_names();
   std::vector<std::string> formats = {"fp32", "fp16", "bf16", "int8", "q15.16"};
   OrderOptions order;
-  std::string data_dir = default_data_dir();
+  DataOptions data;
   std::size_t limit = 0;
   bool json = false;
 };
@@ -24,15 +24,21 @@ struct ZooOptions {
 void run_zoo(const ZooOptions& o) {
   std::vector<Format> formats;
   for (const std::string& f : o.formats) formats.push_back(parse_format(f));
-  Dataset test = load_fashion_mnist(o.data_dir, Split::test);
+  const DataSpec data = o.data.data_spec();
+  Dataset test = load_split(data, Split::test);
+  std::vector<Checkpoint> checkpoints;
+  for (const std::string& model : o.models) {
+    checkpoints.push_back(load_checkpoint(resolve_model_path(model)));
+    check_data_fits(data, test, checkpoints.back().network, model);
+  }
   if (o.limit) test = head(test, o.limit);
 
   nlohmann::json rows = nlohmann::json::array();
   ProgressLine progress(std::cerr, "zoo", o.models.size() * formats.size() * test.size(), !o.json);
   std::size_t done = 0;
-  for (const std::string& model : o.models) {
-    const std::string path = resolve_model_path(model);
-    const Checkpoint checkpoint = load_checkpoint(path);
+  for (std::size_t m = 0; m < o.models.size(); ++m) {
+    const std::string& model = o.models[m];
+    const Checkpoint& checkpoint = checkpoints[m];
     nlohmann::json row = {{"model", model}, {"parameters", checkpoint.network.trainable_count()},
                           {"epochs", checkpoint.metadata.value("epochs", 0)}, {"accuracy", nlohmann::json::object()}};
     for (Format f : formats) {
@@ -45,11 +51,11 @@ void run_zoo(const ZooOptions& o) {
   }
   progress.finish();
   if (o.json) {
-    print_json({{"order", o.order.describe()}, {"images", test.size()}, {"models", rows}});
+    print_json({{"order", o.order.describe()}, {"images", test.size()}, {"data", data.to_json()}, {"models", rows}});
     return;
   }
-  std::printf("\nTest accuracy (%%) on %zu Fashion-MNIST test images, accumulation order %s\n\n", test.size(),
-              o.order.describe().c_str());
+  std::printf("\nTest accuracy (%%) on %zu test images of %s (normalisation %s), accumulation order %s\n\n",
+              test.size(), data.text().c_str(), data.normalization.describe().c_str(), o.order.describe().c_str());
   std::printf("%-14s %10s", "model", "parameters");
   for (Format f : formats) std::printf(" %8s", format_name(f).c_str());
   std::printf("\n%s\n", std::string(25 + 9 * formats.size(), '-').c_str());
@@ -69,7 +75,7 @@ void add_zoo_command(CLI::App& app) {
   c->add_option("--formats", o->formats, "Storage formats")->delimiter(',')->capture_default_str();
   o->order.add_to(*c);
   c->add_option("--limit", o->limit, "Use only the first N test images (0 = all)")->capture_default_str();
-  c->add_option("--data-dir", o->data_dir, "Fashion-MNIST directory (IDX .gz files)")->capture_default_str();
+  o->data.add_to(*c);
   c->add_flag("--json", o->json, "Print one JSON object on stdout");
   c->callback([o] { run_zoo(*o); });
 }

@@ -60,6 +60,7 @@ ThresholdFile compute_thresholds(const Network& model, const std::string& model_
   file.data = {{"train", {{"source", data.train.name}, {"images", data.train.size()}}},
                {"validation", {{"source", data.validation.name}, {"images", data.validation.size()}}},
                {"calibration", {{"source", data.calibration.name}, {"images", data.calibration.size()}}}};
+  file.data.update(data.source);
   for (const TrialRecord& t : result.trials) file.trials.push_back(trial_to_json(t));
   file.training_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return file;

@@ -63,6 +63,7 @@ struct ThresholdData {
   Dataset train;        // threshold training (a seeded subset of the training split)
   Dataset validation;   // acceptance, candidate scores and clean accuracy (held out from weight training)
   Dataset calibration;  // profiling (a seeded subset of the training split)
+  nlohmann::json source = nlohmann::json::object();  // the data spec and normalisation (DataSpec::to_json)
 };
 
 struct TrialRecord {

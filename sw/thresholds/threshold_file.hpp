@@ -10,7 +10,9 @@
 //  "layers": [{"name": "relu1", "granularity": "layer", "thresholds": [3.1]}, ...],  // execution order
 //  "threshold_words": 87,
 //  "clean_accuracy": {"unclipped": 0.905, "smooth": 0.901, "hard": 0.899},  // fractions, validation split
-//  "data": {...}, "training_seconds": 95.2, "trials": [...]}
+//  "data": {"spec": "fashion-mnist:/usr/share/datasets/fashion-mnist", "normalization": {"name": "none"},
+//           "train": {"source": ..., "images": 10000}, "validation": {...}, "calibration": {...}},
+//  "training_seconds": 95.2, "trials": [...]}
 //
 // A layer holds 1 value (layer-wise) or one per element of its per-sample output (neuron-wise,
 // row-major over the output shape). clean_accuracy also holds "saturate" for methods deployed in
@@ -50,7 +52,7 @@ struct ThresholdFile {
   double sharpness = 0;        // k of the smooth form
   std::vector<LayerThresholds> layers;
   CleanAccuracy clean_accuracy;
-  nlohmann::json data = nlohmann::json::object();  // image counts and sources
+  nlohmann::json data = nlohmann::json::object();  // data spec, normalisation, image counts and sources
   double training_seconds = 0;
   nlohmann::json trials = nlohmann::json::array();  // per layer and trial, as printed
 
