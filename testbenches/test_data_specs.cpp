@@ -302,34 +302,35 @@ TEST_CASE("normalisation presets and per-channel mean and std", "[data][spec]") 
   SECTION("presets") {
     CHECK(normalization_presets() == std::vector<std::string>{"none", "imagenet", "cifar10", "cifar100"});
     CHECK(normalization_preset("none").mean.empty());
-    CHECK(normalization_preset("imagenet").mean == std::vector<float>{0.485f, 0.456f, 0.406f});
-    CHECK(normalization_preset("imagenet").std == std::vector<float>{0.229f, 0.224f, 0.225f});
-    CHECK(normalization_preset("cifar10").std == std::vector<float>{0.2470f, 0.2435f, 0.2616f});
-    CHECK(normalization_preset("cifar100").mean == std::vector<float>{0.5071f, 0.4865f, 0.4409f});
-    CHECK(normalization_preset("cifar100").std == std::vector<float>{0.2673f, 0.2564f, 0.2762f});
+    CHECK(normalization_preset("imagenet").mean == std::vector<double>{0.485, 0.456, 0.406});
+    CHECK(normalization_preset("imagenet").std == std::vector<double>{0.229, 0.224, 0.225});
+    CHECK(normalization_preset("cifar10").std == std::vector<double>{0.2470, 0.2435, 0.2616});
+    CHECK(normalization_preset("cifar100").mean == std::vector<double>{0.5071, 0.4865, 0.4409});
+    CHECK(normalization_preset("cifar100").std == std::vector<double>{0.2673, 0.2564, 0.2762});
     CHECK_THROWS_WITH(normalization_preset("mnist"), Contains("'mnist'") && Contains("none, imagenet, cifar10, cifar100"));
   }
   SECTION("load_split applies (x / 255 - mean[c]) / std[c]") {
     spec.normalization = normalization_preset("cifar10");
     const Dataset data = load_split(spec, Split::test);
-    const std::vector<float>& mean = spec.normalization.mean;
-    const std::vector<float>& std = spec.normalization.std;
+    const std::vector<double>& mean = spec.normalization.mean;
+    const std::vector<double>& std = spec.normalization.std;
     for (std::size_t i = 0; i < pixels.size(); ++i) {
       const std::size_t c = (i % kCifarPixels) / 1024;
-      REQUIRE(data.images[i] == (static_cast<float>(pixels[i]) / 255.0f - mean[c]) / std[c]);
+      const float m = static_cast<float>(mean[c]), s = static_cast<float>(std[c]);
+      REQUIRE(data.images[i] == (static_cast<float>(pixels[i]) / 255.0f - m) / s);
     }
     CHECK(spec.to_json().at("normalization") ==
           nlohmann::json{{"name", "cifar10"}, {"mean", mean}, {"std", std}});
   }
   SECTION("custom mean and std") {
-    spec.normalization = custom_normalization({0.5f, 0.0f, 1.0f}, {0.5f, 2.0f, 1.0f});
+    spec.normalization = custom_normalization({0.5, 0.0, 1.0}, {0.5, 2.0, 1.0});
     const Dataset data = load_split(spec, Split::test);
     CHECK(data.images[0] == (static_cast<float>(pixels[0]) / 255.0f - 0.5f) / 0.5f);
     CHECK(data.images[1024] == static_cast<float>(pixels[1024]) / 255.0f / 2.0f);
     CHECK(data.images[2048] == static_cast<float>(pixels[2048]) / 255.0f - 1.0f);
     CHECK(spec.normalization.describe() == "custom (mean 0.5,0,1 std 0.5,2,1)");
-    CHECK_THROWS_WITH(custom_normalization({0.5f}, {0.5f, 0.5f}), Contains("--mean gives 1 values and --std 2"));
-    CHECK_THROWS_WITH(custom_normalization({0.5f}, {0.0f}), Contains("every value must be positive"));
+    CHECK_THROWS_WITH(custom_normalization({0.5}, {0.5, 0.5}), Contains("--mean gives 1 values and --std 2"));
+    CHECK_THROWS_WITH(custom_normalization({0.5}, {0.0}), Contains("every value must be positive"));
   }
   SECTION("a channel-count mismatch is one clear error") {
     TempDir npy;

@@ -38,7 +38,7 @@ struct DataOptions {
   std::string spec = "fashion-mnist";
   std::string dir;  // --data-dir
   std::string preset = "none";
-  std::vector<float> mean, std;
+  std::vector<double> mean, std;  // as given (recorded exactly); applied in float
   void add_to(CLI::App& command);
   DataSpec data_spec() const;  // parsed; errors name the option
 };

@@ -18,13 +18,13 @@ const char* const kForms =
 const std::map<std::string, Normalization>& presets() {
   static const std::map<std::string, Normalization> table = {
       {"none", {"none", {}, {}}},
-      {"imagenet", {"imagenet", {0.485f, 0.456f, 0.406f}, {0.229f, 0.224f, 0.225f}}},
-      {"cifar10", {"cifar10", {0.4914f, 0.4822f, 0.4465f}, {0.2470f, 0.2435f, 0.2616f}}},
-      {"cifar100", {"cifar100", {0.5071f, 0.4865f, 0.4409f}, {0.2673f, 0.2564f, 0.2762f}}}};
+      {"imagenet", {"imagenet", {0.485, 0.456, 0.406}, {0.229, 0.224, 0.225}}},
+      {"cifar10", {"cifar10", {0.4914, 0.4822, 0.4465}, {0.2470, 0.2435, 0.2616}}},
+      {"cifar100", {"cifar100", {0.5071, 0.4865, 0.4409}, {0.2673, 0.2564, 0.2762}}}};
   return table;
 }
 
-std::string joined(const std::vector<float>& values) {
+std::string joined(const std::vector<double>& values) {
   std::ostringstream out;
   for (std::size_t i = 0; i < values.size(); ++i) out << (i ? "," : "") << values[i];
   return out.str();
@@ -73,12 +73,12 @@ Normalization normalization_preset(const std::string& name) {
   return it->second;
 }
 
-Normalization custom_normalization(std::vector<float> mean, std::vector<float> std) {
+Normalization custom_normalization(std::vector<double> mean, std::vector<double> std) {
   if (mean.empty() || mean.size() != std.size()) {
     throw std::invalid_argument("--mean gives " + std::to_string(mean.size()) + " values and --std " +
                                 std::to_string(std.size()) + "; give one of each per channel");
   }
-  for (float s : std) {
+  for (double s : std) {
     if (!(s > 0)) throw std::invalid_argument("--std " + joined(std) + ": every value must be positive");
   }
   return {"custom", std::move(mean), std::move(std)};
@@ -164,7 +164,7 @@ void normalize(Tensor& images, const Normalization& normalization, const std::st
   float* x = images.data();
   for (std::size_t n = 0; n < static_cast<std::size_t>(images.dim(0)); ++n) {
     for (std::size_t c = 0; c < channels; ++c) {
-      const float mean = normalization.mean[c], std = normalization.std[c];
+      const float mean = static_cast<float>(normalization.mean[c]), std = static_cast<float>(normalization.std[c]);
       for (std::size_t i = 0; i < plane; ++i, ++x) *x = (*x - mean) / std;
     }
   }

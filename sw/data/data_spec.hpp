@@ -27,7 +27,7 @@ std::string data_format_name(DataFormat format);  // the SPEC's form: "fashion-m
 // x = (x - mean[c]) / std[c] for channel c. Empty mean and std: no normalisation.
 struct Normalization {
   std::string name = "none";  // a preset's name, or "custom" for --mean/--std
-  std::vector<float> mean, std;
+  std::vector<double> mean, std;  // as given (recorded exactly); applied in float
 
   std::string describe() const;     // "none", "cifar10 (mean 0.4914,0.4822,0.4465 std 0.247,0.2435,0.2616)"
   nlohmann::json to_json() const;   // {"name": ..., "mean": [...], "std": [...]} (no mean/std for none)
@@ -37,7 +37,7 @@ std::vector<std::string> normalization_presets();  // none, imagenet, cifar10, c
 // Throws std::invalid_argument listing the presets for an unknown name.
 Normalization normalization_preset(const std::string& name);
 // Throws std::invalid_argument unless mean and std have the same non-zero length and every std > 0.
-Normalization custom_normalization(std::vector<float> mean, std::vector<float> std);
+Normalization custom_normalization(std::vector<double> mean, std::vector<double> std);
 
 struct NpyFiles {
   std::string images, labels;
