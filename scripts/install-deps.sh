@@ -8,7 +8,7 @@ packages=(
   cmake make g++ pkg-config
   libeigen3-dev catch2 libboost-dev zlib1g-dev nlohmann-json3-dev libcli11-dev
   libbenchmark-dev gnuplot-nox dataset-fashion-mnist libsystemc-dev
-  libopenmpi-dev openmpi-bin python3
+  libopenmpi-dev openmpi-bin python3 python3-numpy
 )
 if [ "${1:-}" = bench ]; then
   packages+=(python3-torch)

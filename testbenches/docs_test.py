@@ -199,7 +199,9 @@ def main():
             print(f"cmake --install failed:\n{install.stdout}{install.stderr}")
             return 1
         env = dict(os.environ)
-        env["PATH"] = os.path.join(prefix, "bin") + os.pathsep + env.get("PATH", "")
+        # The installed proact first, then the system's own tools (Debian's python3 with its packages,
+        # as on a fresh machine, ahead of any interpreter a user's environment may put first).
+        env["PATH"] = os.pathsep.join([os.path.join(prefix, "bin"), "/usr/bin", "/bin", env.get("PATH", "")])
         # What a root user adds for mpirun (the docs say so); harmless for others.
         env.update({"OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1", "OMP_WAIT_POLICY": "passive"})
         env.pop("PROACT_ZOO_DIR", None)
