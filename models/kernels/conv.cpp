@@ -231,7 +231,16 @@ void conv2d_backward(const ConvGeometry& g, int batch, const float* x, const flo
   Eigen::Map<const RowMajor> mcols(cols.data(), k, bm);
   Eigen::Map<const RowMajor> mgrad(grad.data(), n, bm);
   Eigen::Map<RowMajor>(dw, n, k).noalias() += mgrad * mcols.transpose();
-  if (dbias) Eigen::Map<Eigen::VectorXf>(dbias, n) += mgrad.rowwise().sum();
+  // The bias gradient sums each channel's row in index order: Eigen's vectorised row sum starts
+  // where the row's memory alignment allows, so its bits would depend on where malloc put `grad`.
+  if (dbias) {
+    for (int o = 0; o < n; ++o) {
+      const float* row = grad.data() + static_cast<size_t>(o) * bm;
+      float sum = 0.0f;
+      for (long i = 0; i < bm; ++i) sum += row[i];
+      dbias[o] += sum;
+    }
+  }
   if (!dx) return;
   RowMajor dcols = Eigen::Map<const RowMajor>(w, n, k).transpose() * mgrad;  // (K, B*M)
   std::fill(dx, dx + in_stride * batch, 0.0f);

@@ -45,7 +45,12 @@ void dense_backward(int batch, int in_features, int out_features, const float* x
   Eigen::Map<const RowMajor> mx(x, batch, in_features);
   Eigen::Map<const RowMajor> mdy(dy, batch, out_features);
   Eigen::Map<RowMajor>(dw, out_features, in_features).noalias() += mdy.transpose() * mx;
-  if (dbias) Eigen::Map<Eigen::RowVectorXf>(dbias, out_features) += mdy.colwise().sum();
+  if (dbias) {  // over the batch in order, one sum per feature (no alignment-dependent reduction)
+    std::vector<float> sum(static_cast<std::size_t>(out_features), 0.0f);
+    for (int b = 0; b < batch; ++b)
+      for (int j = 0; j < out_features; ++j) sum[j] += dy[static_cast<std::size_t>(b) * out_features + j];
+    for (int j = 0; j < out_features; ++j) dbias[j] += sum[j];
+  }
   if (dx) Eigen::Map<RowMajor>(dx, batch, in_features).noalias() = mdy * Eigen::Map<const RowMajor>(w, out_features, in_features);
 }
 

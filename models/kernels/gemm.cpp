@@ -56,6 +56,13 @@ namespace {
 
 using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
+// Eigen sizes its GEMM blocks, and so the order of every float sum, by the number of threads it
+// splits a product over: training and free-order products would change in the last bits between
+// 1 and N OpenMP threads. Eigen runs single-threaded in every program that links the kernels, so
+// a result is the same on any thread count; the parallel loops are the project's own (images,
+// column panels), each of which keeps every sum in one thread.
+[[maybe_unused]] const bool kEigenSingleThreaded = (Eigen::setNbThreads(1), true);
+
 // The vector unit the ordered kernel runs on: lane-wise fused multiply-add and add, which are
 // std::fma and + per lane, so every machine computes the same bits. A tile row is kPanelVectors
 // = 2 vectors; vslice(lo, hi, from) is lanes [from, from + kLanes) of the 2 * kLanes lanes
