@@ -9,6 +9,7 @@ packages=(
   libeigen3-dev catch2 libboost-dev zlib1g-dev nlohmann-json3-dev libcli11-dev
   libbenchmark-dev gnuplot-nox dataset-fashion-mnist libsystemc-dev
   libopenmpi-dev openmpi-bin
+  libonnx-dev libprotobuf-dev protobuf-compiler
 )
 if [ "${1:-}" = bench ]; then
   packages+=(python3-torch)
