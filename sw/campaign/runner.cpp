@@ -13,11 +13,11 @@
 #include <sstream>
 #include <systemc>
 
-#include "models/net/checkpoint.hpp"
 #include "sw/campaign/map_runner.hpp"
 #include "sw/campaign/plot.hpp"
 #include "sw/campaign/protected_network.hpp"
 #include "sw/data/dataset.hpp"
+#include "sw/model/load_model.hpp"
 #include "sw/train/evaluate.hpp"
 #include "sw/util/progress.hpp"
 
@@ -108,7 +108,7 @@ void Campaign::check_options() const {
 }
 
 void Campaign::load() {
-  const Checkpoint checkpoint = load_checkpoint(resolve_model_path(o_.model));
+  const Checkpoint checkpoint = load_model(o_.model);
   test_ = load_fashion_mnist(o_.data_dir, Split::test);
   if (o_.limit) test_ = head(test_, o_.limit);
   const AcceleratorConfig& config = o_.accelerator;

@@ -5,6 +5,7 @@
 #include "models/net/architectures.hpp"
 #include "sw/cli/commands.hpp"
 #include "sw/cli/common.hpp"
+#include "sw/model/load_model.hpp"
 #include "sw/train/evaluate.hpp"
 #include "sw/util/progress.hpp"
 
@@ -31,8 +32,7 @@ void run_zoo(const ZooOptions& o) {
   ProgressLine progress(std::cerr, "zoo", o.models.size() * formats.size() * test.size(), !o.json);
   std::size_t done = 0;
   for (const std::string& model : o.models) {
-    const std::string path = resolve_model_path(model);
-    const Checkpoint checkpoint = load_checkpoint(path);
+    const Checkpoint checkpoint = load_model(model);
     nlohmann::json row = {{"model", model}, {"parameters", checkpoint.network.trainable_count()},
                           {"epochs", checkpoint.metadata.value("epochs", 0)}, {"accuracy", nlohmann::json::object()}};
     for (Format f : formats) {
@@ -65,7 +65,7 @@ void run_zoo(const ZooOptions& o) {
 void add_zoo_command(CLI::App& app) {
   auto o = std::make_shared<ZooOptions>();
   CLI::App* c = app.add_subcommand("zoo", "Table of the model zoo's test accuracy per storage format");
-  c->add_option("--models", o->models, "Zoo names or checkpoint paths")->delimiter(',')->capture_default_str();
+  c->add_option("--models", o->models, "Zoo names, checkpoint paths or ONNX files (.onnx)")->delimiter(',')->capture_default_str();
   c->add_option("--formats", o->formats, "Storage formats")->delimiter(',')->capture_default_str();
   o->order.add_to(*c);
   c->add_option("--limit", o->limit, "Use only the first N test images (0 = all)")->capture_default_str();
