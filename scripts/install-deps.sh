@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs, only those missing; idempotent.
-# Usage: install-deps.sh [bench]   (bench adds python3-torch, the reference of benchmarks/bench_vs_pytorch.sh)
+# Usage: install-deps.sh [bench|fixtures]   (bench adds python3-torch, the reference of
+# benchmarks/bench_vs_pytorch.sh; fixtures adds what testbenches/fixtures/onnx/make_fixtures.py
+# needs to remake the committed ONNX fixtures; neither is needed to build or test)
 # Runs as root (as on CI and the developers' machines) or through sudo when available.
 set -euo pipefail
 
@@ -11,9 +13,10 @@ packages=(
   libopenmpi-dev openmpi-bin
   libonnx-dev libprotobuf-dev protobuf-compiler
 )
-if [ "${1:-}" = bench ]; then
-  packages+=(python3-torch)
-fi
+case "${1:-}" in
+  bench) packages+=(python3-torch) ;;
+  fixtures) packages+=(python3-torch python3-onnx python3-numpy) ;;
+esac
 
 missing=()
 for package in "${packages[@]}"; do
