@@ -1,0 +1,222 @@
+// ONNX import and export: PyTorch's exports of small networks (testbenches/fixtures/onnx, made by
+// its make_fixtures.py) give PyTorch's logits; every zoo model survives export and import bit for
+// bit; what the importer cannot read is refused with one line naming the file and, where a node
+// is at fault, the node, its op type and the opset; and --model takes the exported files.
+#include <catch2/catch.hpp>
+
+#include <onnx/checker.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <nlohmann/json.hpp>
+
+#include "models/net/architectures.hpp"
+#include "models/net/deployment.hpp"
+#include "models/onnx/export.hpp"
+#include "models/onnx/import.hpp"
+#include "models/onnx/tensor_file.hpp"
+#include "sw/thresholds/clip_sites.hpp"
+#include "sw/train/evaluate.hpp"
+#include "testbenches/cli_runner.hpp"
+#include "testbenches/tensor_helpers.hpp"
+
+using namespace proact;
+using Catch::Matchers::Contains;
+using proact::testing::max_abs_difference;
+using proact::testing::random_images;
+using proact::testing::run_cli;
+using proact::testing::same_bits;
+
+namespace {
+
+const std::string kFixtures = "testbenches/fixtures/onnx/";
+
+std::string temp_path(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / ("proact_test_onnx_" + name)).string();
+}
+
+std::vector<std::string> layer_names(const Network& network) {
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < network.size(); ++i) names.push_back(network.layer(i).name());
+  return names;
+}
+
+std::size_t count_kind(const Network& network, const std::string& kind) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < network.size(); ++i) n += network.layer(i).kind() == kind;
+  return n;
+}
+
+// The message of what `load` throws (the test fails when it throws nothing).
+std::string error_of(const std::function<void()>& load) {
+  try {
+    load();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  FAIL("no exception");
+  return "";
+}
+
+const ExecutionOptions kArrayOrder{Mode::eval, accumulation_order(Dataflow::ws, 32)};
+
+}  // namespace
+
+TEST_CASE("PyTorch's ONNX exports give PyTorch's logits", "[onnx]") {
+  // fixture, BatchNorm layers left unfolded, Relu nodes
+  const auto [name, batch_norms, relus] = GENERATE(table<std::string, std::size_t, std::size_t>(
+      {{"conv_bn_pool", 0, 3}, {"residual_opset9", 2, 3}, {"residual_opset13", 2, 3}, {"residual_opset17", 2, 3},
+       {"mlp", 0, 1}}));
+  INFO(name);
+  Checkpoint model = import_onnx(kFixtures + name + ".onnx");
+  const Tensor input = read_tensor_file(kFixtures + name + ".input.pb");
+  const Tensor expected = read_tensor_file(kFixtures + name + ".logits.pb");
+  float largest = 0.0f;
+  for (float v : expected.values()) largest = std::max(largest, std::abs(v));
+  for (const ExecutionOptions& options : {ExecutionOptions{}, kArrayOrder}) {
+    const Tensor& logits = model.network.forward(input, options);
+    REQUIRE(logits.shape() == expected.shape());
+    CHECK(max_abs_difference(logits, expected) <= 1e-3f * largest);
+    for (int b = 0; b < input.dim(0); ++b) CHECK(predicted_class(logits, b) == predicted_class(expected, b));
+  }
+  CHECK(count_kind(model.network, "batch_norm") == batch_norms);
+  CHECK(clip_sites(model.network).size() == relus);
+  CHECK(model.network.architecture() == name);
+  CHECK(model.metadata == nlohmann::json::object());
+}
+
+TEST_CASE("imported layers are named after the ONNX nodes, batch norm folded into its conv", "[onnx]") {
+  const Network network = import_onnx(kFixtures + "conv_bn_pool.onnx").network;
+  CHECK(layer_names(network) == std::vector<std::string>{"conv1_Conv", "Relu", "MaxPool", "conv2_Conv", "Relu_1",
+                                                         "MaxPool_1", "Flatten", "fc1_Gemm", "Relu_2", "Gemm"});
+  CHECK(network.input_shape() == Shape{2, 12, 12});
+  // The residual model: the conv whose output an Add also reads keeps its batch norm, and so does
+  // the one after an Add; the Identity, Dropout, Reshape of a flat tensor and bias Add add no layer.
+  const Network residual = import_onnx(kFixtures + "residual_opset13.onnx").network;
+  CHECK(layer_names(residual) == std::vector<std::string>{"stem_Conv", "Relu", "conv_a_Conv", "bn_a_BatchNormalization",
+                                                          "Add", "Relu_1", "conv_b_Conv", "shortcut_Conv", "Add_1",
+                                                          "bn_after_add_BatchNormalization", "Relu_2",
+                                                          "GlobalAveragePool", "MatMul"});
+}
+
+TEST_CASE("zoo models survive ONNX export and import bit for bit", "[onnx]") {
+  const std::string name = GENERATE(from_range(architecture_names()));
+  INFO(name);
+  const Checkpoint zoo = load_checkpoint(resolve_model_path(name));
+  const std::string path = temp_path(name + ".onnx");
+  export_onnx(zoo.network, zoo.metadata, path);
+  CHECK_NOTHROW(onnx::checker::check_model(path));
+  Checkpoint imported = import_onnx(path);
+  CHECK(imported.metadata == zoo.metadata);
+
+  // Batch norm exported unfolded and folded back on import: the layers of fold_batch_norm(zoo).
+  Network folded = fold_batch_norm(zoo.network);
+  REQUIRE(imported.network.size() == folded.size());
+  for (std::size_t i = 0; i < folded.size(); ++i) {
+    const Layer& a = imported.network.layer(i);
+    const Layer& b = folded.layer(i);
+    CHECK(a.name() == b.name());
+    CHECK(a.kind() == b.kind());
+    CHECK(a.attributes() == b.attributes());
+    CHECK(imported.network.node(i).inputs == folded.node(i).inputs);
+    REQUIRE(a.parameters().size() == b.parameters().size());
+    for (std::size_t p = 0; p < a.parameters().size(); ++p) CHECK(same_bits(a.parameters()[p].value, b.parameters()[p].value));
+  }
+  const Tensor images = random_images(6, 17);
+  for (const ExecutionOptions& options : {ExecutionOptions{}, kArrayOrder}) {
+    CHECK(same_bits(imported.network.forward(images, options), folded.forward(images, options)));
+    if (count_kind(zoo.network, "batch_norm") == 0) {
+      Network original = zoo.network;
+      CHECK(same_bits(imported.network.forward(images, options), original.forward(images, options)));
+    }
+  }
+  // What eval, simulate and campaigns run: the deployment, int8 included (its activation ranges
+  // travel in the metadata).
+  const nlohmann::json ranges = zoo.metadata.at("activation_ranges");
+  for (Format format : {Format::fp32, Format::int8}) {
+    Deployment from_zoo(zoo.network, format, ranges);
+    Deployment from_onnx(imported.network, format, imported.metadata.at("activation_ranges"));
+    CHECK(same_bits(from_onnx.network().forward(images, kArrayOrder), from_zoo.network().forward(images, kArrayOrder)));
+  }
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("what the importer cannot read is refused with one line", "[onnx][errors]") {
+  const auto refusal = [](const std::string& path) {
+    const std::string message = error_of([&] { import_onnx(path); });
+    CHECK(message.find('\n') == std::string::npos);
+    CHECK_THAT(message, Contains(path));
+    return message;
+  };
+  SECTION("an unsupported operator, before any node is translated (the grouped conv before it is not reached)") {
+    CHECK_THAT(refusal(kFixtures + "refuse_sigmoid.onnx"),
+               Contains("node '/Sigmoid' (Sigmoid, opset 13): operator Sigmoid is not supported") &&
+                   Contains("supported: Add, BatchNormalization"));
+  }
+  SECTION("an attribute the layer cannot express") {
+    CHECK_THAT(refusal(kFixtures + "refuse_grouped_conv.onnx"),
+               Contains("node '/conv/Conv' (Conv, opset 13): attribute group=2 is not supported"));
+  }
+  SECTION("a missing initializer") {
+    CHECK_THAT(refusal(kFixtures + "refuse_missing_initializer.onnx"),
+               Contains("node '/MatMul' (MatMul, opset 13): input 'fc2_weight' is not defined"));
+  }
+  SECTION("an opset outside 9 to 17") {
+    CHECK_THAT(refusal(kFixtures + "refuse_opset18.onnx"), Contains("opset 18 is not supported"));
+  }
+  SECTION("a file that is not ONNX") {
+    const std::string path = temp_path("not_onnx.onnx");
+    std::ofstream(path) << "this is a text file, not a protobuf message\n";
+    CHECK_THAT(refusal(path), Contains("not an ONNX model"));
+    std::filesystem::remove(path);
+    CHECK_THAT(refusal(path), Contains("cannot open"));
+  }
+  SECTION("a truncated file, cut anywhere") {
+    const std::string whole = temp_path("whole.onnx"), cut = temp_path("cut.onnx");
+    const Checkpoint lenet = load_checkpoint(resolve_model_path("lenet5"));
+    export_onnx(lenet.network, lenet.metadata, whole);
+    std::ifstream in(whole, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (std::size_t length : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{100}, bytes.size() / 4,
+                               bytes.size() / 2, bytes.size() - 1000, bytes.size() - 1}) {
+      INFO("first " << length << " of " << bytes.size() << " bytes");
+      std::ofstream(cut, std::ios::binary) << bytes.substr(0, length);
+      refusal(cut);
+    }
+    std::filesystem::remove(whole);
+    std::filesystem::remove(cut);
+  }
+}
+
+TEST_CASE("export refuses layers it cannot write, naming them", "[onnx][errors]") {
+  Network lenet = load_checkpoint(resolve_model_path("lenet5")).network;
+  activation_at(lenet, clip_sites(lenet).front()).set_clipping(ClipForm::hard, Tensor({1}, 3.0f));
+  CHECK_THROWS_WITH(export_onnx(lenet, {}, temp_path("clipped.onnx")),
+                    Contains("layer 'relu1'") && Contains("clipped ReLU"));
+}
+
+TEST_CASE("proact export writes a file that eval and simulate take as --model", "[cli][onnx]") {
+  const std::string path = temp_path("cli_lenet5.onnx");
+  const auto exported = run_cli("export --model lenet5 --out " + path + " --json");
+  REQUIRE(exported.exit_code == 0);
+  CHECK(nlohmann::json::parse(exported.output).at("layers") == 12);
+
+  const auto zoo = nlohmann::json::parse(run_cli("eval --model lenet5 --limit 300 --json").output);
+  const auto onnx = nlohmann::json::parse(run_cli("eval --model " + path + " --limit 300 --json").output);
+  CHECK(onnx.at("correct") == zoo.at("correct"));
+  // lenet5 has no batch norm: the same weights, so the zoo's threshold files apply.
+  const auto simulate = run_cli("simulate --model " + path + " --engine functional --limit 200 --json "
+                                "--thresholds models/zoo/lenet5.proact.thresholds.json");
+  REQUIRE(simulate.exit_code == 0);
+  const auto zoo_simulate = run_cli("simulate --model lenet5 --engine functional --limit 200 --json "
+                                    "--thresholds models/zoo/lenet5.proact.thresholds.json");
+  CHECK(nlohmann::json::parse(simulate.output).at("correct") == nlohmann::json::parse(zoo_simulate.output).at("correct"));
+  std::filesystem::remove(path);
+
+  const auto refused = run_cli("eval --model " + kFixtures + "refuse_sigmoid.onnx", true);
+  CHECK(refused.exit_code == 1);
+  CHECK_THAT(refused.output, Contains("proact: error: ") && Contains("(Sigmoid, opset 13)"));
+  CHECK(std::count(refused.output.begin(), refused.output.end(), '\n') == 1);
+}
