@@ -86,8 +86,8 @@ const Shape& GraphBuilder::held_shape(const Value& value) const {
   return network_.shape_of(value.node);
 }
 
-Layer& GraphBuilder::add_layer(const NodeReader& node, std::unique_ptr<Layer> layer, const std::vector<Value>& inputs,
-                               const std::optional<Shape>& shape) {
+void GraphBuilder::add_layer(const NodeReader& node, std::unique_ptr<Layer> layer, const std::vector<Value>& inputs,
+                             const std::optional<Shape>& shape) {
   std::vector<int> indices;
   for (const Value& v : inputs) indices.push_back(v.node);
   int index;
@@ -97,7 +97,6 @@ Layer& GraphBuilder::add_layer(const NodeReader& node, std::unique_ptr<Layer> la
     node.refuse(e.what());
   }
   define(node, node.output(0), Value{index, shape ? *shape : network_.node(index).output_shape});
-  return network_.layer(index);
 }
 
 void GraphBuilder::check_new(const NodeReader& node, const std::string& output) const {

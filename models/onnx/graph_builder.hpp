@@ -45,9 +45,8 @@ class GraphBuilder {
 
   // Appends `layer` reading `inputs` and defines the node's output 0 as its output, with ONNX
   // shape `shape` (default: the layer's output shape). Shape errors are refused with the node.
-  // Returns the layer as added, for translations that adjust it.
-  Layer& add_layer(const NodeReader& node, std::unique_ptr<Layer> layer, const std::vector<Value>& inputs,
-                   const std::optional<Shape>& shape = std::nullopt);
+  void add_layer(const NodeReader& node, std::unique_ptr<Layer> layer, const std::vector<Value>& inputs,
+                 const std::optional<Shape>& shape = std::nullopt);
   // Defines output `output` of `node` as an existing value or constant (Identity, Dropout, ...).
   void define(const NodeReader& node, const std::string& output, const Value& value);
   void define_alias(const NodeReader& node, const std::string& output, const std::string& input);

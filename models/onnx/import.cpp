@@ -8,6 +8,7 @@
 
 #include "models/net/deployment.hpp"
 #include "models/onnx/graph_builder.hpp"
+#include "models/onnx/node_reader.hpp"
 #include "models/onnx/operators.hpp"
 #include "models/onnx/proto_io.hpp"
 
@@ -18,7 +19,7 @@ namespace {
 constexpr int kFirstOpset = 9, kLastOpset = 17;
 
 [[noreturn]] void refuse(const std::string& path, const std::string& problem) {
-  throw std::runtime_error(path + ": " + problem);
+  throw std::runtime_error(one_line(path + ": " + problem));
 }
 
 // The version of the default (ai.onnx) operator set the model imports.

@@ -1,5 +1,6 @@
 #include "models/onnx/node_reader.hpp"
 
+#include <cstdio>
 #include <stdexcept>
 
 namespace proact {
@@ -52,8 +53,8 @@ std::vector<std::int64_t> NodeReader::ints_attribute(const std::string& name,
 }
 
 void NodeReader::refuse(const std::string& problem) const {
-  throw std::invalid_argument(source_ + ": node '" + name() + "' (" + op_type() + ", opset " + std::to_string(opset_) +
-                              "): " + problem);
+  throw std::invalid_argument(one_line(source_ + ": node '" + name() + "' (" + op_type() + ", opset " +
+                                       std::to_string(opset_) + "): " + problem));
 }
 
 void NodeReader::refuse_attribute(const std::string& name, const std::string& value, const std::string& why) const {
@@ -64,6 +65,21 @@ std::string ints_string(const std::vector<std::int64_t>& values) {
   std::string s = "[";
   for (std::size_t i = 0; i < values.size(); ++i) s += (i ? ", " : "") + std::to_string(values[i]);
   return s + "]";
+}
+
+std::string one_line(const std::string& message) {
+  std::string s;
+  for (char c : message) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte != 0x7f) {
+      s += c;
+      continue;
+    }
+    char escaped[8];
+    std::snprintf(escaped, sizeof escaped, "\\x%02x", byte);
+    s += escaped;
+  }
+  return s;
 }
 
 }  // namespace proact

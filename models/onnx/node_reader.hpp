@@ -50,4 +50,8 @@ class NodeReader {
 // "[1, 2, 3]", for messages about int-list attributes.
 std::string ints_string(const std::vector<std::int64_t>& values);
 
+// `message` with control characters escaped as \xNN: names read from a damaged file cannot break
+// an error message's one line.
+std::string one_line(const std::string& message);
+
 }  // namespace proact

@@ -1,5 +1,7 @@
 #include "models/onnx/operators.hpp"
 
+#include <climits>
+
 #include "models/net/activation_layer.hpp"
 #include "models/net/batch_norm_layer.hpp"
 #include "models/net/gemm_layers.hpp"
@@ -37,13 +39,16 @@ struct Window {
 };
 
 Window square_window(const NodeReader& node, const std::vector<std::int64_t>& default_kernel) {
+  const auto in_range = [](std::int64_t v, std::int64_t low) { return v >= low && v <= INT_MAX; };
   const std::vector<std::int64_t> kernel = node.ints_attribute("kernel_shape", default_kernel);
   if (kernel.size() != 2) node.refuse_attribute("kernel_shape", ints_string(kernel), "2-D windows only");
   if (kernel[0] != kernel[1]) node.refuse_attribute("kernel_shape", ints_string(kernel), "square kernels only for now");
+  if (!in_range(kernel[0], 1)) node.refuse_attribute("kernel_shape", ints_string(kernel), "not a window size");
   const std::vector<std::int64_t> strides = node.ints_attribute("strides", {1, 1});
   if (strides.size() != 2 || strides[0] != strides[1]) {
     node.refuse_attribute("strides", ints_string(strides), "one stride for both axes only for now");
   }
+  if (!in_range(strides[0], 1)) node.refuse_attribute("strides", ints_string(strides), "not a stride");
   const std::vector<std::int64_t> dilations = node.ints_attribute("dilations", {1, 1});
   if (dilations != std::vector<std::int64_t>{1, 1}) {
     node.refuse_attribute("dilations", ints_string(dilations), "dilation 1 only for now");
@@ -56,6 +61,7 @@ Window square_window(const NodeReader& node, const std::vector<std::int64_t>& de
   if (pads.size() != 4 || pads[1] != pads[0] || pads[2] != pads[0] || pads[3] != pads[0]) {
     node.refuse_attribute("pads", ints_string(pads), "the same padding on every side only for now");
   }
+  if (!in_range(pads[0], 0)) node.refuse_attribute("pads", ints_string(pads), "not a padding");
   return {static_cast<int>(kernel[0]), static_cast<int>(strides[0]), static_cast<int>(pads[0])};
 }
 
@@ -91,7 +97,9 @@ Tensor weight_matrix(const NodeReader& node, const GraphBuilder& graph, int i, b
 Tensor transpose(const Tensor& w) {
   Tensor t({w.dim(1), w.dim(0)});
   for (int k = 0; k < w.dim(0); ++k)
-    for (int n = 0; n < w.dim(1); ++n) t[static_cast<std::size_t>(n) * w.dim(0) + k] = w[static_cast<std::size_t>(k) * w.dim(1) + n];
+    for (int n = 0; n < w.dim(1); ++n) {
+      t[static_cast<std::size_t>(n) * w.dim(0) + k] = w[static_cast<std::size_t>(k) * w.dim(1) + n];
+    }
   return t;
 }
 
@@ -139,7 +147,9 @@ void conv(const NodeReader& node, GraphBuilder& graph) {
 void gemm(const NodeReader& node, GraphBuilder& graph) {
   const Value& x = feature_vector(node, graph);
   const std::int64_t trans_a = node.int_attribute("transA", 0);
-  if (trans_a != 0) node.refuse_attribute("transA", std::to_string(trans_a), "A holds the batch; transposing it mixes samples");
+  if (trans_a != 0) {
+    node.refuse_attribute("transA", std::to_string(trans_a), "A holds the batch; transposing it mixes samples");
+  }
   const bool trans_b = node.int_attribute("transB", 0) != 0;
   const Tensor b = weight_matrix(node, graph, 1, trans_b, x.shape[0]);
   Tensor weight = trans_b ? b : transpose(b);
