@@ -10,6 +10,7 @@
 #include <onnx/onnx_pb.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -102,6 +103,53 @@ TEST_CASE("imported layers are named after the ONNX nodes, batch norm folded int
                                                           "Add", "Relu_1", "conv_b_Conv", "shortcut_Conv", "Add_1",
                                                           "bn_after_add_BatchNormalization", "Relu_2",
                                                           "GlobalAveragePool", "MatMul"});
+}
+
+TEST_CASE("weights in float_data and shapes in int64_data read as from raw_data", "[onnx]") {
+  onnx::ModelProto model;
+  std::ifstream in(kFixtures + "residual_opset13.onnx", std::ios::binary);
+  REQUIRE(model.ParseFromIstream(&in));
+  // Moves a tensor's raw little-endian values into its typed field.
+  const auto unpack = [](onnx::TensorProto& t) {
+    const std::string raw = t.raw_data();
+    t.clear_raw_data();
+    if (t.data_type() == onnx::TensorProto::FLOAT) {
+      std::vector<float> values(raw.size() / sizeof(float));
+      std::memcpy(values.data(), raw.data(), raw.size());
+      for (float v : values) t.add_float_data(v);
+    } else {
+      REQUIRE(t.data_type() == onnx::TensorProto::INT64);
+      std::vector<std::int64_t> values(raw.size() / sizeof(std::int64_t));
+      std::memcpy(values.data(), raw.data(), raw.size());
+      for (std::int64_t v : values) t.add_int64_data(v);
+    }
+  };
+  for (onnx::TensorProto& t : *model.mutable_graph()->mutable_initializer()) unpack(t);
+  int constants = 0;
+  for (onnx::NodeProto& n : *model.mutable_graph()->mutable_node()) {
+    if (n.op_type() != "Constant") continue;
+    unpack(*n.mutable_attribute(0)->mutable_t());
+    ++constants;
+  }
+  CHECK(constants == 1);  // Reshape's shape
+  const std::string path = temp_path("typed_fields.onnx");
+  std::ofstream out(path, std::ios::binary);
+  REQUIRE(model.SerializeToOstream(&out));
+  out.close();
+  const Tensor input = read_tensor_file(kFixtures + "residual_opset13.input.pb");
+  Network raw = import_onnx(kFixtures + "residual_opset13.onnx").network;
+  Network typed = import_onnx(path).network;
+  CHECK(same_bits(typed.forward(input, kArrayOrder), raw.forward(input, kArrayOrder)));
+
+  // One value short: refused as a truncated tensor, naming the node and the initializer.
+  onnx::TensorProto& head = *model.mutable_graph()->mutable_initializer()->rbegin();
+  head.mutable_float_data()->RemoveLast();
+  std::ofstream short_out(path, std::ios::binary);
+  REQUIRE(model.SerializeToOstream(&short_out));
+  short_out.close();
+  CHECK_THAT(error_of([&] { import_onnx(path); }),
+             Contains("tensor '" + head.name() + "': holds 11 values, its dims need 12"));
+  std::filesystem::remove(path);
 }
 
 TEST_CASE("zoo models survive ONNX export and import bit for bit", "[onnx]") {
