@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs, only those missing; idempotent.
-# Usage: install-deps.sh [bench]   (bench adds python3-torch, the reference of benchmarks/bench_vs_pytorch.sh)
+# Usage: install-deps.sh [bench|fixtures]   (bench adds python3-torch, the reference of
+# benchmarks/bench_vs_pytorch.sh; fixtures adds what testbenches/fixtures/onnx/make_fixtures.py
+# needs to remake the committed ONNX fixtures; neither is needed to build or test)
 # Runs as root (as on CI and the developers' machines) or through sudo when available.
 set -euo pipefail
 
@@ -9,10 +11,12 @@ packages=(
   libeigen3-dev catch2 libboost-dev zlib1g-dev nlohmann-json3-dev libcli11-dev
   libbenchmark-dev gnuplot-nox dataset-fashion-mnist libsystemc-dev
   libopenmpi-dev openmpi-bin python3 python3-numpy
+  libonnx-dev libprotobuf-dev protobuf-compiler
 )
-if [ "${1:-}" = bench ]; then
-  packages+=(python3-torch)
-fi
+case "${1:-}" in
+  bench) packages+=(python3-torch) ;;
+  fixtures) packages+=(python3-torch python3-onnx) ;;
+esac
 
 missing=()
 for package in "${packages[@]}"; do

@@ -1,5 +1,7 @@
 #pragma once
 // Small tensor and float helpers shared by the tests.
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 
@@ -19,6 +21,13 @@ inline Tensor random_images(int count, std::uint64_t seed) {
 // Same shape and the same bits in every element (NaN payloads and signed zeros included).
 inline bool same_bits(const Tensor& a, const Tensor& b) {
   return a.shape() == b.shape() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+// Largest |a[i] - b[i]| over two tensors of the same size.
+inline float max_abs_difference(const Tensor& a, const Tensor& b) {
+  float worst = 0.0f;
+  for (std::size_t i = 0; i < a.size(); ++i) worst = std::max(worst, std::abs(a[i] - b[i]));
+  return worst;
 }
 
 // The IEEE-754 bits of a float, written independently of models/numeric (which tests check).

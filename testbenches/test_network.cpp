@@ -19,6 +19,7 @@
 using namespace proact;
 using Catch::Matchers::Contains;
 
+using proact::testing::max_abs_difference;
 using proact::testing::random_images;
 
 namespace {
@@ -38,12 +39,6 @@ void randomise_batch_norms(Network& network, std::uint64_t seed) {
 
 std::filesystem::path temp_path(const std::string& name) {
   return std::filesystem::temp_directory_path() / ("proact_test_network_" + name);
-}
-
-float max_abs_difference(const Tensor& a, const Tensor& b) {
-  float worst = 0.0f;
-  for (std::size_t i = 0; i < a.size(); ++i) worst = std::max(worst, std::abs(a[i] - b[i]));
-  return worst;
 }
 
 }  // namespace

@@ -19,6 +19,7 @@ class BatchNorm : public Layer {
   nlohmann::json attributes() const override;
   std::unique_ptr<Layer> clone() const override { return std::make_unique<BatchNorm>(*this); }
   int channels() const { return channels_; }
+  float momentum() const { return momentum_; }
   float epsilon() const { return epsilon_; }
 
  private:

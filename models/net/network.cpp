@@ -36,7 +36,7 @@ int Network::add(std::unique_ptr<Layer> layer, std::vector<int> inputs) {
       throw std::invalid_argument("layer '" + layer->name() + "' reads node " + std::to_string(i) +
                                   ", which is not an earlier node");
     }
-    shapes.push_back(i == kInput ? input_shape_ : nodes_[i].output_shape);
+    shapes.push_back(shape_of(i));
   }
   Shape out = layer->output_shape(shapes);
   nodes_.push_back({std::move(layer), std::move(inputs), std::move(out)});

@@ -35,6 +35,8 @@ class Network {
   const Shape& output_shape() const;
   std::size_t size() const { return nodes_.size(); }
   const Node& node(std::size_t i) const { return nodes_.at(i); }
+  // Per-sample shape of node i's output, or of the input for kInput (what a reader of i sees).
+  const Shape& shape_of(int i) const { return i == kInput ? input_shape_ : nodes_.at(i).output_shape; }
   Layer& layer(std::size_t i) { return *nodes_.at(i).layer; }
   const Layer& layer(std::size_t i) const { return *nodes_.at(i).layer; }
   int index_of(const std::string& layer_name) const;  // throws std::out_of_range naming it

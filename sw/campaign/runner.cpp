@@ -14,10 +14,11 @@
 #include <systemc>
 
 #include "models/io/output_file.hpp"
-#include "models/net/checkpoint.hpp"
 #include "sw/campaign/map_runner.hpp"
 #include "sw/campaign/plot.hpp"
 #include "sw/campaign/protected_network.hpp"
+#include "sw/data/dataset.hpp"
+#include "sw/model/load_model.hpp"
 #include "sw/train/evaluate.hpp"
 #include "sw/util/progress.hpp"
 
@@ -109,7 +110,7 @@ void Campaign::check_options() const {
 }
 
 void Campaign::load() {
-  const Checkpoint checkpoint = load_checkpoint(resolve_model_path(o_.model));
+  const Checkpoint checkpoint = load_model(o_.model);
   test_ = load_split(o_.data, Split::test);
   check_data_fits(o_.data, test_, checkpoint.network, o_.model);
   if (o_.limit) test_ = head(test_, o_.limit);

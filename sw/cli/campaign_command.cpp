@@ -7,13 +7,14 @@
 #include <cstdio>
 #include <iostream>
 
-#include "models/net/checkpoint.hpp"
 #include "models/net/deployment.hpp"
 #include "sw/campaign/report.hpp"
 #include "sw/campaign/runner.hpp"
 #include "sw/campaign/statistics.hpp"
 #include "sw/cli/commands.hpp"
 #include "sw/cli/common.hpp"
+#include "sw/data/dataset.hpp"
+#include "sw/model/load_model.hpp"
 
 namespace proact {
 
@@ -130,7 +131,7 @@ void run_plan(const PlanCli& cli) {
   if (!cli.model.empty()) {
     if (cli.population > 0) throw std::invalid_argument("give --population or --model, not both");
     const AcceleratorConfig config = cli.accelerator.config();
-    const Checkpoint checkpoint = load_checkpoint(resolve_model_path(cli.model));
+    const Checkpoint checkpoint = load_model(cli.model);
     const Deployment deployment(checkpoint.network, config.weight_format,
                                 checkpoint.metadata.value("activation_ranges", nlohmann::json::object()));
     population = static_cast<double>(deployment.stored_bits());
@@ -154,7 +155,7 @@ void add_campaign_command(CLI::App& app) {
   auto cli = std::make_shared<CampaignCli>();
   CampaignOptions& o = cli->campaign;
   CLI::App* c = app.add_subcommand("campaign", "Fault campaign: accuracy under memory faults with confidence intervals");
-  c->add_option("--model", o.model, "Zoo name or checkpoint path")->capture_default_str();
+  c->add_option("--model", o.model, "Zoo name, checkpoint path or ONNX file (.onnx)")->capture_default_str();
   c->add_option("--thresholds", o.thresholds, "Protection: none (plain ReLU) or a threshold file; repeat for several")
       ->capture_default_str();
   std::string models;

@@ -4,6 +4,7 @@
 
 #include "sw/cli/commands.hpp"
 #include "sw/cli/common.hpp"
+#include "sw/model/load_model.hpp"
 #include "sw/train/evaluate.hpp"
 #include "sw/util/progress.hpp"
 
@@ -23,7 +24,7 @@ struct EvalOptions {
 void run_eval(const EvalOptions& o) {
   const Format format = parse_format(o.format);
   const std::string path = resolve_model_path(o.model);
-  const Checkpoint checkpoint = load_checkpoint(path);
+  const Checkpoint checkpoint = load_model(path);
   const DataSpec data = o.data.data_spec();
   Dataset test = load_split(data, Split::test);
   check_data_fits(data, test, checkpoint.network, o.model);
@@ -50,7 +51,7 @@ void run_eval(const EvalOptions& o) {
 void add_eval_command(CLI::App& app) {
   auto o = std::make_shared<EvalOptions>();
   CLI::App* c = app.add_subcommand("eval", "Test accuracy of a model stored in a number format");
-  c->add_option("--model", o->model, "Zoo name (lenet5, vgg-small, resnet-small) or checkpoint path")->capture_default_str();
+  c->add_option("--model", o->model, "Zoo name (lenet5, vgg-small, resnet-small), checkpoint path or ONNX file (.onnx)")->capture_default_str();
   c->add_option("--format", o->format, "Weight storage format: fp32, fp16, bf16, int8, q15.16")->capture_default_str();
   o->order.add_to(*c);
   c->add_option("--limit", o->limit, "Use only the first N test images (0 = all)")->capture_default_str();

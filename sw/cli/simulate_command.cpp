@@ -12,6 +12,7 @@
 #include "sw/cli/commands.hpp"
 #include "sw/cli/common.hpp"
 #include "sw/engine/inference.hpp"
+#include "sw/model/load_model.hpp"
 #include "sw/thresholds/apply.hpp"
 #include "sw/thresholds/readback.hpp"
 #include "sw/train/evaluate.hpp"
@@ -95,7 +96,7 @@ void run_simulate(const SimulateOptions& o) {
     throw std::invalid_argument("--trace needs --engine systemc (the functional engine has no timeline)");
   }
   if (!o.trace_dir.empty()) prepare_output_directory(o.trace_dir);
-  Checkpoint checkpoint = load_checkpoint(resolve_model_path(o.model));
+  Checkpoint checkpoint = load_model(o.model);
   std::optional<ThresholdFile> thresholds;
   if (!o.thresholds.empty()) {
     thresholds = load_threshold_file(o.thresholds);
@@ -162,7 +163,7 @@ void run_simulate(const SimulateOptions& o) {
 void add_simulate_command(CLI::App& app) {
   auto o = std::make_shared<SimulateOptions>();
   CLI::App* c = app.add_subcommand("simulate", "Run a model on the accelerator: accuracy and per-layer cycles");
-  c->add_option("--model", o->model, "Zoo name or checkpoint path")->capture_default_str();
+  c->add_option("--model", o->model, "Zoo name, checkpoint path or ONNX file (.onnx)")->capture_default_str();
   c->add_option("--engine", o->engine, "systemc (timed TLM model) or functional (fast, same logits)")
       ->check(CLI::IsMember({"systemc", "functional"}))
       ->capture_default_str();

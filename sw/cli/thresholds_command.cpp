@@ -8,9 +8,9 @@
 
 #include "models/io/output_file.hpp"
 #include "models/net/architectures.hpp"
-#include "models/net/checkpoint.hpp"
 #include "sw/cli/commands.hpp"
 #include "sw/cli/common.hpp"
+#include "sw/model/load_model.hpp"
 #include "sw/thresholds/clip_sites.hpp"
 #include "sw/thresholds/compute.hpp"
 #include "sw/thresholds/memory_overhead.hpp"
@@ -46,7 +46,7 @@ void run_compute(ThresholdsOptions o) {
   prepare_output_file(o.out);
   if (o.threads > 0) omp_set_num_threads(o.threads);
   const std::string path = resolve_model_path(o.model);
-  const Checkpoint checkpoint = load_checkpoint(path);
+  const Checkpoint checkpoint = load_model(path);
   const ThresholdData data = load_threshold_data(checkpoint, o.model, o.data);
   std::fprintf(stderr, "%s thresholds for %s: %zu clipped layers, %zu training, %zu validation, %zu calibration images, seed %llu\n",
                o.method.c_str(), o.model.c_str(), clip_sites(checkpoint.network).size(), data.train.size(),
@@ -131,7 +131,7 @@ void add_thresholds_command(CLI::App& app) {
   auto o = std::make_shared<ThresholdsOptions>();
   ThresholdConfig& c = o->config;
   CLI::App* cmd = app.add_subcommand("thresholds", "Train clipping thresholds (ProAct and baselines) into a threshold file");
-  cmd->add_option("--model", o->model, "Zoo name or checkpoint path")->capture_default_str();
+  cmd->add_option("--model", o->model, "Zoo name, checkpoint path or ONNX file (.onnx)")->capture_default_str();
   cmd->add_option("--method", o->method, "ranger, ftclipact, fitact or proact")->check(CLI::IsMember(threshold_method_names()));
   cmd->add_option("--out", o->out, "Threshold file (JSON) to write");
   cmd->add_option("--seed", c.seed, "Seed for the data subsets, batch order and fault maps")->capture_default_str();

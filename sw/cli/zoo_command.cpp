@@ -5,6 +5,7 @@
 #include "models/net/architectures.hpp"
 #include "sw/cli/commands.hpp"
 #include "sw/cli/common.hpp"
+#include "sw/model/load_model.hpp"
 #include "sw/train/evaluate.hpp"
 #include "sw/util/progress.hpp"
 
@@ -28,7 +29,7 @@ void run_zoo(const ZooOptions& o) {
   Dataset test = load_split(data, Split::test);
   std::vector<Checkpoint> checkpoints;
   for (const std::string& model : o.models) {
-    checkpoints.push_back(load_checkpoint(resolve_model_path(model)));
+    checkpoints.push_back(load_model(model));
     check_data_fits(data, test, checkpoints.back().network, model);
   }
   if (o.limit) test = head(test, o.limit);
@@ -71,7 +72,7 @@ void run_zoo(const ZooOptions& o) {
 void add_zoo_command(CLI::App& app) {
   auto o = std::make_shared<ZooOptions>();
   CLI::App* c = app.add_subcommand("zoo", "Table of the model zoo's test accuracy per storage format");
-  c->add_option("--models", o->models, "Zoo names or checkpoint paths")->delimiter(',')->capture_default_str();
+  c->add_option("--models", o->models, "Zoo names, checkpoint paths or ONNX files (.onnx)")->delimiter(',')->capture_default_str();
   c->add_option("--formats", o->formats, "Storage formats")->delimiter(',')->capture_default_str();
   o->order.add_to(*c);
   c->add_option("--limit", o->limit, "Use only the first N test images (0 = all)")->capture_default_str();

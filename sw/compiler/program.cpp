@@ -119,8 +119,7 @@ class Compiler {
   }
 
   Shape input_shape_of(std::size_t node, std::size_t which = 0) const {
-    const int source = network_.node(node).inputs.at(which);
-    return source == Network::kInput ? network_.input_shape() : network_.node(source).output_shape;
+    return network_.shape_of(network_.node(node).inputs.at(which));
   }
 
   // The activation that reads node i's output, if it is the only reader.

@@ -1,0 +1,85 @@
+#pragma once
+// The state of one ONNX import: the Network being built and what every ONNX value name stands
+// for, either a computed tensor (a network node's output, or the network input) or a constant
+// (initializer or Constant node). Operator translations (operators.hpp) read their inputs and
+// define their outputs through it; every problem becomes NodeReader::refuse(). Internal.
+#include <onnx/onnx_pb.h>
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "models/net/network.hpp"
+#include "models/onnx/node_reader.hpp"
+
+namespace proact {
+
+// A computed tensor: which node holds it, and its ONNX per-sample shape (without the batch
+// axis). That shape is the node's output shape, except after GlobalAveragePool, whose ONNX
+// (C, 1, 1) the network holds as (C).
+struct Value {
+  int node;  // Network node index, or Network::kInput
+  Shape shape;
+};
+
+class GraphBuilder {
+ public:
+  // `network`: empty, with the graph input's per-sample shape; `input` names that graph input.
+  // The graph's initializers become constants; its nodes and outputs count as readers.
+  GraphBuilder(const onnx::GraphProto& graph, const std::string& input, Network network);
+
+  // Input i of `node` as a computed tensor (refused when absent, constant or undefined).
+  const Value& value(const NodeReader& node, int i) const;
+  // The same, required to be held as (C, H, W) by the network (refused after GlobalAveragePool).
+  const Value& spatial_value(const NodeReader& node, int i) const;
+  // Input i of `node` as a constant: float32 values with its ONNX shape, or int64 values.
+  bool is_constant(const std::string& name) const { return constants_.count(name) > 0; }
+  Tensor float_constant(const NodeReader& node, int i) const;
+  std::vector<std::int64_t> int64_constant(const NodeReader& node, int i) const;
+  // The network's per-sample shape of a value (differs from value.shape only after GlobalAveragePool).
+  const Shape& held_shape(const Value& value) const;
+
+  // Appends `layer` reading `inputs` and defines the node's output 0 as its output, with ONNX
+  // shape `shape` (default: the layer's output shape). Shape errors are refused with the node.
+  void add_layer(const NodeReader& node, std::unique_ptr<Layer> layer, const std::vector<Value>& inputs,
+                 const std::optional<Shape>& shape = std::nullopt);
+  // Defines output `output` of `node` as an existing value or constant (Identity, Dropout, ...).
+  void define(const NodeReader& node, const std::string& output, const Value& value);
+  void define_alias(const NodeReader& node, const std::string& output, const std::string& input);
+  void define_constant(const NodeReader& node, const std::string& output, onnx::TensorProto tensor);
+
+  // The layer name for `node`: its ONNX name (or op type and index) reduced to letters, digits,
+  // '_' and '-', made unique among the layers.
+  std::string layer_name(const NodeReader& node);
+  // Nodes and graph outputs that read `name`.
+  int readers(const std::string& name) const;
+  // The one graph node that reads `name`, when it has exactly one reader and is no graph output.
+  const onnx::NodeProto* sole_reader(const std::string& name) const;
+  // Marks a later node as translated already (a MatMul takes in the Add of its bias).
+  void consume(const onnx::NodeProto& node) { consumed_.insert(&node); }
+  bool consumed(const onnx::NodeProto& node) const { return consumed_.count(&node) > 0; }
+
+  const Value* find_value(const std::string& name) const;
+  Network take_network() { return std::move(network_); }
+
+ private:
+  [[noreturn]] void refuse_undefined(const NodeReader& node, const std::string& name) const;
+  const onnx::TensorProto& constant(const NodeReader& node, int i) const;
+  void check_new(const NodeReader& node, const std::string& output) const;
+
+  const onnx::GraphProto& graph_;
+  Network network_;
+  std::map<std::string, Value> values_;
+  std::map<std::string, const onnx::TensorProto*> constants_;
+  std::deque<onnx::TensorProto> owned_constants_;  // values of Constant nodes
+  std::map<std::string, int> readers_;
+  std::map<std::string, const onnx::NodeProto*> last_reader_;
+  std::set<std::string> layer_names_;
+  std::set<const onnx::NodeProto*> consumed_;
+};
+
+}  // namespace proact
