@@ -231,25 +231,39 @@ NpyArray read_npy(const std::string& path) {
   return array;
 }
 
-Dataset load_npy_dataset(const std::string& images_path, const std::string& labels_path, std::string name) {
-  const NpyArray images = read_npy(images_path);
-  const NpyArray labels = read_npy(labels_path);
+Tensor load_npy_images(const std::string& path) {
+  const NpyArray images = read_npy(path);
   if (images.type != NpyType::u8 && images.type != NpyType::f32) {
-    fail(images_path, "images must be uint8 (|u1) or float32 (<f4), got dtype '" + images.descr + "'");
+    fail(path, "images must be uint8 (|u1) or float32 (<f4), got dtype '" + images.descr + "'");
   }
   if (images.shape.size() != 4) {
-    fail(images_path, "images must have shape (N, C, H, W), got " + std::to_string(images.shape.size()) +
-                          " dimensions (a single-channel set of shape (N, H, W) needs images[:, None])");
+    fail(path, "images must have shape (N, C, H, W), got " + std::to_string(images.shape.size()) +
+                   " dimensions (a single-channel set of shape (N, H, W) needs images[:, None])");
   }
   for (std::size_t d : images.shape) {
-    if (d > INT_MAX) fail(images_path, "dimension " + std::to_string(d) + " is too large");
+    if (d > INT_MAX) fail(path, "dimension " + std::to_string(d) + " is too large");
   }
+  Shape shape;
+  for (std::size_t d : images.shape) shape.push_back(static_cast<int>(d));
+  Tensor pixels(shape);
+  if (images.type == NpyType::f32) {
+    pixels.values() = images.floats();
+  } else {
+    std::transform(images.bytes.begin(), images.bytes.end(), pixels.data(),
+                   [](std::uint8_t p) { return static_cast<float>(p) / 255.0f; });
+  }
+  return pixels;
+}
+
+Dataset load_npy_dataset(const std::string& images_path, const std::string& labels_path, std::string name) {
+  Tensor pixels = load_npy_images(images_path);
+  const NpyArray labels = read_npy(labels_path);
   if (labels.type == NpyType::f32) fail(labels_path, "labels must be integers (int8..int64 or uint8), got dtype '<f4'");
   if (labels.shape.size() != 1) {
     fail(labels_path, "labels must have shape (N), got " + std::to_string(labels.shape.size()) + " dimensions");
   }
-  if (labels.shape[0] != images.shape[0]) {
-    fail(images_path, "holds " + std::to_string(images.shape[0]) + " images but " + labels_path + " holds " +
+  if (labels.shape[0] != static_cast<std::size_t>(pixels.dim(0))) {
+    fail(images_path, "holds " + std::to_string(pixels.dim(0)) + " images but " + labels_path + " holds " +
                           std::to_string(labels.shape[0]) + " labels");
   }
 
@@ -263,15 +277,6 @@ Dataset load_npy_dataset(const std::string& images_path, const std::string& labe
     label_values.push_back(static_cast<int>(label));
   }
   const int classes = label_values.empty() ? 1 : *std::max_element(label_values.begin(), label_values.end()) + 1;
-  Shape shape;
-  for (std::size_t d : images.shape) shape.push_back(static_cast<int>(d));
-  Tensor pixels(shape);
-  if (images.type == NpyType::f32) {
-    pixels.values() = images.floats();
-  } else {
-    std::transform(images.bytes.begin(), images.bytes.end(), pixels.data(),
-                   [](std::uint8_t p) { return static_cast<float>(p) / 255.0f; });
-  }
   return make_dataset(std::move(name), std::move(pixels), std::move(label_values), classes);
 }
 

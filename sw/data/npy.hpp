@@ -32,10 +32,14 @@ struct NpyArray {
 // unsupported descr (naming it), and truncated or trailing data.
 NpyArray read_npy(const std::string& path);
 
-// A labelled data set from two .npy files: images (N, C, H, W) of uint8 (scaled by 1/255) or
-// float32 (taken as is), labels (N) of an integer type, each in [0, INT_MAX); num_classes is the
-// largest label + 1. Throws std::runtime_error naming the file for another dtype or shape, image
-// and label counts that differ, and a label out of range (besides what read_npy throws).
+// Images (N, C, H, W) from a .npy file of uint8 (scaled by 1/255) or float32 (taken as is).
+// Throws std::runtime_error naming the file for another dtype or rank (besides what read_npy throws).
+Tensor load_npy_images(const std::string& path);
+
+// A labelled data set from two .npy files: images as load_npy_images reads them, labels (N) of an
+// integer type, each in [0, INT_MAX); num_classes is the largest label + 1. Throws
+// std::runtime_error naming the file for a labels dtype or shape, image and label counts that
+// differ, and a label out of range (besides what load_npy_images and read_npy throw).
 Dataset load_npy_dataset(const std::string& images_path, const std::string& labels_path, std::string name);
 
 }  // namespace proact
