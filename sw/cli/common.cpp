@@ -42,13 +42,7 @@ AcceleratorConfig AcceleratorOptions::config() const {
   return config;
 }
 
-void DataOptions::add_to(CLI::App& command) {
-  CLI::Option* data = command.add_option("--data", spec,
-                                         "Images: fashion-mnist[:DIR], cifar10:DIR, cifar100:DIR, npy:IMAGES.npy,LABELS.npy "
-                                         "or npy:TRAIN_IMAGES.npy,TRAIN_LABELS.npy,TEST_IMAGES.npy,TEST_LABELS.npy")
-                           ->capture_default_str();
-  command.add_option("--data-dir", dir, "Fashion-MNIST directory (IDX files): the same as --data fashion-mnist:DIR")
-      ->excludes(data);
+void NormalizationOptions::add_to(CLI::App& command) {
   CLI::Option* normalize = command.add_option("--normalize", preset, "Per-channel normalisation preset, applied after pixel / 255")
                                ->check(CLI::IsMember(normalization_presets()))
                                ->capture_default_str();
@@ -62,9 +56,23 @@ void DataOptions::add_to(CLI::App& command) {
   s->needs(m);
 }
 
+Normalization NormalizationOptions::normalization() const {
+  return mean.empty() ? normalization_preset(preset) : custom_normalization(mean, std);
+}
+
+void DataOptions::add_to(CLI::App& command) {
+  CLI::Option* data = command.add_option("--data", spec,
+                                         "Images: fashion-mnist[:DIR], cifar10:DIR, cifar100:DIR, npy:IMAGES.npy,LABELS.npy "
+                                         "or npy:TRAIN_IMAGES.npy,TRAIN_LABELS.npy,TEST_IMAGES.npy,TEST_LABELS.npy")
+                           ->capture_default_str();
+  command.add_option("--data-dir", dir, "Fashion-MNIST directory (IDX files): the same as --data fashion-mnist:DIR")
+      ->excludes(data);
+  normalization.add_to(command);
+}
+
 DataSpec DataOptions::data_spec() const {
   DataSpec data = parse_data_spec(dir.empty() ? spec : "fashion-mnist:" + dir);
-  data.normalization = mean.empty() ? normalization_preset(preset) : custom_normalization(mean, std);
+  data.normalization = normalization.normalization();
   return data;
 }
 

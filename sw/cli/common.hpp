@@ -32,13 +32,21 @@ struct AcceleratorOptions {
   AcceleratorConfig config() const;  // validated; errors name the file or field
 };
 
-// --data SPEC or --data-dir DIR (the same as --data fashion-mnist:DIR), and --normalize PRESET or
-// --mean M,... --std S,...: the images a command reads and their normalisation (docs/data.md).
+// --normalize PRESET or --mean M,... --std S,...: the per-channel normalisation applied to images
+// after pixel / 255 (docs/data.md).
+struct NormalizationOptions {
+  std::string preset = "none";
+  std::vector<double> mean, std;  // as given (recorded exactly); applied in float
+  void add_to(CLI::App& command);
+  Normalization normalization() const;  // errors name the option
+};
+
+// --data SPEC or --data-dir DIR (the same as --data fashion-mnist:DIR), and the normalisation
+// options: the images a command reads and their normalisation (docs/data.md).
 struct DataOptions {
   std::string spec = "fashion-mnist";
   std::string dir;  // --data-dir
-  std::string preset = "none";
-  std::vector<double> mean, std;  // as given (recorded exactly); applied in float
+  NormalizationOptions normalization;
   void add_to(CLI::App& command);
   DataSpec data_spec() const;  // parsed; errors name the option
 };

@@ -170,12 +170,16 @@ void normalize(Tensor& images, const Normalization& normalization, const std::st
   }
 }
 
-void check_data_fits(const DataSpec& spec, const Dataset& data, const Network& network, const std::string& model) {
-  const Shape image(data.images.shape().begin() + 1, data.images.shape().end());
+void check_images_fit(const Tensor& images, const std::string& source, const Network& network, const std::string& model) {
+  const Shape image(images.shape().begin() + 1, images.shape().end());
   if (image != network.input_shape()) {
-    throw std::invalid_argument("data " + spec.text() + " gives images " + image_shape(image) + " but model " + model +
-                                " takes " + image_shape(network.input_shape()));
+    throw std::invalid_argument(source + " gives images " + image_shape(image) + " but model " + model + " takes " +
+                                image_shape(network.input_shape()));
   }
+}
+
+void check_data_fits(const DataSpec& spec, const Dataset& data, const Network& network, const std::string& model) {
+  check_images_fit(data.images, "data " + spec.text(), network, model);
   const std::size_t outputs = shape_numel(network.output_shape());
   if (static_cast<std::size_t>(data.num_classes) > outputs) {
     throw std::invalid_argument("data " + spec.text() + " has " + std::to_string(data.num_classes) +

@@ -65,9 +65,13 @@ Dataset load_split(const DataSpec& spec, Split split);
 // thrown (std::invalid_argument) when C differs from the normalisation's channel count.
 void normalize(Tensor& images, const Normalization& normalization, const std::string& source);
 
-// Throws std::invalid_argument naming both shapes when the images' (C, H, W) differ from the
-// network's input shape ("data cifar10:/x gives images 3x32x32 but model lenet5 takes 1x28x28"),
-// or when the data has more classes than the network's outputs; `model` is the name to show.
+// Throws std::invalid_argument naming both shapes when the per-image shape of images (N, ...)
+// differs from the network's input shape ("<source> gives images 3x32x32 but model lenet5 takes
+// 1x28x28"); `source` and `model` are the names to show.
+void check_images_fit(const Tensor& images, const std::string& source, const Network& network, const std::string& model);
+
+// check_images_fit with source "data <spec>", and std::invalid_argument when the data has more
+// classes than the network's outputs; `model` is the name to show.
 void check_data_fits(const DataSpec& spec, const Dataset& data, const Network& network, const std::string& model);
 
 }  // namespace proact

@@ -6,12 +6,32 @@
 
 namespace proact {
 
-Tensor batch_images(const Dataset& data, std::size_t begin, std::size_t count) {
-  const std::size_t sample = per_sample(data.images);
-  Shape shape = data.images.shape();
+Tensor batch_images(const Tensor& images, std::size_t begin, std::size_t count) {
+  const std::size_t sample = per_sample(images);
+  Shape shape = images.shape();
   shape[0] = static_cast<int>(count);
-  const float* first = data.images.data() + begin * sample;
+  const float* first = images.data() + begin * sample;
   return Tensor(shape, std::vector<float>(first, first + count * sample));
+}
+
+Tensor batch_images(const Dataset& data, std::size_t begin, std::size_t count) {
+  return batch_images(data.images, begin, count);
+}
+
+Tensor batched_logits(Network& network, const Tensor& images, AccumulationOrder order, std::size_t batch_size,
+                      const std::function<void(std::size_t)>& on_batch) {
+  const std::size_t count = static_cast<std::size_t>(images.dim(0));
+  Tensor logits(batched(images.dim(0), network.output_shape()));
+  const std::size_t outputs = per_sample(logits);
+  ExecutionOptions options;
+  options.order = order;
+  for (std::size_t begin = 0; begin < count; begin += batch_size) {
+    const std::size_t take = std::min(batch_size, count - begin);
+    const Tensor& batch = network.forward(batch_images(images, begin, take), options);
+    std::copy_n(batch.data(), take * outputs, logits.data() + begin * outputs);
+    if (on_batch) on_batch(begin + take);
+  }
+  return logits;
 }
 
 int predicted_class(const Tensor& logits, int b) {
@@ -25,17 +45,11 @@ int predicted_class(const Tensor& logits, int b) {
 
 EvalResult evaluate(Network& network, const Dataset& data, AccumulationOrder order, std::size_t batch_size,
                     const std::function<void(std::size_t)>& on_batch) {
+  const Tensor logits = batched_logits(network, data.images, order, batch_size, on_batch);
   EvalResult result;
-  ExecutionOptions options;
-  options.order = order;
-  for (std::size_t begin = 0; begin < data.size(); begin += batch_size) {
-    const std::size_t count = std::min(batch_size, data.size() - begin);
-    const Tensor& logits = network.forward(batch_images(data, begin, count), options);
-    for (std::size_t b = 0; b < count; ++b)
-      if (predicted_class(logits, static_cast<int>(b)) == data.labels[begin + b]) ++result.correct;
-    result.count += count;
-    if (on_batch) on_batch(result.count);
-  }
+  for (std::size_t b = 0; b < data.size(); ++b)
+    if (predicted_class(logits, static_cast<int>(b)) == data.labels[b]) ++result.correct;
+  result.count = data.size();
   return result;
 }
 

@@ -10,8 +10,14 @@
 
 namespace proact {
 
-// Images [begin, begin + count) of a data set as one (count, C, H, W) tensor.
+// Images [begin, begin + count) of a batch (N, C, H, W) or a data set as one (count, C, H, W) tensor.
+Tensor batch_images(const Tensor& images, std::size_t begin, std::size_t count);
 Tensor batch_images(const Dataset& data, std::size_t begin, std::size_t count);
+
+// Logits (N, outputs) of images (N, ...) in eval mode with `order`, batch_size images per forward;
+// `on_batch(done)` reports progress.
+Tensor batched_logits(Network& network, const Tensor& images, AccumulationOrder order, std::size_t batch_size,
+                      const std::function<void(std::size_t)>& on_batch = {});
 
 struct EvalResult {
   std::size_t correct = 0, count = 0;
