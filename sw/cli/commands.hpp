@@ -15,5 +15,6 @@ void add_thresholds_command(CLI::App& app);
 void add_campaign_command(CLI::App& app);
 void add_config_command(CLI::App& app);
 void add_export_command(CLI::App& app);
+void add_predict_command(CLI::App& app);
 
 }  // namespace proact
