@@ -140,4 +140,17 @@ ScaleSimConfig read_scalesim_config(const std::string& path) {
   return parse_scalesim_config(in, path);
 }
 
+ScaleSimConfig scalesim_config(const AcceleratorConfig& config, const std::string& run_name) {
+  const auto kb = [](std::uint64_t bytes) { return std::max(1L, static_cast<long>(bytes / 1024)); };
+  ScaleSimConfig c;
+  c.run_name = run_name;
+  c.array_rows = config.array_rows;
+  c.array_cols = config.array_cols;
+  c.ifmap_sram_kb = c.ofmap_sram_kb = kb(config.act_sram_bytes);
+  c.filter_sram_kb = kb(config.weight_sram_bytes);
+  c.dataflow = config.dataflow;
+  c.user_bandwidth = false;
+  return c;
+}
+
 }  // namespace proact

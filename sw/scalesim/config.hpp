@@ -20,6 +20,7 @@
 #include <iosfwd>
 #include <string>
 
+#include "hw/config.hpp"
 #include "hw/memory_timing.hpp"
 #include "models/kernels/gemm.hpp"
 
@@ -44,5 +45,13 @@ struct ScaleSimConfig {
 // Throws std::runtime_error "<path>:<line>: <key>: <problem>" for a malformed or incomplete file.
 ScaleSimConfig read_scalesim_config(const std::string& path);
 ScaleSimConfig parse_scalesim_config(std::istream& in, const std::string& path);
+
+// The SCALE-Sim config of an accelerator config (a preset, or the JSON simulate --config reads):
+// its array and dataflow; its SRAMs in kB as SCALE-Sim counts them (the weight SRAM as the filter
+// SRAM, one activation bank as the ifmap and one as the ofmap SRAM; bytes / 1024, rounded down,
+// at least 1), so preset scalesim-32x32 gives SCALE-Sim's configs/scale.cfg; and InterfaceBandwidth
+// CALC, under which reads never stall. The accelerator's own DMA model (simulate) is not SCALE-Sim's
+// and is not carried over; its timing options are passed to simulate_layers separately.
+ScaleSimConfig scalesim_config(const AcceleratorConfig& config, const std::string& run_name);
 
 }  // namespace proact

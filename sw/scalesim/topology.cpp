@@ -39,6 +39,11 @@ const std::vector<std::string> kGemmFields = {"M", "N", "K"};
 
 long ofmap_extent(long input, long filter, long stride) { return (input - filter + stride - 1) / stride + 1; }
 
+GemmShape ConvRow::gemm() const {
+  return {ofmap_extent(ifmap_height, filter_height, stride_height) * ofmap_extent(ifmap_width, filter_width, stride_width),
+          num_filters, filter_height * filter_width * channels};
+}
+
 std::vector<TopologyLayer> parse_topology(std::istream& in, const std::string& path) {
   std::string text;
   int line = 0;
@@ -81,16 +86,48 @@ std::vector<TopologyLayer> parse_topology(std::istream& in, const std::string& p
     if (gemm) {
       layer.shape = {v[0], v[1], v[2]};
     } else {
-      const long stride_h = v[6], stride_w = v.size() > 7 ? v[7] : v[6];
       if (v[2] > v[0]) throw parse_error(path, line, "Filter Height", "larger than IFMAP Height");
       if (v[3] > v[1]) throw parse_error(path, line, "Filter Width", "larger than IFMAP Width");
-      layer.shape = {ofmap_extent(v[0], v[2], stride_h) * ofmap_extent(v[1], v[3], stride_w), v[5], v[2] * v[3] * v[4]};
+      layer.shape = ConvRow{layer.name, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v.size() > 7 ? v[7] : v[6]}.gemm();
     }
     layers.push_back(layer);
   }
   if (in.bad()) throw std::runtime_error(path + ": read error");
   if (layers.empty()) throw parse_error(path, line, "layers", "the topology has no layers");
   return layers;
+}
+
+std::string format_topology(const std::vector<ConvRow>& rows) {
+  std::string text = "Layer name";
+  for (std::size_t i = 0; i + 1 < kConvFields.size(); ++i) text += ", " + kConvFields[i];
+  text += ",\n";
+  for (const ConvRow& row : rows) {
+    const auto refuse = [&](const std::string& problem) {
+      return std::invalid_argument("topology row '" + row.name + "': " + problem);
+    };
+    if (trim(row.name).empty() || row.name.find_first_of(",\r\n") != std::string::npos) {
+      throw refuse("SCALE-Sim cannot read the name back (empty, or holding a comma or a line break)");
+    }
+    if (row.name.find("DP") != std::string::npos) {
+      throw refuse("SCALE-Sim splits a row whose name holds 'DP' into one layer per channel (its depthwise "
+                   "convention); rename the layer");
+    }
+    const std::vector<long> values = {row.ifmap_height, row.ifmap_width, row.filter_height, row.filter_width,
+                                      row.channels,     row.num_filters, row.stride_height, row.stride_width};
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (values[i] < 1 || values[i] > kMaxExtent) {
+        throw refuse(kConvFields[i] + " " + std::to_string(values[i]) + " is outside 1.." + std::to_string(kMaxExtent));
+      }
+    }
+    if (row.filter_height > row.ifmap_height || row.filter_width > row.ifmap_width) {
+      throw refuse("the filter is larger than the ifmap");
+    }
+    text += trim(row.name);
+    const std::size_t fields = row.stride_width == row.stride_height ? values.size() - 1 : values.size();
+    for (std::size_t i = 0; i < fields; ++i) text += ", " + std::to_string(values[i]);
+    text += ",\n";
+  }
+  return text;
 }
 
 std::vector<TopologyLayer> read_topology(const std::string& path) {

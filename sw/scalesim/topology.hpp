@@ -25,9 +25,26 @@ struct TopologyLayer {
   int line = 0;  // in the topology file
 };
 
+// One row of the conv form.
+struct ConvRow {
+  std::string name;
+  long ifmap_height = 1, ifmap_width = 1, filter_height = 1, filter_width = 1, channels = 1, num_filters = 1;
+  long stride_height = 1, stride_width = 1;
+  GemmShape gemm() const;  // M = ofmap pixels by SCALE-Sim's rule, N = num_filters, K = Fh * Fw * channels
+};
+
 // Throws std::runtime_error "<path>:<line>: <field>: <problem>" for a malformed file.
 std::vector<TopologyLayer> read_topology(const std::string& path);
 std::vector<TopologyLayer> parse_topology(std::istream& in, const std::string& path);
+
+// The conv form as SCALE-Sim's own files spell it (its topologies/conv_nets/alexnet.csv): the
+// header "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter,
+// Strides,", then one line per row, fields separated by ", ", each line ending with a comma
+// (SCALE-Sim drops the text after the last comma), the column stride as a ninth field only where
+// it differs. Throws std::invalid_argument naming the row for a name SCALE-Sim would misread: empty,
+// holding a comma, a line break or "DP" (SCALE-Sim splits such a row into one layer per channel,
+// its depthwise convention), or a field parse_topology refuses.
+std::string format_topology(const std::vector<ConvRow>& rows);
 
 // SCALE-Sim's ofmap extent for input extent `input`, filter extent `filter`, stride `stride`.
 long ofmap_extent(long input, long filter, long stride);

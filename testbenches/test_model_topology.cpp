@@ -1,0 +1,176 @@
+// A model's SCALE-Sim topology (sw/scalesim/model_topology.hpp) and its file (format_topology):
+// the rows are the network's shapes and the compiler's GEMMs, the file reads back to the same
+// layers, and what SCALE-Sim would misread is refused.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "models/net/architectures.hpp"
+#include "models/net/deployment.hpp"
+#include "models/net/gemm_layers.hpp"
+#include "sw/compiler/program.hpp"
+#include "sw/scalesim/config.hpp"
+#include "sw/scalesim/model_topology.hpp"
+
+using Catch::Matchers::Contains;
+using namespace proact;
+
+namespace {
+
+std::string text_of(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::vector<TopologyLayer> parsed(const std::string& text) {
+  std::istringstream in(text);
+  return parse_topology(in, "model.csv");
+}
+
+// A conv as the grouped convolutions to come will describe themselves (attribute groups).
+class GroupedConv : public Conv2d {
+ public:
+  using Conv2d::Conv2d;
+  nlohmann::json attributes() const override {
+    nlohmann::json a = Conv2d::attributes();
+    a["groups"] = 2;
+    return a;
+  }
+  std::unique_ptr<Layer> clone() const override { return std::make_unique<GroupedConv>(*this); }
+};
+
+// A layer kind the mapping has never heard of.
+class Mystery : public Layer {
+ public:
+  using Layer::Layer;
+  std::string kind() const override { return "mystery"; }
+  Shape output_shape(const std::vector<Shape>& inputs) const override { return inputs.at(0); }
+  void forward(const std::vector<const Tensor*>& inputs, Tensor& output, const ExecutionOptions&) override {
+    output = *inputs[0];
+  }
+  void backward(const std::vector<const Tensor*>&, const Tensor&, const Tensor&, const std::vector<Tensor*>&) override {}
+  std::unique_ptr<Layer> clone() const override { return std::make_unique<Mystery>(*this); }
+};
+
+const std::string kHeader =
+    "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n";
+
+}  // namespace
+
+TEST_CASE("lenet5's topology rows are what its shapes say", "[scalesim][topology]") {
+  const std::vector<ConvRow> rows = model_topology(build_network("lenet5", 0), {1, 28, 28});
+  // conv1: 1x28x28, 5x5, padding 2 -> 6x28x28: the padded 32x32 input; conv2: 6x14x14, 5x5 ->
+  // 16x10x10; the dense layers as SCALE-Sim's 1x1 fully connected rows.
+  CHECK(format_topology(rows) == kHeader +
+                                     "conv1, 32, 32, 5, 5, 1, 6, 1,\n"
+                                     "conv2, 14, 14, 5, 5, 6, 16, 1,\n"
+                                     "fc1, 1, 1, 1, 1, 400, 120, 1,\n"
+                                     "fc2, 1, 1, 1, 1, 120, 84, 1,\n"
+                                     "fc3, 1, 1, 1, 1, 84, 10, 1,\n");
+  const long gemm[5][3] = {{28 * 28, 6, 25}, {10 * 10, 16, 150}, {1, 120, 400}, {1, 84, 120}, {1, 10, 84}};
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    INFO(rows[i].name);
+    CHECK(rows[i].gemm().m == gemm[i][0]);
+    CHECK(rows[i].gemm().n == gemm[i][1]);
+    CHECK(rows[i].gemm().k == gemm[i][2]);
+  }
+  // The header is SCALE-Sim's own, as in its alexnet.csv.
+  CHECK(text_of("examples/scalesim/alexnet.csv").substr(0, kHeader.size()) == kHeader);
+}
+
+TEST_CASE("every zoo model's rows are the GEMMs the compiler maps onto the array for one image", "[scalesim][topology]") {
+  for (const std::string& name : architecture_names()) {
+    INFO(name);
+    const Network network = build_network(name, 0);
+    const std::vector<ConvRow> rows = model_topology(network, network.input_shape());
+    Deployment deployment(network, Format::fp32);
+    const Program program = compile_program(deployment, preset("default"), 1);
+    std::size_t row = 0;
+    for (std::size_t i = 0; i < program.layers.size(); ++i) {
+      const LayerDescriptor& d = program.layers[i];
+      if (!is_gemm(d.op)) continue;
+      REQUIRE(row < rows.size());
+      INFO(program.layer_names[i]);
+      CHECK(rows[row].name == program.layer_names[i]);
+      CHECK(rows[row].gemm().m == d.gemm_m());
+      CHECK(rows[row].gemm().n == d.gemm_n());
+      CHECK(rows[row].gemm().k == d.gemm_k());
+      ++row;
+    }
+    CHECK(row == rows.size());
+    // The file reads back to the same layers.
+    const std::vector<TopologyLayer> back = parsed(format_topology(rows));
+    REQUIRE(back.size() == rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      CHECK(back[i].name == rows[i].name);
+      CHECK(back[i].shape.m == rows[i].gemm().m);
+      CHECK(back[i].shape.n == rows[i].gemm().n);
+      CHECK(back[i].shape.k == rows[i].gemm().k);
+    }
+    // What ships in examples/scalesim is what --topology-out writes.
+    CHECK(text_of("examples/scalesim/" + name + ".csv") == format_topology(rows));
+  }
+}
+
+TEST_CASE("where PyTorch's ofmap rule floors, the ifmap drops what no window reads", "[scalesim][topology]") {
+  // a: 1x9x9, 3x3, stride 2, padding 1 -> 4x5x5, the padded 11x11 input exactly. b: 4x5x5, 2x2,
+  // stride 2 -> 8x2x2 (floor(3 / 2) + 1), where SCALE-Sim's rule on the whole 5x5 input gives 3x3:
+  // the row's ifmap is 4x4, the part the two windows read.
+  Network network("strided", {1, 9, 9});
+  network.add(std::make_unique<Conv2d>("a", 1, 4, 3, 2, 1));
+  network.add(std::make_unique<Conv2d>("b", 4, 8, 2, 2, 0));
+  const std::vector<ConvRow> rows = model_topology(network, network.input_shape());
+  CHECK(rows[0].ifmap_height == 11);
+  CHECK(rows[0].gemm().m == 25);
+  CHECK(ofmap_extent(5, 2, 2) == 3);
+  CHECK(rows[1].ifmap_height == 4);
+  CHECK(rows[1].ifmap_width == 4);
+  CHECK(rows[1].gemm().m == 4);
+  // A column stride of its own is written as SCALE-Sim's optional ninth field.
+  const ConvRow columns{"c", 10, 10, 3, 3, 2, 4, 1, 2};
+  CHECK_THAT(format_topology({columns}), Contains("c, 10, 10, 3, 3, 2, 4, 1, 2,\n"));
+  CHECK(parsed(format_topology({columns}))[0].shape.m == columns.gemm().m);
+}
+
+TEST_CASE("--input-shape: another input the layers accept, or one line naming the layer that refuses it",
+          "[scalesim][topology]") {
+  const Network resnet = build_network("resnet-small", 0);
+  const std::vector<ConvRow> wide = model_topology(resnet, {1, 32, 32});
+  CHECK(wide.front().ifmap_height == 34);
+  CHECK(wide.front().gemm().m == 32 * 32);
+  CHECK(wide.back().gemm().k == 64);  // global average pooling: the classifier does not change
+  CHECK_THROWS_WITH(model_topology(build_network("vgg-small", 0), {1, 32, 32}),
+                    Contains("input shape (1, 32, 32): layer 'fc1'"));
+  CHECK_THROWS_WITH(model_topology(resnet, {3, 28, 28}), Contains("input shape (3, 28, 28): layer 'conv1'"));
+}
+
+TEST_CASE("layers and names SCALE-Sim cannot take are refused, naming them", "[scalesim][topology]") {
+  Network grouped("grouped", {4, 8, 8});
+  grouped.add(std::make_unique<GroupedConv>("dw", 4, 4, 3, 1, 1));
+  CHECK_THROWS_WITH(model_topology(grouped, grouped.input_shape()),
+                    Contains("layer 'dw' (conv2d): attribute groups=2 has no SCALE-Sim topology row yet"));
+  Network mystery("mystery", {4});
+  mystery.add(std::make_unique<Mystery>("m1"));
+  CHECK_THROWS_WITH(model_topology(mystery, mystery.input_shape()),
+                    Contains("layer 'm1' (mystery): a layer kind the SCALE-Sim topology does not know yet"));
+
+  Network dp("dp", {4});
+  dp.add(std::make_unique<Dense>("fcDP1", 4, 2));
+  CHECK(model_topology(dp, dp.input_shape()).at(0).name == "fcDp1");
+  CHECK_THROWS_WITH(format_topology({ConvRow{"convDP"}}), Contains("'convDP'") && Contains("one layer per channel"));
+  CHECK_THROWS_WITH(format_topology({ConvRow{"a,b"}}), Contains("'a,b'") && Contains("comma"));
+  CHECK_THROWS_WITH(format_topology({ConvRow{"big", 4, 4, 5, 5}}), Contains("'big'") && Contains("larger than the ifmap"));
+}
+
+TEST_CASE("preset scalesim-32x32 is SCALE-Sim's configs/scale.cfg", "[scalesim][topology]") {
+  const ScaleSimConfig file = read_scalesim_config("examples/scalesim/scale.cfg");
+  const ScaleSimConfig from_preset = scalesim_config(preset("scalesim-32x32"), "scalesim-32x32");
+  CHECK(from_preset.describe() == file.describe());
+  CHECK(scalesim_config(preset("default"), "default").describe() == "32x32 ws, SRAM 256/256/256 kB, CALC");
+  CHECK(scalesim_config(preset("edge-8x8"), "edge-8x8").describe() == "8x8 ws, SRAM 16/16/16 kB, CALC");
+}
