@@ -23,12 +23,14 @@ std::string OrderOptions::describe() const {
   return dataflow == "free" ? "free" : dataflow + " " + std::to_string(rows) + " rows";
 }
 
+std::string preset_list() {
+  std::string names;
+  for (const std::string& n : preset_names()) names += (names.empty() ? "" : ", ") + n;
+  return names;
+}
+
 void AcceleratorOptions::add_to(CLI::App& command) {
-  command.add_option("--preset", preset, "Accelerator preset: " + [] {
-    std::string names;
-    for (const std::string& n : preset_names()) names += (names.empty() ? "" : ", ") + n;
-    return names;
-  }())->capture_default_str();
+  command.add_option("--preset", preset, "Accelerator preset: " + preset_list())->capture_default_str();
   command.add_option("--config", config_file, "Accelerator config JSON file (overrides --preset)");
   command.add_option("--format", format, "Weight storage format (fp32, fp16, bf16, int8, q15.16); default: the config's");
 }

@@ -22,6 +22,9 @@ struct OrderOptions {
   std::string describe() const;  // "ws 32 rows" or "free"
 };
 
+// The accelerator presets for help texts: "default, edge-8x8, ...".
+std::string preset_list();
+
 // --preset NAME | --config FILE, and --format F overriding the weight storage format: the
 // accelerator configuration a command models.
 struct AcceleratorOptions {
