@@ -137,7 +137,7 @@ TEST_CASE("where PyTorch's ofmap rule floors, the ifmap drops what no window rea
   CHECK(parsed(format_topology({columns}))[0].shape.m == columns.gemm().m);
 }
 
-TEST_CASE("--input-shape: another input the layers accept, or one line naming the layer that refuses it",
+TEST_CASE("another input shape: the rows for it, or one line naming the layer that refuses it",
           "[scalesim][topology]") {
   const Network resnet = build_network("resnet-small", 0);
   const std::vector<ConvRow> wide = model_topology(resnet, {1, 32, 32});
