@@ -87,6 +87,7 @@ TEST_CASE("proact predict writes the network's logits as a .npy file", "[cli][pr
                               dir.file("x.npy") + " --out " + dir.file("free.npy"));
     REQUIRE(free.exit_code == 0);
     CHECK(nlohmann::json::parse(free.output).at("order") == "free");
+    // int8 sums are exact integers, so even Eigen's free order gives the same bits in two processes.
     Deployment int8(checkpoint.network, Format::int8, checkpoint.metadata.at("activation_ranges"));
     CHECK(read_npy(dir.file("free.npy")).floats() ==
           batched_logits(int8.network(), images, AccumulationOrder::free_order(), 64).values());
