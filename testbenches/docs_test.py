@@ -13,6 +13,8 @@ Conventions the docs follow (and this test enforces):
 - In ```console output, a line `...` stands for any number of lines and `...` within a line for
   any text (a time, a path); trailing spaces and trailing blank lines do not count. Everything
   else must match what the command prints.
+- Markdown that a command generates (a results table) sits between `<!-- output of: COMMAND -->`
+  and `<!-- end of output -->`: the command runs and must print those lines, compared the same way.
 
 Each document runs in a fresh folder of its own holding links to the source tree's files (so
 outputs such as out/ or thr.json land there, not in the source tree), with the project installed
@@ -31,6 +33,8 @@ import time
 
 SHELL_LANGUAGES = {"sh", "bash", "shell"}
 FENCE = re.compile(r"^(\s*)(```+|~~~+)\s*([^\s`]*)")
+GENERATED = re.compile(r"^<!-- output of: (.*) -->$")
+GENERATED_END = "<!-- end of output -->"
 
 
 class Command:
@@ -99,8 +103,29 @@ def join_continuations(lines, first_line):
     return joined
 
 
+def generated_sections(doc, path):
+    """Commands whose output the document holds as markdown between the two comment markers."""
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    found, problems, current = [], [], None
+    for n, line in enumerate(lines, 1):
+        m = GENERATED.match(line.strip())
+        if m:
+            current = Command(doc, n, m.group(1), [])
+            found.append(current)
+        elif line.strip() == GENERATED_END:
+            if current is None:
+                problems.append(f"{doc}:{n}: {GENERATED_END} without an opening <!-- output of: ... -->")
+            current = None
+        elif current is not None:
+            current.expected.append(line)
+    if current is not None:
+        problems.append(f"{doc}:{current.line}: <!-- output of: ... --> is never closed by {GENERATED_END}")
+    return found, problems
+
+
 def commands(doc, path):
-    found, problems = [], []
+    found, problems = generated_sections(doc, path)
     for language, first, body in blocks(path):
         if not language:
             problems.append(f"{doc}:{first - 1}: fenced block without a language (sh for commands, console for "
@@ -120,7 +145,7 @@ def commands(doc, path):
                         problems.append(f"{doc}:{n}: console block output before any `$ command` line")
                 else:
                     current.expected.extend(text.split("\n"))
-    return found, problems
+    return sorted(found, key=lambda c: c.line), problems
 
 
 def line_matches(expected, actual):
