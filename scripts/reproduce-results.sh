@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The campaigns behind docs/results.md, with the committed zoo checkpoints and threshold files.
 # Usage: scripts/reproduce-results.sh [BUILD_DIR] [MODEL...]   (default: build, all three models)
-# Outputs: out/results/<model>-{paper,bernoulli,voltage}/ (results.csv, campaign.json, plot).
+# Outputs: out/results/<model>-{paper,bernoulli,voltage}/ (maps.jsonl, results.csv, campaign.json, plot);
+# each finished campaign's results.csv and campaign.json are copied to docs/results/<campaign>/ and its
+# plot to docs/results/<campaign>.png, the small files docs/results.md is checked against.
 # Env: NP=N runs every campaign on N MPI ranks (same numbers as one process); PAPER_IMAGES and
 # HW_IMAGES override the test images per campaign (0 = all 10000). An interrupted run continues
 # where it stopped when started again (--resume).
@@ -13,11 +15,14 @@ if [ "${NP:-1}" -gt 1 ]; then
 fi
 export OMP_NUM_THREADS=1 OMP_WAIT_POLICY=passive
 
-campaign() {  # $1: output directory, then campaign flags
-  local out=$1; shift
-  local resume=()
+campaign() {  # $1: campaign name (<model>-<kind>), then campaign flags
+  local name=$1; shift
+  local out="out/results/$name" resume=()
   [ -f "$out/campaign.json" ] && resume=(--resume)
   "${proact[@]}" campaign --out "$out" "${resume[@]}" --seed 1 --maps 100 "$@"
+  mkdir -p "docs/results/$name"
+  cp "$out/results.csv" "$out/campaign.json" "docs/results/$name/"
+  cp "$out/accuracy_vs_rate.png" "docs/results/$name.png"
 }
 
 for model in "${models[@]}"; do
@@ -28,7 +33,7 @@ for model in "${models[@]}"; do
     *) paper_images=${PAPER_IMAGES:-2000} hw_images=${HW_IMAGES:-1000} engine=functional ;;
   esac
   # The paper's protocol: every method, Q15.16 weights, biases and neuron-wise thresholds.
-  campaign "out/results/$model-paper" --model "$model" --limit "$paper_images" --fault-model proact-paper \
+  campaign "$model-paper" --model "$model" --limit "$paper_images" --fault-model proact-paper \
     --thresholds none --thresholds "$zoo.ranger.thresholds.json" --thresholds "$zoo.ftclipact.thresholds.json" \
     --thresholds "$zoo.fitact.thresholds.json" --thresholds "$zoo.proact.thresholds.json" \
     --rates 1e-7,1e-6,3e-6,1e-5,3e-5,1e-4,3e-4
@@ -37,8 +42,8 @@ for model in "${models[@]}"; do
   hardware=(--model "$model" --limit "$hw_images" --engine "$engine" --threshold-faults
             --thresholds none --thresholds "$zoo.ranger.thresholds.json"
             --thresholds "$zoo.ftclipact.thresholds.json" --thresholds "$zoo.proact.thresholds.json")
-  campaign "out/results/$model-bernoulli" "${hardware[@]}" --fault-model bernoulli \
+  campaign "$model-bernoulli" "${hardware[@]}" --fault-model bernoulli \
     --rates 1e-7,1e-6,1e-5,3e-5,1e-4,3e-4
-  campaign "out/results/$model-voltage" "${hardware[@]}" --fault-model voltage \
+  campaign "$model-voltage" "${hardware[@]}" --fault-model voltage \
     --rates 0.9,0.8,0.75,0.7,0.65,0.6
 done
