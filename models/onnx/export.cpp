@@ -59,11 +59,13 @@ class GraphWriter {
     const Layer& layer = network_.layer(i);
     const std::vector<std::string> inputs = input_tensors(i);
     if (const auto* conv = dynamic_cast<const Conv2d*>(&layer)) {
-      const ConvGeometry g = conv->geometry(network_.shape_of(network_.node(i).inputs.front()));
+      const ConvWindow& w = conv->window();
       onnx::NodeProto& n = add_node("Conv", layer.name(), {inputs[0], parameter(layer, "weight"), parameter(layer, "bias")});
-      set_attribute(n, "kernel_shape", std::vector<std::int64_t>{g.kernel, g.kernel});
-      set_attribute(n, "strides", std::vector<std::int64_t>{g.stride, g.stride});
-      set_attribute(n, "pads", std::vector<std::int64_t>{g.padding, g.padding, g.padding, g.padding});
+      set_attribute(n, "kernel_shape", ints(w.kernel));
+      set_attribute(n, "strides", ints(w.stride));
+      set_attribute(n, "pads", ints(w.padding));
+      if (w.dilation != Size2d{}) set_attribute(n, "dilations", ints(w.dilation));
+      if (w.groups != 1) set_attribute(n, "group", std::int64_t{w.groups});
     } else if (dynamic_cast<const Dense*>(&layer)) {
       onnx::NodeProto& n = add_node("Gemm", layer.name(), {inputs[0], parameter(layer, "weight"), parameter(layer, "bias")});
       set_attribute(n, "transB", std::int64_t{1});
@@ -79,10 +81,14 @@ class GraphWriter {
       }
       add_node("Relu", layer.name(), inputs);
     } else if (const auto* pool = dynamic_cast<const Pool2d*>(&layer)) {
-      if (pool->pool_kind() != Pool2d::Kind::max) refuse(layer, "is an average pool, which has no ONNX export yet");
-      onnx::NodeProto& n = add_node("MaxPool", layer.name(), inputs);
-      set_attribute(n, "kernel_shape", std::vector<std::int64_t>{pool->kernel(), pool->kernel()});
-      set_attribute(n, "strides", std::vector<std::int64_t>{pool->stride(), pool->stride()});
+      const PoolWindow& w = pool->window();
+      const bool max = pool->pool_kind() == Pool2d::Kind::max;
+      onnx::NodeProto& n = add_node(max ? "MaxPool" : "AveragePool", layer.name(), inputs);
+      set_attribute(n, "kernel_shape", ints(w.kernel));
+      set_attribute(n, "strides", ints(w.stride));
+      if (!w.padding.is_zero()) set_attribute(n, "pads", ints(w.padding));
+      if (w.ceil_mode) set_attribute(n, "ceil_mode", std::int64_t{1});
+      if (w.count_include_pad) set_attribute(n, "count_include_pad", std::int64_t{1});
     } else if (dynamic_cast<const GlobalAvgPool*>(&layer)) {
       // ONNX keeps (batch, C, 1, 1); the layer's tensor is the network's (batch, C).
       const std::string pooled = layer.name() + ".nchw";
@@ -101,6 +107,9 @@ class GraphWriter {
   [[noreturn]] static void refuse(const Layer& layer, const std::string& problem) {
     throw std::invalid_argument("cannot export layer '" + layer.name() + "': it " + problem);
   }
+
+  static std::vector<std::int64_t> ints(const Size2d& size) { return {size.height, size.width}; }
+  static std::vector<std::int64_t> ints(const Padding2d& p) { return {p.top, p.left, p.bottom, p.right}; }
 
   bool has_layer(const std::string& name) const {
     for (std::size_t i = 0; i < network_.size(); ++i)
