@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <limits>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -181,21 +182,23 @@ Tensor normal_tensor(const Shape& shape, std::uint64_t seed) {
   return Tensor(shape, normal_values(shape_numel(shape), seed));
 }
 
-// Activation inputs with every value at least `margin` from the kinks 0 and T, so a smaller
-// finite-difference step never crosses one: drawn from [-2, -margin], [margin, T - margin] and
-// [T + margin, T + 2] in turn. thresholds holds 1 (layer-wise) or per-sample values.
-Tensor clip_input(const Shape& shape, const Tensor& thresholds, float margin, std::uint64_t seed) {
+// Activation inputs in [-3, 8] with every value at least `margin` from the kinks 0, T (its
+// threshold), lo and hi, so that a smaller finite-difference step never crosses one. thresholds
+// holds 1 (layer-wise) or per-sample values.
+Tensor clip_input(const Shape& shape, const Tensor& thresholds, ClampBounds bounds, float margin, std::uint64_t seed) {
   Tensor x(shape);
   const std::size_t per_sample = x.size() / static_cast<std::size_t>(shape.at(0));
   Rng rng(seed);
   for (std::size_t i = 0; i < x.size(); ++i) {
     const float t = thresholds[thresholds.size() == 1 ? 0 : i % per_sample];
-    const float u = rng.uniform();
-    switch (i % 3) {
-      case 0: x[i] = -margin - u * (2.0f - margin); break;
-      case 1: x[i] = margin + u * (t - 2.0f * margin); break;
-      default: x[i] = t + margin + u * (2.0f - margin); break;
-    }
+    const auto near_kink = [&](float v) {
+      for (float kink : {0.0f, t, bounds.lo, bounds.hi})
+        if (std::abs(v - kink) < margin) return true;
+      return false;
+    };
+    do {
+      x[i] = -3.0f + 11.0f * rng.uniform();
+    } while (near_kink(x[i]));
   }
   return x;
 }
@@ -516,14 +519,19 @@ TEST_CASE("Conv2d and Dense layer backward match finite differences", "[kernels]
 TEST_CASE("Activation layer backward with thresholds matches finite differences", "[kernels][layer][clip][gradient]") {
   const ClipForm form = GENERATE(ClipForm::relu, ClipForm::smooth, ClipForm::hard, ClipForm::saturate);
   const bool neuron_wise = GENERATE(false, true);
+  const float inf = std::numeric_limits<float>::infinity();
+  // ReLU, ReLU6, and Clip bounds below 0, above the thresholds and below them (the thresholds,
+  // in [1.5, 2.5], stay clear of the bounds: a clamped value at a bound must not cross one).
+  const ClampBounds bounds = GENERATE_COPY(ClampBounds{}, ClampBounds{0.0f, 6.0f}, ClampBounds{-1.0f, 3.0f},
+                                           ClampBounds{-inf, 1.2f});
   const Shape sample{3, 4, 4};
-  INFO(clip_form_name(form) << (neuron_wise ? ", neuron-wise" : ", layer-wise"));
+  INFO(clip_form_name(form) << (neuron_wise ? ", neuron-wise" : ", layer-wise") << ", clamp " << bounds_string(bounds));
   Rng rng(43);
   Tensor thresholds(neuron_wise ? sample : Shape{1});
   for (float& t : thresholds.values()) t = 1.5f + rng.uniform();
-  Activation activation("clip");
-  activation.set_clipping(form, thresholds);
-  const Tensor x = clip_input({2, 3, 4, 4}, thresholds, 0.2f, 44);
+  Activation activation("clip", bounds);
+  if (form != ClipForm::relu) activation.set_clipping(form, thresholds);
+  const Tensor x = clip_input({2, 3, 4, 4}, thresholds, bounds, 0.2f, 44);
   // The smooth form bends sharply near T (k = 20): a small step keeps truncation error low.
   const float step = form == ClipForm::smooth ? 1e-3f : 1e-2f;
   check_layer_backward(activation, x, step, 5e-3, 1e-2);

@@ -1,5 +1,6 @@
 #include "models/onnx/export.hpp"
 
+#include <cmath>
 #include <stdexcept>
 
 #include "models/net/activation_layer.hpp"
@@ -77,9 +78,10 @@ class GraphWriter {
       set_attribute(n, "momentum", 1.0f - bn->momentum());  // ONNX weighs the running statistic
     } else if (const auto* activation = dynamic_cast<const Activation*>(&layer)) {
       if (activation->form() != ClipForm::relu) {
-        refuse(layer, "is a clipped ReLU (" + clip_form_name(activation->form()) + "); export writes plain ReLU only");
+        refuse(layer, "is a clipped ReLU (" + clip_form_name(activation->form()) + "); export writes unclipped "
+                      "activations only (Relu, Clip)");
       }
-      add_node("Relu", layer.name(), inputs);
+      write_activation(layer.name(), activation->bounds(), inputs[0]);
     } else if (const auto* pool = dynamic_cast<const Pool2d*>(&layer)) {
       const PoolWindow& w = pool->window();
       const bool max = pool->pool_kind() == Pool2d::Kind::max;
@@ -110,6 +112,25 @@ class GraphWriter {
 
   static std::vector<std::int64_t> ints(const Size2d& size) { return {size.height, size.width}; }
   static std::vector<std::int64_t> ints(const Padding2d& p) { return {p.top, p.left, p.bottom, p.right}; }
+
+  // ReLU's bounds as Relu; others as Clip with min and max inputs (an unbounded side left out).
+  void write_activation(const std::string& name, ClampBounds bounds, const std::string& input) {
+    if (bounds.is_relu()) {
+      add_node("Relu", name, {input});
+      return;
+    }
+    std::vector<std::string> inputs{input, "", ""};
+    if (!std::isinf(bounds.lo)) inputs[1] = scalar(name + ".min", bounds.lo);
+    if (!std::isinf(bounds.hi)) inputs[2] = scalar(name + ".max", bounds.hi);
+    while (inputs.back().empty()) inputs.pop_back();
+    add_node("Clip", name, inputs);
+  }
+
+  // A float initializer of shape () holding `value`; returns its name.
+  std::string scalar(const std::string& name, float value) {
+    set_float_tensor(*graph_.add_initializer(), name, Tensor({}, value));
+    return name;
+  }
 
   bool has_layer(const std::string& name) const {
     for (std::size_t i = 0; i < network_.size(); ++i)

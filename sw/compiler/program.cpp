@@ -212,6 +212,10 @@ class Compiler {
   }
 
   void set_post(LayerDescriptor& d, const Activation& activation) {
+    if (!activation.bounds().is_relu()) {
+      refuse(activation, "an activation clamping to " + bounds_string(activation.bounds()) +
+                             "; the clip unit computes ReLU [0, inf) and its clip forms only");
+    }
     if (activation.form() == ClipForm::relu) {
       d.post = PostOp::relu;
       return;
