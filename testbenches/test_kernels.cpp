@@ -20,6 +20,7 @@
 #include "models/kernels/pool.hpp"
 #include "models/net/activation_layer.hpp"
 #include "models/net/gemm_layers.hpp"
+#include "models/net/structure_layers.hpp"
 #include "models/random.hpp"
 
 using namespace proact;
@@ -578,5 +579,32 @@ TEST_CASE("pool windows: padding, ceil mode and count_include_pad as in PyTorch"
     for (std::size_t i = 0; i < x.size(); ++i) negative[i] = -x[i] - 1.0f;
     check_values(pool({{3, 3}, {2, 2}, Padding2d::uniform(1), true, false}, false, negative),
                  {-1, -2, -4, -6, -7, -9, -16, -17, -19});
+  }
+}
+
+TEST_CASE("Concat and Pad layers route values and gradients", "[kernels][layer]") {
+  SECTION("Concat stacks each sample's inputs along the first axis, backward splits") {
+    Concat concat("concat", 2);
+    CHECK(concat.arity() == 2);
+    CHECK(concat.output_shape({{2, 1, 2}, {1, 1, 2}}) == Shape{3, 1, 2});
+    CHECK_THROWS_WITH(concat.output_shape({{2, 1, 2}, {1, 2, 1}}), Catch::Matchers::Contains("only the first axis"));
+    const Tensor a({2, 2, 1, 2}, {1, 2, 3, 4, 5, 6, 7, 8}), b({2, 1, 1, 2}, {-1, -2, -3, -4});
+    Tensor y;
+    concat.forward({&a, &b}, y, ExecutionOptions{});
+    CHECK(y.shape() == Shape{2, 3, 1, 2});
+    CHECK(y.values() == std::vector<float>{1, 2, 3, 4, -1, -2, 5, 6, 7, 8, -3, -4});
+    Tensor da(a.shape()), db(b.shape());
+    concat.backward({&a, &b}, y, y, {&da, &db});
+    CHECK(da.values() == a.values());
+    CHECK(db.values() == b.values());
+  }
+  SECTION("Pad fills the border with its value; backward matches finite differences") {
+    Pad pad("pad", {1, 0, 2, 1}, -0.5f);
+    CHECK(pad.output_shape({{3, 2, 2}}) == Shape{3, 5, 3});
+    const Tensor x({1, 1, 1, 2}, {7, 8});
+    Tensor y;
+    pad.forward({&x}, y, ExecutionOptions{});
+    CHECK(y.values() == std::vector<float>{-0.5f, -0.5f, -0.5f, 7, 8, -0.5f, -0.5f, -0.5f, -0.5f, -0.5f, -0.5f, -0.5f});
+    check_layer_backward(pad, normal_tensor({2, 3, 4, 5}, 51), 0.1f, 1e-4, 1e-4);
   }
 }

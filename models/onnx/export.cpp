@@ -41,6 +41,13 @@ void set_attribute(onnx::NodeProto& node, const std::string& name, float value) 
   a.set_f(value);
 }
 
+void set_attribute(onnx::NodeProto& node, const std::string& name, const std::string& value) {
+  onnx::AttributeProto& a = *node.add_attribute();
+  a.set_name(name);
+  a.set_type(onnx::AttributeProto::STRING);
+  a.set_s(value);
+}
+
 void set_attribute(onnx::NodeProto& node, const std::string& name, const std::vector<std::int64_t>& values) {
   onnx::AttributeProto& a = *node.add_attribute();
   a.set_name(name);
@@ -100,6 +107,14 @@ class GraphWriter {
       add_node("Add", layer.name(), inputs);
     } else if (dynamic_cast<const Flatten*>(&layer)) {
       set_attribute(add_node("Flatten", layer.name(), inputs), "axis", std::int64_t{1});
+    } else if (dynamic_cast<const Concat*>(&layer)) {
+      set_attribute(add_node("Concat", layer.name(), inputs), "axis", std::int64_t{1});
+    } else if (const auto* pad = dynamic_cast<const Pad*>(&layer)) {
+      const Padding2d& p = pad->padding();
+      const std::string pads = layer.name() + ".pads", value = layer.name() + ".value";
+      set_int64_tensor(*graph_.add_initializer(), pads, {0, 0, p.top, p.left, 0, 0, p.bottom, p.right});
+      set_float_tensor(*graph_.add_initializer(), value, Tensor({}, pad->value()));
+      set_attribute(add_node("Pad", layer.name(), {inputs[0], pads, value}), "mode", std::string("constant"));
     } else {
       refuse(layer, "of kind '" + layer.kind() + "' has no ONNX export yet");
     }

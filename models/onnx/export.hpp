@@ -17,8 +17,9 @@ inline constexpr int kExportOpset = 13;
 // fold_batch_norm does), an unclipped Activation -> Relu (ReLU's bounds) or Clip (with min and
 // max inputs), Pool2d -> MaxPool or AveragePool (pads, ceil_mode, count_include_pad),
 // GlobalAvgPool -> GlobalAveragePool followed by a Flatten to (batch, C), Add -> Add, Flatten ->
-// Flatten. `metadata` (the checkpoint's) goes to metadata_props "proact.metadata", which
-// import_onnx reads back.
+// Flatten, Concat -> Concat (axis 1), Pad -> Pad (constant; its pads and value as initializers
+// "<layer>.pads", "<layer>.value"). `metadata` (the checkpoint's) goes to metadata_props
+// "proact.metadata", which import_onnx reads back.
 // Throws std::invalid_argument naming a layer it cannot write (a clipped activation), and
 // std::runtime_error naming the file when it cannot be written.
 void export_onnx(const Network& network, const nlohmann::json& metadata, const std::string& path);

@@ -177,7 +177,8 @@ class Compiler {
       d.op = LayerOp::activation;
       set_post(d, *activation);
     } else {
-      refuse(layer, "the accelerator has no unit for '" + layer.kind() + "' layers (fold batch norm first)");
+      refuse(layer, "the accelerator has no unit for '" + layer.kind() + "' layers" +
+                        (layer.kind() == "batch_norm" ? " (fold batch norm first)" : ""));
     }
     if (d.op != LayerOp::activation) {
       if (const Activation* next = fusable_activation(i)) {
