@@ -50,15 +50,10 @@ void fold_accumulate_int8(const std::int8_t* w, const std::int8_t* x, int ldx, s
 namespace {
 
 ConvGeometry conv_geometry(const LayerDescriptor& d) {
-  ConvGeometry g;
-  g.in_channels = static_cast<int>(d.in_channels);
-  g.in_height = static_cast<int>(d.in_height);
-  g.in_width = static_cast<int>(d.in_width);
-  g.out_channels = static_cast<int>(d.out_channels);
-  g.kernel = static_cast<int>(d.kernel);
-  g.stride = static_cast<int>(d.stride);
-  g.padding = static_cast<int>(d.padding);
-  return g;
+  return ConvGeometry{static_cast<int>(d.in_channels), static_cast<int>(d.in_height), static_cast<int>(d.in_width),
+                      static_cast<int>(d.out_channels),
+                      ConvWindow::square(static_cast<int>(d.kernel), static_cast<int>(d.stride),
+                                         static_cast<int>(d.padding))};
 }
 }  // namespace
 

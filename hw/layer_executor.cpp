@@ -226,12 +226,9 @@ void LayerExecutor::run_vector(const LayerDescriptor& d, std::uint32_t index, Dr
   switch (d.op) {
     case LayerOp::max_pool:
     case LayerOp::avg_pool: {
-      PoolGeometry g;
-      g.channels = static_cast<int>(d.in_channels);
-      g.in_height = static_cast<int>(d.in_height);
-      g.in_width = static_cast<int>(d.in_width);
-      g.kernel = static_cast<int>(d.kernel);
-      g.stride = static_cast<int>(d.stride);
+      const PoolGeometry g{static_cast<int>(d.in_channels), static_cast<int>(d.in_height),
+                           static_cast<int>(d.in_width),
+                           PoolWindow::square(static_cast<int>(d.kernel), static_cast<int>(d.stride))};
       if (d.op == LayerOp::max_pool) {
         std::vector<std::int32_t> argmax;
         max_pool_forward(g, batch, input, output, argmax);

@@ -132,25 +132,30 @@ TEST_CASE("tensor clip with layer-wise and neuron-wise thresholds", "[clip]") {
   const std::vector<float> x = {-1.0f, 0.5f, 1.5f, 2.5f, 3.0f, 0.9f};  // (batch, per_sample)
   const std::vector<float> dy = {0.3f, -1.0f, 2.0f, 0.7f, 1.5f, -0.25f};
   const std::vector<float> thresholds = GENERATE(std::vector<float>{1.0f}, std::vector<float>{1.0f, 2.0f, 3.0f});
+  // ReLU's bounds, ReLU6's, and a Clip that passes negative values.
+  const ClampBounds bounds = GENERATE(ClampBounds{}, ClampBounds{0.0f, 6.0f}, ClampBounds{-0.5f, 2.0f});
   const auto threshold_of = [&](std::size_t j) { return thresholds.size() == 1 ? thresholds[0] : thresholds[j]; };
-  CAPTURE(clip_form_name(form), thresholds.size());
+  CAPTURE(clip_form_name(form), thresholds.size(), bounds_string(bounds));
 
   SECTION("forward matches the element-wise form, also in place") {
     std::vector<float> y(x.size());
-    clip_forward(form, x.data(), y.data(), batch, per_sample, thresholds.data(), thresholds.size(), 20.0f);
-    for (std::size_t i = 0; i < x.size(); ++i) CHECK(y[i] == clip_value(form, x[i], threshold_of(i % per_sample)));
+    clip_forward(form, x.data(), y.data(), batch, per_sample, thresholds.data(), thresholds.size(), 20.0f, bounds);
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      CHECK(y[i] == clip_value(form, x[i], threshold_of(i % per_sample), 20.0f, bounds));
+    }
     std::vector<float> in_place = x;
-    clip_forward(form, in_place.data(), in_place.data(), batch, per_sample, thresholds.data(), thresholds.size());
+    clip_forward(form, in_place.data(), in_place.data(), batch, per_sample, thresholds.data(), thresholds.size(),
+                 20.0f, bounds);
     CHECK(in_place == y);
   }
   SECTION("backward scales dy and accumulates threshold gradients over the batch") {
     std::vector<float> dx(x.size(), 99.0f);
     std::vector<float> dthresholds(thresholds.size(), 0.5f);
     clip_backward(form, x.data(), dy.data(), dx.data(), dthresholds.data(), batch, per_sample, thresholds.data(),
-                  thresholds.size(), 20.0f);
+                  thresholds.size(), 20.0f, bounds);
     std::vector<double> expected(thresholds.size(), 0.5);
     for (std::size_t i = 0; i < x.size(); ++i) {
-      const ClipGradient g = clip_gradient(form, x[i], threshold_of(i % per_sample));
+      const ClipGradient g = clip_gradient(form, x[i], threshold_of(i % per_sample), 20.0f, bounds);
       CHECK(dx[i] == dy[i] * g.dx);
       expected[thresholds.size() == 1 ? 0 : i % per_sample] += static_cast<double>(dy[i]) * g.dthreshold;
     }
@@ -159,7 +164,7 @@ TEST_CASE("tensor clip with layer-wise and neuron-wise thresholds", "[clip]") {
     }
     std::vector<float> without(x.size());
     clip_backward(form, x.data(), dy.data(), without.data(), nullptr, batch, per_sample, thresholds.data(),
-                  thresholds.size(), 20.0f);
+                  thresholds.size(), 20.0f, bounds);
     CHECK(without == dx);
   }
 }
@@ -186,6 +191,42 @@ TEST_CASE("tensor clip values at the documented points", "[clip]") {
     clip_forward(ClipForm::relu, x.data(), y.data(), 2, 3, nullptr, 0, kDefaultSharpness);
     CHECK(y == std::vector<float>{0.0f, 0.5f, 1.5f, 2.5f, 3.0f, 0.9f});
   }
+}
+
+TEST_CASE("clamp bounds: ReLU6 and Clip(min, max), then the clip forms on the clamped value", "[clip]") {
+  const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+  const ClampBounds relu6{0.0f, 6.0f}, clip{-1.0f, 2.0f};
+  CHECK(ClampBounds{}.is_relu());
+  CHECK_FALSE(relu6.is_relu());
+  CHECK(bounds_string(relu6) == "[0, 6]");
+  CHECK(bounds_string(ClampBounds{}) == "[0, inf)");
+  CHECK(bounds_string(ClampBounds{-inf, 1.5f}) == "(-inf, 1.5]");
+  // Unclipped: the clamp itself, NaN giving lo.
+  CHECK(clip_value(ClipForm::relu, 7.0f, 0.0f, kDefaultSharpness, relu6) == 6.0f);
+  CHECK(clip_value(ClipForm::relu, inf, 0.0f, kDefaultSharpness, relu6) == 6.0f);
+  CHECK(clip_value(ClipForm::relu, -3.0f, 0.0f, kDefaultSharpness, relu6) == 0.0f);
+  CHECK(clip_value(ClipForm::relu, nan, 0.0f, kDefaultSharpness, relu6) == 0.0f);
+  CHECK(clip_value(ClipForm::relu, -3.0f, 0.0f, kDefaultSharpness, clip) == -1.0f);
+  CHECK(clip_value(ClipForm::relu, -0.5f, 0.0f, kDefaultSharpness, clip) == -0.5f);
+  CHECK(clip_value(ClipForm::relu, nan, 0.0f, kDefaultSharpness, clip) == -1.0f);
+  // hard: c if 0 < c <= T else 0, with c the clamped value.
+  CHECK(clip_value(ClipForm::hard, 7.0f, 4.0f, kDefaultSharpness, relu6) == 0.0f);  // c = 6 > T
+  CHECK(clip_value(ClipForm::hard, 7.0f, 6.5f, kDefaultSharpness, relu6) == 6.0f);  // c = 6 <= T
+  CHECK(clip_value(ClipForm::hard, -0.5f, 1.5f, kDefaultSharpness, clip) == 0.0f);
+  CHECK(clip_value(ClipForm::hard, 5.0f, 1.5f, kDefaultSharpness, clip) == 0.0f);   // c = 2 > T
+  CHECK(clip_value(ClipForm::saturate, 7.0f, 4.0f, kDefaultSharpness, relu6) == 4.0f);
+  CHECK_THAT(clip_value(ClipForm::smooth, 9.0f, 6.0f, kDefaultSharpness, relu6),
+             WithinRel(clip_value(ClipForm::smooth, 6.0f, 6.0f), 1e-6f));
+  // The gradient passes only where lo < x <= hi.
+  CHECK(clip_gradient(ClipForm::relu, 3.0f, 0.0f, kDefaultSharpness, relu6).dx == 1.0f);
+  CHECK(clip_gradient(ClipForm::relu, 6.0f, 0.0f, kDefaultSharpness, relu6).dx == 1.0f);
+  CHECK(clip_gradient(ClipForm::relu, 7.0f, 0.0f, kDefaultSharpness, relu6).dx == 0.0f);
+  CHECK(clip_gradient(ClipForm::relu, 0.0f, 0.0f, kDefaultSharpness, relu6).dx == 0.0f);
+  CHECK(clip_gradient(ClipForm::relu, -0.5f, 0.0f, kDefaultSharpness, clip).dx == 1.0f);
+  CHECK(clip_gradient(ClipForm::relu, nan, 0.0f, kDefaultSharpness, clip).dx == 0.0f);
+  const ClipGradient above = clip_gradient(ClipForm::saturate, 7.0f, 4.0f, kDefaultSharpness, relu6);
+  CHECK(above.dx == 0.0f);
+  CHECK(above.dthreshold == 1.0f);  // c = 6 > T: f = T
 }
 
 TEST_CASE("a threshold count that is neither 1 nor per_sample is rejected", "[clip]") {

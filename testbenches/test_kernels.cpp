@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <limits>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "models/kernels/pool.hpp"
 #include "models/net/activation_layer.hpp"
 #include "models/net/gemm_layers.hpp"
+#include "models/net/structure_layers.hpp"
 #include "models/random.hpp"
 
 using namespace proact;
@@ -111,8 +113,12 @@ void check_gradient(const std::string& what, const std::vector<float>& analytic,
 
 std::string describe(const ConvGeometry& g) {
   return std::to_string(g.in_channels) + "x" + std::to_string(g.in_height) + "x" + std::to_string(g.in_width) +
-         " -> " + std::to_string(g.out_channels) + ", kernel " + std::to_string(g.kernel) + " stride " +
-         std::to_string(g.stride) + " padding " + std::to_string(g.padding);
+         " -> " + std::to_string(g.out_channels) + ", " + window_string(g.window);
+}
+
+// ConvWindow {kernel, stride, dilation, padding [top, left, bottom, right], groups}.
+ConvWindow conv_window(Size2d kernel, Size2d stride, Size2d dilation, Padding2d padding, int groups) {
+  return ConvWindow{kernel, stride, dilation, padding, groups};
 }
 
 std::size_t conv_input_size(const ConvGeometry& g, int batch) {
@@ -129,12 +135,24 @@ AccumulationOrder generated_order() {
                   accumulation_order(Dataflow::ws, 32), accumulation_order(Dataflow::os, 32));
 }
 
-// Odd sizes, 1x1 kernels, stride 2, padding; K = C * kernel^2 from 1 to 144, mostly not a
-// multiple of the folds.
+// Odd sizes, 1x1 kernels, stride 2, padding; K = C * kernel^2 / groups from 1 to 144, mostly not
+// a multiple of the folds; then grouped and depthwise convs, dilations, rectangular kernels,
+// per-axis strides (3, whose phases a dilation of 2 reads out of order) and padding per side
+// (larger than the kernel, and on one side only).
 ConvGeometry generated_geometry() {
-  return GENERATE(ConvGeometry{1, 5, 5, 1, 1, 1, 0}, ConvGeometry{3, 7, 6, 4, 3, 1, 1},
-                  ConvGeometry{2, 9, 9, 5, 3, 2, 1}, ConvGeometry{3, 8, 7, 6, 1, 2, 0},
-                  ConvGeometry{5, 6, 6, 7, 5, 1, 2}, ConvGeometry{16, 7, 7, 9, 3, 1, 1});
+  return GENERATE(ConvGeometry{1, 5, 5, 1, ConvWindow::square(1, 1, 0)},
+                  ConvGeometry{3, 7, 6, 4, ConvWindow::square(3, 1, 1)},
+                  ConvGeometry{2, 9, 9, 5, ConvWindow::square(3, 2, 1)},
+                  ConvGeometry{3, 8, 7, 6, ConvWindow::square(1, 2, 0)},
+                  ConvGeometry{5, 6, 6, 7, ConvWindow::square(5, 1, 2)},
+                  ConvGeometry{16, 7, 7, 9, ConvWindow::square(3, 1, 1)},
+                  ConvGeometry{4, 7, 8, 6, conv_window({3, 3}, {1, 1}, {1, 1}, {1, 1, 1, 1}, 2)},
+                  ConvGeometry{6, 9, 8, 6, conv_window({3, 3}, {2, 2}, {1, 1}, {1, 1, 1, 1}, 6)},
+                  ConvGeometry{5, 11, 10, 10, conv_window({3, 3}, {1, 1}, {2, 2}, {2, 2, 2, 2}, 5)},
+                  ConvGeometry{3, 9, 7, 4, conv_window({3, 1}, {2, 1}, {1, 1}, {1, 0, 1, 0}, 1)},
+                  ConvGeometry{4, 10, 11, 6, conv_window({3, 2}, {3, 2}, {2, 3}, {0, 1, 2, 0}, 2)},
+                  ConvGeometry{2, 6, 5, 3, conv_window({2, 2}, {1, 2}, {1, 1}, {3, 0, 0, 4}, 1)},
+                  ConvGeometry{8, 8, 8, 8, conv_window({1, 3}, {1, 1}, {1, 1}, {0, 2, 0, 0}, 4)});
 }
 
 // A layer's backward against central differences of L = sum r . forward(x) in train mode: the
@@ -165,21 +183,23 @@ Tensor normal_tensor(const Shape& shape, std::uint64_t seed) {
   return Tensor(shape, normal_values(shape_numel(shape), seed));
 }
 
-// Activation inputs with every value at least `margin` from the kinks 0 and T, so a smaller
-// finite-difference step never crosses one: drawn from [-2, -margin], [margin, T - margin] and
-// [T + margin, T + 2] in turn. thresholds holds 1 (layer-wise) or per-sample values.
-Tensor clip_input(const Shape& shape, const Tensor& thresholds, float margin, std::uint64_t seed) {
+// Activation inputs in [-3, 8] with every value at least `margin` from the kinks 0, T (its
+// threshold), lo and hi, so that a smaller finite-difference step never crosses one. thresholds
+// holds 1 (layer-wise) or per-sample values.
+Tensor clip_input(const Shape& shape, const Tensor& thresholds, ClampBounds bounds, float margin, std::uint64_t seed) {
   Tensor x(shape);
   const std::size_t per_sample = x.size() / static_cast<std::size_t>(shape.at(0));
   Rng rng(seed);
   for (std::size_t i = 0; i < x.size(); ++i) {
     const float t = thresholds[thresholds.size() == 1 ? 0 : i % per_sample];
-    const float u = rng.uniform();
-    switch (i % 3) {
-      case 0: x[i] = -margin - u * (2.0f - margin); break;
-      case 1: x[i] = margin + u * (t - 2.0f * margin); break;
-      default: x[i] = t + margin + u * (2.0f - margin); break;
-    }
+    const auto near_kink = [&](float v) {
+      for (float kink : {0.0f, t, bounds.lo, bounds.hi})
+        if (std::abs(v - kink) < margin) return true;
+      return false;
+    };
+    do {
+      x[i] = -3.0f + 11.0f * rng.uniform();
+    } while (near_kink(x[i]));
   }
   return x;
 }
@@ -266,7 +286,7 @@ TEST_CASE("conv2d_backward matches conv2d_backward_naive", "[kernels][conv]") {
   // dw and dbias accumulate: both start from the same non-zero values.
   std::vector<float> dx(x.size(), -1.0f), dw = normal_values(w.size(), 11), dbias = normal_values(g.out_channels, 12);
   std::vector<float> dx_ref(x.size(), -2.0f), dw_ref = dw, dbias_ref = dbias;
-  const float abs = 1e-6f * (g.out_channels * g.kernel * g.kernel + g.out_pixels() * batch);
+  const float abs = 1e-6f * (g.out_channels * g.window.kernel.height * g.window.kernel.width + g.out_pixels() * batch);
 
   SECTION("all gradients") {
     conv2d_backward(g, batch, x.data(), w.data(), dy.data(), dx.data(), dw.data(), dbias.data());
@@ -318,8 +338,11 @@ TEST_CASE("dense kernels match their naive twins", "[kernels][dense]") {
 }
 
 TEST_CASE("conv2d_backward matches finite differences", "[kernels][conv][gradient]") {
-  const ConvGeometry g = GENERATE(ConvGeometry{2, 5, 5, 3, 3, 1, 1}, ConvGeometry{2, 6, 5, 3, 3, 2, 1},
-                                  ConvGeometry{3, 4, 4, 2, 1, 1, 0});
+  const ConvGeometry g = GENERATE(ConvGeometry{2, 5, 5, 3, ConvWindow::square(3, 1, 1)},
+                                  ConvGeometry{2, 6, 5, 3, ConvWindow::square(3, 2, 1)},
+                                  ConvGeometry{3, 4, 4, 2, ConvWindow::square(1, 1, 0)},
+                                  ConvGeometry{4, 6, 7, 6, conv_window({3, 2}, {2, 1}, {1, 2}, {0, 1, 2, 1}, 2)},
+                                  ConvGeometry{3, 7, 6, 3, conv_window({3, 3}, {1, 1}, {2, 2}, {2, 2, 2, 2}, 3)});
   const int batch = 2;
   INFO(describe(g));
   std::vector<float> x = normal_values(conv_input_size(g, batch), 19);
@@ -358,12 +381,20 @@ TEST_CASE("dense_backward matches finite differences", "[kernels][dense][gradien
 }
 
 TEST_CASE("pooling backward matches finite differences", "[kernels][pool][gradient]") {
-  // PoolGeometry {channels, H, W, kernel, stride}: disjoint, overlapping and dense windows.
-  const PoolGeometry g = GENERATE(PoolGeometry{2, 6, 6, 2, 2}, PoolGeometry{3, 7, 5, 3, 2}, PoolGeometry{2, 5, 4, 2, 1});
+  // PoolGeometry {channels, H, W, window}: disjoint, overlapping and dense windows; padding per
+  // side, rectangular windows, ceil mode (partial windows at the border), count_include_pad.
+  const PoolGeometry g = GENERATE(PoolGeometry{2, 6, 6, PoolWindow::square(2, 2)},
+                                  PoolGeometry{3, 7, 5, PoolWindow::square(3, 2)},
+                                  PoolGeometry{2, 5, 4, PoolWindow::square(2, 1)},
+                                  PoolGeometry{2, 6, 7, PoolWindow{{3, 3}, {2, 2}, {1, 1, 1, 1}, true, false}},
+                                  PoolGeometry{2, 6, 7, PoolWindow{{3, 3}, {2, 2}, {1, 1, 1, 1}, true, true}},
+                                  PoolGeometry{1, 7, 6, PoolWindow{{3, 2}, {2, 3}, {0, 1, 2, 0}, false, true}});
   const int batch = 2;
   g.validate();
-  INFO("channels " << g.channels << ", " << g.in_height << "x" << g.in_width << ", kernel " << g.kernel << " stride "
-                   << g.stride);
+  INFO("channels " << g.channels << ", " << g.in_height << "x" << g.in_width << ", kernel "
+                   << size_string(g.window.kernel) << " stride " << size_string(g.window.stride) << " padding "
+                   << padding_string(g.window.padding) << (g.window.ceil_mode ? ", ceil mode" : "")
+                   << (g.window.count_include_pad ? ", count_include_pad" : ""));
   const std::size_t in_size = static_cast<std::size_t>(batch) * g.channels * g.in_height * g.in_width;
   const std::size_t out_size = static_cast<std::size_t>(batch) * g.channels * g.out_height() * g.out_width();
   // Distinct values 0.1 apart in random order: a 0.01 step never changes which input is the maximum
@@ -466,6 +497,18 @@ TEST_CASE("Conv2d and Dense layer backward match finite differences", "[kernels]
     conv.parameter("bias").value = normal_tensor({3}, 38);
     check_layer_backward(conv, normal_tensor({2, 2, 7, 6}, 39), 0.1f, 1e-3, 1e-3);
   }
+  SECTION("conv2d, depthwise, dilation 2, stride (2, 1), padding per side") {
+    Conv2d conv("depthwise", 3, 3, conv_window({3, 3}, {2, 1}, {2, 2}, {2, 1, 0, 2}, 3));
+    conv.parameter("weight").value = normal_tensor({3, 1, 3, 3}, 45);
+    conv.parameter("bias").value = normal_tensor({3}, 46);
+    check_layer_backward(conv, normal_tensor({2, 3, 7, 6}, 47), 0.1f, 1e-3, 1e-3);
+  }
+  SECTION("conv2d, 2 groups, 3x2 kernel") {
+    Conv2d conv("grouped", 4, 6, conv_window({3, 2}, {1, 1}, {1, 1}, {1, 0, 1, 1}, 2));
+    conv.parameter("weight").value = normal_tensor({6, 2, 3, 2}, 48);
+    conv.parameter("bias").value = normal_tensor({6}, 49);
+    check_layer_backward(conv, normal_tensor({2, 4, 5, 6}, 50), 0.1f, 1e-3, 1e-3);
+  }
   SECTION("dense") {
     Dense dense("fc", 13, 5);
     dense.parameter("weight").value = normal_tensor({5, 13}, 40);
@@ -477,15 +520,91 @@ TEST_CASE("Conv2d and Dense layer backward match finite differences", "[kernels]
 TEST_CASE("Activation layer backward with thresholds matches finite differences", "[kernels][layer][clip][gradient]") {
   const ClipForm form = GENERATE(ClipForm::relu, ClipForm::smooth, ClipForm::hard, ClipForm::saturate);
   const bool neuron_wise = GENERATE(false, true);
+  const float inf = std::numeric_limits<float>::infinity();
+  // ReLU, ReLU6, and Clip bounds below 0, above the thresholds and below them (the thresholds,
+  // in [1.5, 2.5], stay clear of the bounds: a clamped value at a bound must not cross one).
+  const ClampBounds bounds = GENERATE_COPY(ClampBounds{}, ClampBounds{0.0f, 6.0f}, ClampBounds{-1.0f, 3.0f},
+                                           ClampBounds{-inf, 1.2f});
   const Shape sample{3, 4, 4};
-  INFO(clip_form_name(form) << (neuron_wise ? ", neuron-wise" : ", layer-wise"));
+  INFO(clip_form_name(form) << (neuron_wise ? ", neuron-wise" : ", layer-wise") << ", clamp " << bounds_string(bounds));
   Rng rng(43);
   Tensor thresholds(neuron_wise ? sample : Shape{1});
   for (float& t : thresholds.values()) t = 1.5f + rng.uniform();
-  Activation activation("clip");
-  activation.set_clipping(form, thresholds);
-  const Tensor x = clip_input({2, 3, 4, 4}, thresholds, 0.2f, 44);
+  Activation activation("clip", bounds);
+  if (form != ClipForm::relu) activation.set_clipping(form, thresholds);
+  const Tensor x = clip_input({2, 3, 4, 4}, thresholds, bounds, 0.2f, 44);
   // The smooth form bends sharply near T (k = 20): a small step keeps truncation error low.
   const float step = form == ClipForm::smooth ? 1e-3f : 1e-2f;
   check_layer_backward(activation, x, step, 5e-3, 1e-2);
+}
+
+TEST_CASE("pool windows: padding, ceil mode and count_include_pad as in PyTorch", "[kernels][pool]") {
+  CHECK(sliding_windows(5, 2, 2, 0, 0, true) == 3);   // a partial last window
+  CHECK(sliding_windows(4, 1, 2, 0, 0, true) == 2);   // the ceiling's window would start past the input: dropped
+  CHECK(sliding_windows(6, 3, 2, 1, 1, true) == 4);   // ... starting in the input: kept
+  CHECK(sliding_windows(6, 3, 2, 1, 1, false) == 3);
+  CHECK(sliding_windows(2, 3, 1, 0, 0, false) == 0);  // no window fits
+  // Expected values: torch.nn.functional.avg_pool2d and max_pool2d on arange(25).view(1, 1, 5, 5).
+  std::vector<float> x(25);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(i);
+  const auto pool = [&](const PoolWindow& window, bool average, const std::vector<float>& input) {
+    const PoolGeometry g{1, 5, 5, window};
+    g.validate();
+    std::vector<float> y(static_cast<std::size_t>(g.out_height()) * g.out_width());
+    std::vector<std::int32_t> argmax;
+    if (average) {
+      avg_pool_forward(g, 1, input.data(), y.data());
+    } else {
+      max_pool_forward(g, 1, input.data(), y.data(), argmax);
+    }
+    return y;
+  };
+  const auto check_values = [](const std::vector<float>& y, const std::vector<float>& expected) {
+    REQUIRE(y.size() == expected.size());
+    for (std::size_t i = 0; i < y.size(); ++i) CHECK_THAT(y[i], WithinRel(expected[i], 1e-6f));
+  };
+  SECTION("average, kernel 2, stride 2, ceil mode") {
+    check_values(pool({{2, 2}, {2, 2}, {}, true, false}, true, x), {3, 5, 6.5f, 13, 15, 16.5f, 20.5f, 22.5f, 24});
+  }
+  SECTION("average, kernel 3, stride 2, padding 1, ceil mode, count_include_pad") {
+    check_values(pool({{3, 3}, {2, 2}, Padding2d::uniform(1), true, true}, true, x),
+                 {12.0f / 9, 3, 24.0f / 9, 7, 12, 9, 8, 13, 84.0f / 9});
+  }
+  SECTION("average, kernel 3, stride 2, padding 1, ceil mode, padding not counted") {
+    check_values(pool({{3, 3}, {2, 2}, Padding2d::uniform(1), true, false}, true, x),
+                 {3, 4.5f, 6, 10.5f, 12, 13.5f, 18, 19.5f, 21});
+  }
+  SECTION("max of negative values, kernel 3, stride 2, padding 1, ceil mode: padding never wins") {
+    std::vector<float> negative(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) negative[i] = -x[i] - 1.0f;
+    check_values(pool({{3, 3}, {2, 2}, Padding2d::uniform(1), true, false}, false, negative),
+                 {-1, -2, -4, -6, -7, -9, -16, -17, -19});
+  }
+}
+
+TEST_CASE("Concat and Pad layers route values and gradients", "[kernels][layer]") {
+  SECTION("Concat stacks each sample's inputs along the first axis, backward splits") {
+    Concat concat("concat", 2);
+    CHECK(concat.arity() == 2);
+    CHECK(concat.output_shape({{2, 1, 2}, {1, 1, 2}}) == Shape{3, 1, 2});
+    CHECK_THROWS_WITH(concat.output_shape({{2, 1, 2}, {1, 2, 1}}), Catch::Matchers::Contains("only the first axis"));
+    const Tensor a({2, 2, 1, 2}, {1, 2, 3, 4, 5, 6, 7, 8}), b({2, 1, 1, 2}, {-1, -2, -3, -4});
+    Tensor y;
+    concat.forward({&a, &b}, y, ExecutionOptions{});
+    CHECK(y.shape() == Shape{2, 3, 1, 2});
+    CHECK(y.values() == std::vector<float>{1, 2, 3, 4, -1, -2, 5, 6, 7, 8, -3, -4});
+    Tensor da(a.shape()), db(b.shape());
+    concat.backward({&a, &b}, y, y, {&da, &db});
+    CHECK(da.values() == a.values());
+    CHECK(db.values() == b.values());
+  }
+  SECTION("Pad fills the border with its value; backward matches finite differences") {
+    Pad pad("pad", {1, 0, 2, 1}, -0.5f);
+    CHECK(pad.output_shape({{3, 2, 2}}) == Shape{3, 5, 3});
+    const Tensor x({1, 1, 1, 2}, {7, 8});
+    Tensor y;
+    pad.forward({&x}, y, ExecutionOptions{});
+    CHECK(y.values() == std::vector<float>{-0.5f, -0.5f, -0.5f, 7, 8, -0.5f, -0.5f, -0.5f, -0.5f, -0.5f, -0.5f, -0.5f});
+    check_layer_backward(pad, normal_tensor({2, 3, 4, 5}, 51), 0.1f, 1e-4, 1e-4);
+  }
 }

@@ -17,26 +17,39 @@ void require_positive(int value, const char* field) {
   if (value < 1) throw std::invalid_argument(std::string("conv ") + field + " must be >= 1, got " + std::to_string(value));
 }
 
+int ceil_div(int a, int b) { return (a + b - 1) / b; }
+
 // An image as the conv's ordered GEMM streams it, without an im2col copy: zero-padded and split
-// into stride phases, phase (py, px) of channel c holding padded pixel (s*i + py, s*j + px) at
+// into stride phases, phase (py, px) of channel c holding padded pixel (sy*i + py, sx*j + px) at
 // row i, column j of a (height, width) plane. Output pixel (oy, ox) with tap (ky, kx) reads padded
-// pixel (s*oy + ky, s*ox + kx), that is phase (ky % s, kx % s) at (oy + ky / s, ox + kx / s); so
-// with GEMM column j = oy * width + ox, row kk = (c, ky, kx) of B is a contiguous run of one
-// plane starting at row_offset[kk]. Columns with ox >= out_width are extra outputs to drop
-// (GemmOutput group = width, kept = out_width).
+// pixel (sy*oy + ry, sx*ox + rx) with (ry, rx) = (dy*ky, dx*kx) the dilated tap, that is phase
+// (ry % sy, rx % sx) at (oy + ry / sy, ox + rx / sx); so with GEMM column j = oy * width + ox, row
+// kk = (c, ky, kx) of B is a contiguous run of one plane starting at row_offset[kk]. Columns with
+// ox >= out_width are extra outputs to drop (GemmOutput group = width, kept = out_width).
 struct PhasedImage {
   explicit PhasedImage(const ConvGeometry& g)
       : geometry(g),
-        height((g.in_height + 2 * g.padding + g.stride - 1) / g.stride),
-        width((g.in_width + 2 * g.padding + g.stride - 1) / g.stride) {
-    const int s = g.stride, kernel = g.kernel;
-    for (int c = 0; c < g.in_channels; ++c)
-      for (int ky = 0; ky < kernel; ++ky)
-        for (int kx = 0; kx < kernel; ++kx)
-          row_offset.push_back(plane(c, ky % s, kx % s) + static_cast<std::ptrdiff_t>(ky / s) * width + kx / s);
-    for (int px = 0; px < std::min(s, kernel); ++px) {
-      const int first = ((px - g.padding) % s + s) % s;  // the first ix with (ix + padding) % s == px
-      column_phases.push_back({first, (g.in_width - first + s - 1) / s, (first + g.padding) / s});
+        height(ceil_div(g.in_height + g.window.padding.top + g.window.padding.bottom, g.window.stride.height)),
+        width(ceil_div(g.in_width + g.window.padding.left + g.window.padding.right, g.window.stride.width)) {
+    const ConvWindow& w = g.window;
+    const int sy = w.stride.height, sx = w.stride.width;
+    for (int c = 0; c < g.in_channels; ++c) {
+      for (int ky = 0; ky < w.kernel.height; ++ky) {
+        for (int kx = 0; kx < w.kernel.width; ++kx) {
+          const int ry = ky * w.dilation.height, rx = kx * w.dilation.width;
+          row_offset.push_back(plane(c, ry % sy, rx % sx) + static_cast<std::ptrdiff_t>(ry / sy) * width + rx / sx);
+        }
+      }
+    }
+    std::vector<bool> row_read(sy, false), column_read(sx, false);
+    for (int ky = 0; ky < w.kernel.height; ++ky) row_read[ky * w.dilation.height % sy] = true;
+    for (int kx = 0; kx < w.kernel.width; ++kx) column_read[kx * w.dilation.width % sx] = true;
+    for (int py = 0; py < sy; ++py)
+      if (row_read[py]) row_phases.push_back(py);
+    for (int px = 0; px < sx; ++px) {
+      if (!column_read[px]) continue;
+      const int first = ((px - w.padding.left) % sx + sx) % sx;  // the first ix with (ix + left) % sx == px
+      column_phases.push_back({px, first, (g.in_width - first + sx - 1) / sx, (first + w.padding.left) / sx});
     }
   }
 
@@ -47,76 +60,125 @@ struct PhasedImage {
     return std::vector<float>(static_cast<size_t>(plane(geometry.in_channels, 0, 0)), 0.0f);
   }
   // image (C, H, W) into the interior of `phased` (padding entries are left as they are). Only
-  // the phases some tap reads are filled (all of them unless kernel < stride).
+  // the phases some tap reads are filled.
   void load(const float* image, float* phased) const {
     const ConvGeometry& g = geometry;
-    const int s = g.stride, p = g.padding, phases = std::min(s, g.kernel);
+    const int sy = g.window.stride.height, sx = g.window.stride.width, top = g.window.padding.top;
     for (int c = 0; c < g.in_channels; ++c) {
-      for (int py = 0; py < phases; ++py) {
-        // Padded rows r = py + s * i inside the image: iy = r - p.
-        for (int i = 0, r = py; r < p + g.in_height; ++i, r += s) {
-          if (r < p) continue;
-          const float* src = image + (static_cast<size_t>(c) * g.in_height + (r - p)) * g.in_width;
-          for (int px = 0; px < phases; ++px) {
-            const ColumnPhase& column = column_phases[px];
-            float* dst = phased + plane(c, py, px) + static_cast<std::ptrdiff_t>(i) * width + column.offset;
+      for (int py : row_phases) {
+        // Padded rows r = py + sy * i inside the image: iy = r - top.
+        for (int i = 0, r = py; r < top + g.in_height; ++i, r += sy) {
+          if (r < top) continue;
+          const float* src = image + (static_cast<size_t>(c) * g.in_height + (r - top)) * g.in_width;
+          for (const ColumnPhase& column : column_phases) {
+            float* dst = phased + plane(c, py, column.phase) + static_cast<std::ptrdiff_t>(i) * width + column.offset;
             const float* from = src + column.first;
-            if (s == 1) {
+            if (sx == 1) {
               std::copy_n(from, column.count, dst);
-            } else if (s == 2) {  // a constant stride the compiler vectorises
+            } else if (sx == 2) {  // a constant stride the compiler vectorises
               for (int j = 0; j < column.count; ++j) dst[j] = from[2 * j];
             } else {
-              for (int j = 0; j < column.count; ++j) dst[j] = from[s * j];
+              for (int j = 0; j < column.count; ++j) dst[j] = from[sx * j];
             }
           }
         }
       }
     }
   }
-  GemmOperand operand(const float* phased) const { return GemmOperand{phased, row_offset.data(), 1}; }
-
-  std::ptrdiff_t plane(int c, int py, int px) const {
-    return ((static_cast<std::ptrdiff_t>(c) * geometry.stride + py) * geometry.stride + px) * height * width;
+  // B of the GEMM of the group whose patch starts at row `first_row` (group * K).
+  GemmOperand operand(const float* phased, int first_row) const {
+    return GemmOperand{phased, row_offset.data() + first_row, 1};
   }
 
-  // The image columns of phase px: ix = first + s * j for j < count, at plane column offset + j.
+  std::ptrdiff_t plane(int c, int py, int px) const {
+    const int sy = geometry.window.stride.height, sx = geometry.window.stride.width;
+    return ((static_cast<std::ptrdiff_t>(c) * sy + py) * sx + px) * height * width;
+  }
+
+  // The image columns of phase `phase`: ix = first + sx * j for j < count, at plane column offset + j.
   struct ColumnPhase {
-    int first, count, offset;
+    int phase, first, count, offset;
   };
 
   ConvGeometry geometry;
   int height, width;  // of each phase plane
   std::vector<std::ptrdiff_t> row_offset;
-  std::vector<ColumnPhase> column_phases;  // per phase column px read by some tap
+  std::vector<int> row_phases;             // the row phases some tap reads, ascending
+  std::vector<ColumnPhase> column_phases;  // per column phase some tap reads, ascending
 };
 
 }  // namespace
+
+ConvWindow ConvWindow::square(int kernel, int stride, int padding) {
+  ConvWindow w;
+  w.kernel = Size2d::square(kernel);
+  w.stride = Size2d::square(stride);
+  w.padding = Padding2d::uniform(padding);
+  return w;
+}
+
+bool ConvWindow::is_square() const {
+  return kernel.is_square() && stride.is_square() && dilation == Size2d{} && padding.is_uniform() && groups == 1;
+}
+
+bool ConvWindow::operator==(const ConvWindow& other) const {
+  return kernel == other.kernel && stride == other.stride && dilation == other.dilation && padding == other.padding &&
+         groups == other.groups;
+}
+
+std::string window_string(const ConvWindow& window) {
+  return "kernel " + size_string(window.kernel) + ", stride " + size_string(window.stride) + ", dilation " +
+         size_string(window.dilation) + ", padding " + padding_string(window.padding) + ", groups " +
+         std::to_string(window.groups);
+}
+
+int ConvGeometry::out_height() const {
+  return sliding_windows(in_height, window.extent_height(), window.stride.height, window.padding.top,
+                         window.padding.bottom);
+}
+
+int ConvGeometry::out_width() const {
+  return sliding_windows(in_width, window.extent_width(), window.stride.width, window.padding.left,
+                         window.padding.right);
+}
 
 void ConvGeometry::validate() const {
   require_positive(in_channels, "in_channels");
   require_positive(in_height, "in_height");
   require_positive(in_width, "in_width");
   require_positive(out_channels, "out_channels");
-  require_positive(kernel, "kernel");
-  require_positive(stride, "stride");
-  if (padding < 0 || padding >= kernel) {
-    throw std::invalid_argument("conv padding must be in [0, kernel), got " + std::to_string(padding));
+  require_positive(window.kernel.height, "kernel height");
+  require_positive(window.kernel.width, "kernel width");
+  require_positive(window.stride.height, "stride height");
+  require_positive(window.stride.width, "stride width");
+  require_positive(window.dilation.height, "dilation height");
+  require_positive(window.dilation.width, "dilation width");
+  require_positive(window.groups, "groups");
+  const Padding2d& p = window.padding;
+  if (p.top < 0 || p.left < 0 || p.bottom < 0 || p.right < 0) {
+    throw std::invalid_argument("conv padding must be >= 0 on every side, got " + padding_string(p));
   }
-  if (in_height + 2 * padding < kernel || in_width + 2 * padding < kernel) {
-    throw std::invalid_argument("conv kernel " + std::to_string(kernel) + " larger than padded input " +
+  if (in_channels % window.groups != 0 || out_channels % window.groups != 0) {
+    throw std::invalid_argument("conv groups " + std::to_string(window.groups) + " must divide in_channels " +
+                                std::to_string(in_channels) + " and out_channels " + std::to_string(out_channels));
+  }
+  if (out_height() < 1 || out_width() < 1) {
+    throw std::invalid_argument("conv kernel " + size_string(window.kernel) + " (dilation " +
+                                size_string(window.dilation) + ") larger than padded input " +
                                 std::to_string(in_height) + "x" + std::to_string(in_width));
   }
 }
 
 void im2col(const ConvGeometry& g, const float* image, float* cols) {
+  const ConvWindow& w = g.window;
   const int oh = g.out_height(), ow = g.out_width();
   for (int c = 0; c < g.in_channels; ++c) {
     const float* plane = image + static_cast<size_t>(c) * g.in_pixels();
-    for (int ky = 0; ky < g.kernel; ++ky) {
-      for (int kx = 0; kx < g.kernel; ++kx) {
-        float* row = cols + static_cast<size_t>((c * g.kernel + ky) * g.kernel + kx) * oh * ow;
+    for (int ky = 0; ky < w.kernel.height; ++ky) {
+      for (int kx = 0; kx < w.kernel.width; ++kx) {
+        float* row = cols + static_cast<size_t>((c * w.kernel.height + ky) * w.kernel.width + kx) * oh * ow;
         for (int oy = 0; oy < oh; ++oy) {
-          const int iy = oy * g.stride - g.padding + ky;
+          const int iy = oy * w.stride.height - w.padding.top + ky * w.dilation.height;
           float* out = row + static_cast<size_t>(oy) * ow;
           if (iy < 0 || iy >= g.in_height) {
             std::fill(out, out + ow, 0.0f);
@@ -124,7 +186,7 @@ void im2col(const ConvGeometry& g, const float* image, float* cols) {
           }
           const float* in = plane + static_cast<size_t>(iy) * g.in_width;
           for (int ox = 0; ox < ow; ++ox) {
-            const int ix = ox * g.stride - g.padding + kx;
+            const int ix = ox * w.stride.width - w.padding.left + kx * w.dilation.width;
             out[ox] = (ix < 0 || ix >= g.in_width) ? 0.0f : in[ix];
           }
         }
@@ -134,19 +196,20 @@ void im2col(const ConvGeometry& g, const float* image, float* cols) {
 }
 
 void col2im(const ConvGeometry& g, const float* cols, float* image) {
+  const ConvWindow& w = g.window;
   const int oh = g.out_height(), ow = g.out_width();
   for (int c = 0; c < g.in_channels; ++c) {
     float* plane = image + static_cast<size_t>(c) * g.in_pixels();
-    for (int ky = 0; ky < g.kernel; ++ky) {
-      for (int kx = 0; kx < g.kernel; ++kx) {
-        const float* row = cols + static_cast<size_t>((c * g.kernel + ky) * g.kernel + kx) * oh * ow;
+    for (int ky = 0; ky < w.kernel.height; ++ky) {
+      for (int kx = 0; kx < w.kernel.width; ++kx) {
+        const float* row = cols + static_cast<size_t>((c * w.kernel.height + ky) * w.kernel.width + kx) * oh * ow;
         for (int oy = 0; oy < oh; ++oy) {
-          const int iy = oy * g.stride - g.padding + ky;
+          const int iy = oy * w.stride.height - w.padding.top + ky * w.dilation.height;
           if (iy < 0 || iy >= g.in_height) continue;
           float* in = plane + static_cast<size_t>(iy) * g.in_width;
           const float* src = row + static_cast<size_t>(oy) * ow;
           for (int ox = 0; ox < ow; ++ox) {
-            const int ix = ox * g.stride - g.padding + kx;
+            const int ix = ox * w.stride.width - w.padding.left + kx * w.dilation.width;
             if (ix >= 0 && ix < g.in_width) in[ix] += src[ox];
           }
         }
@@ -157,41 +220,47 @@ void col2im(const ConvGeometry& g, const float* cols, float* image) {
 
 void conv2d_forward(const ConvGeometry& g, int batch, const float* x, const float* w, const float* bias, float* y,
                     AccumulationOrder order) {
-  const int n = g.out_channels, k = g.patch_size();
+  const int groups = g.window.groups, n = g.group_out_channels(), k = g.patch_size(), m = g.out_pixels();
   const size_t in_stride = static_cast<size_t>(g.in_channels) * g.in_pixels();
-  const size_t out_stride = static_cast<size_t>(n) * g.out_pixels();
+  const size_t out_stride = static_cast<size_t>(g.out_channels) * m;
   const PhasedImage layout(g);
-  // Images in parallel; a single image spreads its GEMM over the threads instead.
+  // Images in parallel; a single image spreads its GEMMs over the threads instead.
 #pragma omp parallel if (batch > 1)
   {
     std::vector<float> image = layout.zeros();
 #pragma omp for schedule(static)
     for (int b = 0; b < batch; ++b) {
       layout.load(x + b * in_stride, image.data());
-      GemmOutput out;
-      out.data = y + b * out_stride;
-      out.row_stride = g.out_pixels();
-      out.bias = bias;
-      out.group = layout.width;
-      out.kept = g.out_width();
-      gemm(w, layout.operand(image.data()), out, n, k, layout.columns(), order);
+      for (int group = 0; group < groups; ++group) {
+        const size_t first_channel = static_cast<size_t>(group) * n;
+        GemmOutput out;
+        out.data = y + b * out_stride + first_channel * m;
+        out.row_stride = m;
+        out.bias = bias ? bias + first_channel : nullptr;
+        out.group = layout.width;
+        out.kept = g.out_width();
+        gemm(w + first_channel * k, layout.operand(image.data(), group * k), out, n, k, layout.columns(), order);
+      }
     }
   }
 }
 
 void conv2d_forward_naive(const ConvGeometry& g, int batch, const float* x, const float* w, const float* bias,
                           float* y, AccumulationOrder order) {
-  const int k = g.patch_size();
+  const ConvWindow& win = g.window;
+  const int k = g.patch_size(), kh = win.kernel.height, kw = win.kernel.width;
   const int fold = order.is_free() ? k : std::min(order.fold_length, k);
   const int oh = g.out_height(), ow = g.out_width();
   for (int b = 0; b < batch; ++b) {
     for (int o = 0; o < g.out_channels; ++o) {
+      const int first_channel = o / g.group_out_channels() * g.group_in_channels();
       for (int oy = 0; oy < oh; ++oy) {
         for (int ox = 0; ox < ow; ++ox) {
           float acc = 0.0f, partial = 0.0f;
           for (int kk = 0; kk < k; ++kk) {
-            const int c = kk / (g.kernel * g.kernel), ky = kk / g.kernel % g.kernel, kx = kk % g.kernel;
-            const int iy = oy * g.stride - g.padding + ky, ix = ox * g.stride - g.padding + kx;
+            const int c = first_channel + kk / (kh * kw), ky = kk / kw % kh, kx = kk % kw;
+            const int iy = oy * win.stride.height - win.padding.top + ky * win.dilation.height;
+            const int ix = ox * win.stride.width - win.padding.left + kx * win.dilation.width;
             const bool inside = iy >= 0 && iy < g.in_height && ix >= 0 && ix < g.in_width;
             const float xv = inside ? x[((static_cast<size_t>(b) * g.in_channels + c) * g.in_height + iy) * g.in_width + ix] : 0.0f;
             partial = std::fma(xv, w[static_cast<size_t>(o) * k + kk], partial);
@@ -210,31 +279,38 @@ void conv2d_forward_naive(const ConvGeometry& g, int batch, const float* x, cons
 
 void conv2d_backward(const ConvGeometry& g, int batch, const float* x, const float* w, const float* dy, float* dx,
                      float* dw, float* dbias) {
-  const int k = g.patch_size(), m = g.out_pixels(), n = g.out_channels;
+  const int groups = g.window.groups, k = g.patch_size(), m = g.out_pixels(), n = g.group_out_channels();
+  const int rows = groups * k, channels = g.out_channels;  // of cols and dY
   const size_t in_stride = static_cast<size_t>(g.in_channels) * g.in_pixels();
-  const size_t out_stride = static_cast<size_t>(n) * m;
-  // Gather the batch as cols (K, B*M) and dY (O, B*M) so both products are single large GEMMs.
-  std::vector<float> cols(static_cast<size_t>(k) * m * batch), image_cols(static_cast<size_t>(k) * m);
-  std::vector<float> grad(static_cast<size_t>(n) * m * batch);
+  const size_t out_stride = static_cast<size_t>(channels) * m;
+  // Gather the batch as cols (C*kh*kw, B*M) and dY (O, B*M) so that each group's products are
+  // single large GEMMs on row blocks of both.
+  std::vector<float> cols(static_cast<size_t>(rows) * m * batch), image_cols(static_cast<size_t>(rows) * m);
+  std::vector<float> grad(static_cast<size_t>(channels) * m * batch);
   for (int b = 0; b < batch; ++b) {
     im2col(g, x + b * in_stride, image_cols.data());
-    for (int r = 0; r < k; ++r) {
+    for (int r = 0; r < rows; ++r) {
       std::copy_n(image_cols.data() + static_cast<size_t>(r) * m, m,
                   cols.data() + static_cast<size_t>(r) * m * batch + static_cast<size_t>(b) * m);
     }
-    for (int o = 0; o < n; ++o) {
+    for (int o = 0; o < channels; ++o) {
       std::copy_n(dy + b * out_stride + static_cast<size_t>(o) * m, m,
                   grad.data() + static_cast<size_t>(o) * m * batch + static_cast<size_t>(b) * m);
     }
   }
   const long bm = static_cast<long>(m) * batch;
-  Eigen::Map<const RowMajor> mcols(cols.data(), k, bm);
-  Eigen::Map<const RowMajor> mgrad(grad.data(), n, bm);
-  Eigen::Map<RowMajor>(dw, n, k).noalias() += mgrad * mcols.transpose();
+  // Group g's blocks: rows [g * K, (g + 1) * K) of cols, rows [g * N, (g + 1) * N) of dY and of W.
+  const auto group_cols = [&](float* data, int group) { return Eigen::Map<RowMajor>(data + group * k * bm, k, bm); };
+  const auto group_grad = [&](int group) { return Eigen::Map<const RowMajor>(grad.data() + group * n * bm, n, bm); };
+  const auto group_weight = [&](int group) { return Eigen::Map<const RowMajor>(w + static_cast<size_t>(group) * n * k, n, k); };
+  for (int group = 0; group < groups; ++group) {
+    Eigen::Map<RowMajor>(dw + static_cast<size_t>(group) * n * k, n, k).noalias() +=
+        group_grad(group) * group_cols(cols.data(), group).transpose();
+  }
   // The bias gradient sums each channel's row in index order: Eigen's vectorised row sum starts
   // where the row's memory alignment allows, so its bits would depend on where malloc put `grad`.
   if (dbias) {
-    for (int o = 0; o < n; ++o) {
+    for (int o = 0; o < channels; ++o) {
       const float* row = grad.data() + static_cast<size_t>(o) * bm;
       float sum = 0.0f;
       for (long i = 0; i < bm; ++i) sum += row[i];
@@ -242,10 +318,13 @@ void conv2d_backward(const ConvGeometry& g, int batch, const float* x, const flo
     }
   }
   if (!dx) return;
-  RowMajor dcols = Eigen::Map<const RowMajor>(w, n, k).transpose() * mgrad;  // (K, B*M)
+  std::vector<float> dcols(cols.size());  // (C*kh*kw, B*M)
+  for (int group = 0; group < groups; ++group) {
+    group_cols(dcols.data(), group).noalias() = group_weight(group).transpose() * group_grad(group);
+  }
   std::fill(dx, dx + in_stride * batch, 0.0f);
   for (int b = 0; b < batch; ++b) {
-    for (int r = 0; r < k; ++r) {
+    for (int r = 0; r < rows; ++r) {
       std::copy_n(dcols.data() + static_cast<size_t>(r) * bm + static_cast<size_t>(b) * m, m,
                   image_cols.data() + static_cast<size_t>(r) * m);
     }
@@ -255,21 +334,26 @@ void conv2d_backward(const ConvGeometry& g, int batch, const float* x, const flo
 
 void conv2d_backward_naive(const ConvGeometry& g, int batch, const float* x, const float* w, const float* dy,
                            float* dx, float* dw, float* dbias) {
-  const int oh = g.out_height(), ow = g.out_width(), kk = g.kernel;
+  const ConvWindow& win = g.window;
+  const int oh = g.out_height(), ow = g.out_width(), kh = win.kernel.height, kw = win.kernel.width;
+  const int group_channels = g.group_in_channels();
   if (dx) std::fill(dx, dx + static_cast<size_t>(batch) * g.in_channels * g.in_pixels(), 0.0f);
   for (int b = 0; b < batch; ++b) {
     for (int o = 0; o < g.out_channels; ++o) {
+      const int first_channel = o / g.group_out_channels() * group_channels;
       for (int oy = 0; oy < oh; ++oy) {
         for (int ox = 0; ox < ow; ++ox) {
           const float d = dy[((static_cast<size_t>(b) * g.out_channels + o) * oh + oy) * ow + ox];
           if (dbias) dbias[o] += d;
-          for (int c = 0; c < g.in_channels; ++c) {
-            for (int ky = 0; ky < kk; ++ky) {
-              for (int kx = 0; kx < kk; ++kx) {
-                const int iy = oy * g.stride - g.padding + ky, ix = ox * g.stride - g.padding + kx;
+          for (int c = 0; c < group_channels; ++c) {
+            for (int ky = 0; ky < kh; ++ky) {
+              for (int kx = 0; kx < kw; ++kx) {
+                const int iy = oy * win.stride.height - win.padding.top + ky * win.dilation.height;
+                const int ix = ox * win.stride.width - win.padding.left + kx * win.dilation.width;
                 if (iy < 0 || iy >= g.in_height || ix < 0 || ix >= g.in_width) continue;
-                const size_t xi = ((static_cast<size_t>(b) * g.in_channels + c) * g.in_height + iy) * g.in_width + ix;
-                const size_t wi = ((static_cast<size_t>(o) * g.in_channels + c) * kk + ky) * kk + kx;
+                const size_t xi =
+                    ((static_cast<size_t>(b) * g.in_channels + first_channel + c) * g.in_height + iy) * g.in_width + ix;
+                const size_t wi = ((static_cast<size_t>(o) * group_channels + c) * kh + ky) * kw + kx;
                 dw[wi] += d * x[xi];
                 if (dx) dx[xi] += d * w[wi];
               }

@@ -1,28 +1,57 @@
 #pragma once
-// 2-D convolution (cross-correlation, as in PyTorch) on NCHW tensors.
-// x (B, C, H, W), w (O, C, kh, kw), bias (O) or nullptr, y (B, O, OH, OW).
+// 2-D convolution (cross-correlation, as in PyTorch and ONNX) on NCHW tensors, grouped:
+// x (B, C, H, W), w (O, C / groups, kh, kw), bias (O) or nullptr, y (B, O, OH, OW). Output
+// channel o of group g = o / (O / groups) reads input channels [g * C / groups, (g + 1) * C / groups).
+#include <string>
+
 #include "models/kernels/gemm.hpp"
+#include "models/kernels/window.hpp"
 
 namespace proact {
 
-struct ConvGeometry {
-  int in_channels = 1, in_height = 1, in_width = 1;
-  int out_channels = 1, kernel = 1, stride = 1, padding = 0;  // square kernel, equal padding
+// What a conv layer fixes besides its channel counts: per-axis kernel, stride and dilation, the
+// padding of each side (zeros), and the channel groups (groups = C = O is depthwise).
+struct ConvWindow {
+  Size2d kernel, stride, dilation;
+  Padding2d padding;
+  int groups = 1;
 
-  int out_height() const { return (in_height + 2 * padding - kernel) / stride + 1; }
-  int out_width() const { return (in_width + 2 * padding - kernel) / stride + 1; }
-  int patch_size() const { return in_channels * kernel * kernel; }  // K of the GEMM
-  int out_pixels() const { return out_height() * out_width(); }     // M of the GEMM per image
+  // Square kernel, one stride, the same padding on every side, dilation 1, one group: the
+  // convolution the accelerator maps.
+  static ConvWindow square(int kernel, int stride = 1, int padding = 0);
+  bool is_square() const;  // of the form square() makes
+  // Rows (columns) of the padded input one window spans: dilation * (kernel - 1) + 1.
+  int extent_height() const { return dilation.height * (kernel.height - 1) + 1; }
+  int extent_width() const { return dilation.width * (kernel.width - 1) + 1; }
+  bool operator==(const ConvWindow& other) const;
+};
+
+// "kernel 3x3, stride 2x2, dilation 1x1, padding [1, 1, 1, 1], groups 32", for messages.
+std::string window_string(const ConvWindow& window);
+
+struct ConvGeometry {
+  int in_channels = 1, in_height = 1, in_width = 1, out_channels = 1;
+  ConvWindow window;
+
+  int out_height() const;
+  int out_width() const;
+  int group_in_channels() const { return in_channels / window.groups; }
+  int group_out_channels() const { return out_channels / window.groups; }
+  // K of one group's GEMM, (C / groups) * kh * kw: the products summed per output.
+  int patch_size() const { return group_in_channels() * window.kernel.height * window.kernel.width; }
+  int out_pixels() const { return out_height() * out_width(); }  // M of the GEMM per image
   int in_pixels() const { return in_height * in_width; }
   void validate() const;  // throws std::invalid_argument naming the bad field
 };
 
-// image (C, H, W) -> cols (C*kh*kw, OH*OW); row index = (c*kh + ky)*kw + kx, padding reads 0.
+// image (C, H, W) -> cols (C*kh*kw, OH*OW); row index = (c*kh + ky)*kw + kx, so group g's patch
+// is rows [g * K, (g + 1) * K) with K = patch_size(); padding reads 0.
 void im2col(const ConvGeometry& g, const float* image, float* cols);
 // Adjoint of im2col: image (C, H, W) += scattered cols.
 void col2im(const ConvGeometry& g, const float* cols, float* image);
 
-// Forward: per output, the K products in im2col row order summed in `order`, then + bias.
+// Forward: one GEMM per group, per output the K products of its group's patch in im2col row
+// order summed in `order`, then + bias.
 void conv2d_forward(const ConvGeometry& g, int batch, const float* x, const float* w, const float* bias, float* y,
                     AccumulationOrder order);
 // Reference: direct loops, same order, padding taps multiplied as zeros (as the array streams them).

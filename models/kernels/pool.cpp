@@ -8,11 +8,76 @@ namespace proact {
 
 using std::size_t;
 
+namespace {
+
+// Along one axis, output o's window: the input elements [begin, end) it covers, and its size
+// with the padding counted up to the padded input's edge.
+struct Span {
+  int begin, end, padded;
+};
+
+Span window_span(int o, int size, int kernel, int stride, int pad_begin, int pad_end) {
+  const int start = o * stride - pad_begin, stop = start + kernel;
+  return {std::max(start, 0), std::min(stop, size), std::min(stop, size + pad_end) - start};
+}
+
+Span row_span(const PoolGeometry& g, int oy) {
+  const PoolWindow& w = g.window;
+  return window_span(oy, g.in_height, w.kernel.height, w.stride.height, w.padding.top, w.padding.bottom);
+}
+
+Span column_span(const PoolGeometry& g, int ox) {
+  const PoolWindow& w = g.window;
+  return window_span(ox, g.in_width, w.kernel.width, w.stride.width, w.padding.left, w.padding.right);
+}
+
+float average_divisor(const PoolGeometry& g, const Span& rows, const Span& columns) {
+  if (g.window.count_include_pad) return static_cast<float>(rows.padded * columns.padded);
+  return static_cast<float>((rows.end - rows.begin) * (columns.end - columns.begin));
+}
+
+}  // namespace
+
+PoolWindow PoolWindow::square(int kernel, int stride) {
+  PoolWindow w;
+  w.kernel = Size2d::square(kernel);
+  w.stride = Size2d::square(stride);
+  return w;
+}
+
+bool PoolWindow::is_square() const {
+  return kernel.is_square() && stride.is_square() && padding.is_zero() && !ceil_mode && !count_include_pad;
+}
+
+bool PoolWindow::operator==(const PoolWindow& other) const {
+  return kernel == other.kernel && stride == other.stride && padding == other.padding &&
+         ceil_mode == other.ceil_mode && count_include_pad == other.count_include_pad;
+}
+
+int PoolGeometry::out_height() const {
+  return sliding_windows(in_height, window.kernel.height, window.stride.height, window.padding.top,
+                         window.padding.bottom, window.ceil_mode);
+}
+
+int PoolGeometry::out_width() const {
+  return sliding_windows(in_width, window.kernel.width, window.stride.width, window.padding.left,
+                         window.padding.right, window.ceil_mode);
+}
+
 void PoolGeometry::validate() const {
+  const PoolWindow& w = window;
   if (channels < 1 || in_height < 1 || in_width < 1) throw std::invalid_argument("pool input must be non-empty");
-  if (kernel < 1 || stride < 1) throw std::invalid_argument("pool kernel and stride must be >= 1");
-  if (kernel > in_height || kernel > in_width) {
-    throw std::invalid_argument("pool kernel " + std::to_string(kernel) + " larger than input " +
+  if (w.kernel.height < 1 || w.kernel.width < 1 || w.stride.height < 1 || w.stride.width < 1) {
+    throw std::invalid_argument("pool kernel and stride must be >= 1");
+  }
+  const Padding2d& p = w.padding;
+  if (p.top < 0 || p.left < 0 || p.bottom < 0 || p.right < 0 || p.top >= w.kernel.height ||
+      p.bottom >= w.kernel.height || p.left >= w.kernel.width || p.right >= w.kernel.width) {
+    throw std::invalid_argument("pool padding " + padding_string(p) + " must be in [0, kernel) on every side (kernel " +
+                                size_string(w.kernel) + ")");
+  }
+  if (out_height() < 1 || out_width() < 1) {
+    throw std::invalid_argument("pool kernel " + size_string(w.kernel) + " larger than padded input " +
                                 std::to_string(in_height) + "x" + std::to_string(in_width));
   }
 }
@@ -24,11 +89,13 @@ void max_pool_forward(const PoolGeometry& g, int batch, const float* x, float* y
   for (size_t p = 0; p < planes; ++p) {
     const float* in = x + p * g.in_height * g.in_width;
     for (int oy = 0; oy < oh; ++oy) {
+      const Span rows = row_span(g, oy);
       for (int ox = 0; ox < ow; ++ox) {
-        int best = (oy * g.stride) * g.in_width + ox * g.stride;
-        for (int ky = 0; ky < g.kernel; ++ky) {
-          for (int kx = 0; kx < g.kernel; ++kx) {
-            const int i = (oy * g.stride + ky) * g.in_width + ox * g.stride + kx;
+        const Span columns = column_span(g, ox);
+        int best = rows.begin * g.in_width + columns.begin;
+        for (int iy = rows.begin; iy < rows.end; ++iy) {
+          for (int ix = columns.begin; ix < columns.end; ++ix) {
+            const int i = iy * g.in_width + ix;
             if (in[i] > in[best]) best = i;
           }
         }
@@ -48,16 +115,17 @@ void max_pool_backward(const PoolGeometry& g, int batch, const std::vector<std::
 
 void avg_pool_forward(const PoolGeometry& g, int batch, const float* x, float* y) {
   const int oh = g.out_height(), ow = g.out_width();
-  const float window = static_cast<float>(g.kernel * g.kernel);
   const size_t planes = static_cast<size_t>(batch) * g.channels;
   for (size_t p = 0; p < planes; ++p) {
     const float* in = x + p * g.in_height * g.in_width;
     for (int oy = 0; oy < oh; ++oy) {
+      const Span rows = row_span(g, oy);
       for (int ox = 0; ox < ow; ++ox) {
+        const Span columns = column_span(g, ox);
         float sum = 0.0f;
-        for (int ky = 0; ky < g.kernel; ++ky)
-          for (int kx = 0; kx < g.kernel; ++kx) sum += in[(oy * g.stride + ky) * g.in_width + ox * g.stride + kx];
-        y[(p * oh + oy) * ow + ox] = sum / window;
+        for (int iy = rows.begin; iy < rows.end; ++iy)
+          for (int ix = columns.begin; ix < columns.end; ++ix) sum += in[iy * g.in_width + ix];
+        y[(p * oh + oy) * ow + ox] = sum / average_divisor(g, rows, columns);
       }
     }
   }
@@ -65,16 +133,17 @@ void avg_pool_forward(const PoolGeometry& g, int batch, const float* x, float* y
 
 void avg_pool_backward(const PoolGeometry& g, int batch, const float* dy, float* dx) {
   const int oh = g.out_height(), ow = g.out_width();
-  const float window = static_cast<float>(g.kernel * g.kernel);
   const size_t planes = static_cast<size_t>(batch) * g.channels;
   std::fill(dx, dx + planes * g.in_height * g.in_width, 0.0f);
   for (size_t p = 0; p < planes; ++p) {
     float* in = dx + p * g.in_height * g.in_width;
     for (int oy = 0; oy < oh; ++oy) {
+      const Span rows = row_span(g, oy);
       for (int ox = 0; ox < ow; ++ox) {
-        const float d = dy[(p * oh + oy) * ow + ox] / window;
-        for (int ky = 0; ky < g.kernel; ++ky)
-          for (int kx = 0; kx < g.kernel; ++kx) in[(oy * g.stride + ky) * g.in_width + ox * g.stride + kx] += d;
+        const Span columns = column_span(g, ox);
+        const float d = dy[(p * oh + oy) * ow + ox] / average_divisor(g, rows, columns);
+        for (int iy = rows.begin; iy < rows.end; ++iy)
+          for (int ix = columns.begin; ix < columns.end; ++ix) in[iy * g.in_width + ix] += d;
       }
     }
   }

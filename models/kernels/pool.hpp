@@ -1,17 +1,39 @@
 #pragma once
-// Pooling on NCHW tensors, no padding: x (B, C, H, W) -> y (B, C, OH, OW) with
-// OH = (H - kernel) / stride + 1. Average pools sum the window in row-major order and then
-// divide by the window size; this order is part of the numeric contract.
+// Pooling on NCHW tensors: x (B, C, H, W) -> y (B, C, OH, OW), a kh x kw window moved by the
+// strides over the input padded on each side, OH = sliding_windows(H, kh, sh, top, bottom,
+// ceil_mode) (with ceil_mode, a last window that would start in the bottom or right padding is
+// dropped, as in PyTorch). Padding never wins a maximum. An average sums the window's input
+// elements in row-major order and then divides by the window's size: its elements inside the
+// input, or with count_include_pad also its padding up to the padded input's edge (PyTorch's
+// divisor); this order is part of the numeric contract.
 #include <cstdint>
 #include <vector>
 
+#include "models/kernels/window.hpp"
+
 namespace proact {
 
+struct PoolWindow {
+  Size2d kernel = Size2d::square(2), stride = Size2d::square(2);
+  Padding2d padding;
+  bool ceil_mode = false;
+  bool count_include_pad = false;  // average pools
+
+  // Square kernel, one stride, no padding, floor mode: the pool the accelerator maps.
+  static PoolWindow square(int kernel, int stride);
+  bool is_square() const;  // of the form square() makes
+  bool operator==(const PoolWindow& other) const;
+};
+
 struct PoolGeometry {
-  int channels = 1, in_height = 1, in_width = 1, kernel = 2, stride = 2;
-  int out_height() const { return (in_height - kernel) / stride + 1; }
-  int out_width() const { return (in_width - kernel) / stride + 1; }
-  void validate() const;  // throws std::invalid_argument naming the bad field
+  int channels = 1, in_height = 1, in_width = 1;
+  PoolWindow window;
+
+  int out_height() const;
+  int out_width() const;
+  // Throws std::invalid_argument naming the bad field. Padding must be smaller than the kernel on
+  // every side, so that every window holds an input element.
+  void validate() const;
 };
 
 // argmax (B*C*OH*OW) receives the input index of each output's maximum (first on ties).

@@ -1,8 +1,12 @@
 #include "models/net/activation_layer.hpp"
 
+#include <cmath>
+
 namespace proact {
 
-Activation::Activation(std::string name) : Layer(std::move(name)) {}
+Activation::Activation(std::string name, ClampBounds bounds) : Layer(std::move(name)), bounds_(bounds) {
+  if (!(bounds.lo <= bounds.hi)) fail("clamps to " + bounds_string(bounds) + "; needs min <= max");
+}
 
 void Activation::set_clipping(ClipForm form, Tensor thresholds, float sharpness) {
   remove_parameter("thresholds");
@@ -33,7 +37,7 @@ void Activation::forward(const std::vector<const Tensor*>& inputs, Tensor& outpu
   const float* t = thresholds_for(n);
   const std::size_t count = t ? parameter("thresholds").value.size() : 1;
   const float no_threshold = 0.0f;
-  clip_forward(form_, x.data(), output.data(), batch_of(x), n, t ? t : &no_threshold, count, sharpness_);
+  clip_forward(form_, x.data(), output.data(), batch_of(x), n, t ? t : &no_threshold, count, sharpness_, bounds_);
 }
 
 void Activation::backward(const std::vector<const Tensor*>& inputs, const Tensor&, const Tensor& doutput,
@@ -51,11 +55,16 @@ void Activation::backward(const std::vector<const Tensor*>& inputs, const Tensor
     dx = &scratch;
   }
   clip_backward(form_, x.data(), doutput.data(), dx->data(), thresholds ? thresholds->grad.data() : nullptr,
-                batch_of(x), n, t ? t : &no_threshold, count, sharpness_);
+                batch_of(x), n, t ? t : &no_threshold, count, sharpness_, bounds_);
 }
 
 nlohmann::json Activation::attributes() const {
   nlohmann::json a{{"form", clip_form_name(form_)}};
+  if (!bounds_.is_relu()) {  // the clamp; JSON has no infinity, so an unbounded side is null
+    const auto bound = [](float v) { return std::isinf(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
+    a["min"] = bound(bounds_.lo);
+    a["max"] = bound(bounds_.hi);
+  }
   if (form_ != ClipForm::relu) {
     a["sharpness"] = sharpness_;
     a["granularity"] = parameter("thresholds").value.size() == 1 ? "layer" : "neuron";

@@ -1,6 +1,8 @@
 #pragma once
-// The (clipped) ReLU of docs/design.md 3.1. Plain ReLU has no threshold; a clipped form holds a
-// `thresholds` parameter of shape (1) (layer-wise) or the per-sample output shape (neuron-wise).
+// The (clipped) ReLU of docs/design.md 3.1, after a clamp to [lo, hi]: ReLU is [0, +inf), ReLU6
+// [0, 6], an ONNX Clip [min, max]. Unclipped (form relu) it computes the clamp; a clipped form
+// applies to the clamped value and holds a `thresholds` parameter of shape (1) (layer-wise) or
+// the per-sample output shape (neuron-wise). Every Activation is a clip site.
 #include "models/net/layer.hpp"
 #include "models/numeric/clip.hpp"
 
@@ -8,7 +10,8 @@ namespace proact {
 
 class Activation : public Layer {
  public:
-  explicit Activation(std::string name);  // plain ReLU
+  // Throws std::invalid_argument naming the layer unless lo <= hi (neither NaN).
+  explicit Activation(std::string name, ClampBounds bounds = {});  // default: plain ReLU
   std::string kind() const override { return "activation"; }
   Shape output_shape(const std::vector<Shape>& inputs) const override { return inputs.at(0); }
   void forward(const std::vector<const Tensor*>& inputs, Tensor& output, const ExecutionOptions& options) override;
@@ -17,6 +20,7 @@ class Activation : public Layer {
   nlohmann::json attributes() const override;
   std::unique_ptr<Layer> clone() const override { return std::make_unique<Activation>(*this); }
 
+  ClampBounds bounds() const { return bounds_; }
   ClipForm form() const { return form_; }
   float sharpness() const { return sharpness_; }
   // Switches to a clipped form with the given thresholds ((1) or per-sample shape; checked on
@@ -27,6 +31,7 @@ class Activation : public Layer {
 
  private:
   const float* thresholds_for(std::size_t sample_size) const;
+  ClampBounds bounds_;
   ClipForm form_ = ClipForm::relu;
   float sharpness_ = kDefaultSharpness;
 };

@@ -1,6 +1,7 @@
 #include "models/net/gemm_layers.hpp"
 
 #include "models/kernels/dense.hpp"
+#include "models/net/window_json.hpp"
 #include "models/numeric/format.hpp"
 
 namespace proact {
@@ -32,23 +33,20 @@ void GemmLayer::dequantize(int m, const std::int32_t* acc, float* y) const {
 }
 
 Conv2d::Conv2d(std::string name, int in_channels, int out_channels, int kernel, int stride, int padding)
-    : GemmLayer(std::move(name)), in_channels_(in_channels), out_channels_(out_channels), kernel_(kernel),
-      stride_(stride), padding_(padding) {
-  add_parameter("weight", Tensor({out_channels, in_channels, kernel, kernel}));
+    : Conv2d(std::move(name), in_channels, out_channels, ConvWindow::square(kernel, stride, padding)) {}
+
+Conv2d::Conv2d(std::string name, int in_channels, int out_channels, const ConvWindow& window)
+    : GemmLayer(std::move(name)), in_channels_(in_channels), out_channels_(out_channels), window_(window) {
+  if (window.groups < 1 || in_channels % window.groups != 0 || out_channels % window.groups != 0) {
+    fail("groups " + std::to_string(window.groups) + " must divide in_channels " + std::to_string(in_channels) +
+         " and out_channels " + std::to_string(out_channels));
+  }
+  add_parameter("weight",
+                Tensor({out_channels, in_channels / window.groups, window.kernel.height, window.kernel.width}));
   add_parameter("bias", Tensor({out_channels}));
 }
 
-ConvGeometry Conv2d::geometry(const Shape& s) const {
-  ConvGeometry g;
-  g.in_channels = s.at(0);
-  g.in_height = s.at(1);
-  g.in_width = s.at(2);
-  g.out_channels = out_channels_;
-  g.kernel = kernel_;
-  g.stride = stride_;
-  g.padding = padding_;
-  return g;
-}
+ConvGeometry Conv2d::geometry(const Shape& s) const { return ConvGeometry{s.at(0), s.at(1), s.at(2), out_channels_, window_}; }
 
 Shape Conv2d::output_shape(const std::vector<Shape>& inputs) const {
   const Shape& s = inputs.at(0);
@@ -76,10 +74,11 @@ void Conv2d::forward(const std::vector<const Tensor*>& inputs, Tensor& output, c
     return;
   }
   const std::size_t in_size = per_sample(x), out_size = per_sample(output);
-  const int k = g.patch_size(), m = g.out_pixels();
+  const int k = g.patch_size(), m = g.out_pixels(), n = g.group_out_channels();
+  const std::size_t group_cols = static_cast<std::size_t>(k) * m, group_outputs = static_cast<std::size_t>(n) * m;
 #pragma omp parallel
   {
-    std::vector<float> image(in_size), cols(static_cast<std::size_t>(k) * m);
+    std::vector<float> image(in_size), cols(group_cols * window_.groups);
     std::vector<std::int8_t> qcols(cols.size());
     std::vector<std::int32_t> acc(static_cast<std::size_t>(out_channels_) * m);
 #pragma omp for schedule(static)
@@ -88,7 +87,10 @@ void Conv2d::forward(const std::vector<const Tensor*>& inputs, Tensor& output, c
       std::copy(q.begin(), q.end(), image.begin());
       im2col(g, image.data(), cols.data());
       std::copy(cols.begin(), cols.end(), qcols.begin());
-      gemm_int8(integer_->weights.data(), qcols.data(), acc.data(), out_channels_, k, m);
+      for (int group = 0; group < window_.groups; ++group) {  // group g: rows g * K... of cols, g * N... of W
+        gemm_int8(integer_->weights.data() + group * n * static_cast<std::size_t>(k), qcols.data() + group * group_cols,
+                  acc.data() + group * group_outputs, n, k, m);
+      }
       dequantize(m, acc.data(), output.data() + b * out_size);
     }
   }
@@ -105,8 +107,11 @@ void Conv2d::backward(const std::vector<const Tensor*>& inputs, const Tensor&, c
 }
 
 nlohmann::json Conv2d::attributes() const {
-  return {{"in_channels", in_channels_}, {"out_channels", out_channels_}, {"kernel", kernel_},
-          {"stride", stride_}, {"padding", padding_}};
+  nlohmann::json a{{"in_channels", in_channels_}, {"out_channels", out_channels_}, {"kernel", size_json(window_.kernel)},
+                   {"stride", size_json(window_.stride)}, {"padding", padding_json(window_.padding)}};
+  if (window_.dilation != Size2d{}) a["dilation"] = size_json(window_.dilation);
+  if (window_.groups != 1) a["groups"] = window_.groups;
+  return a;
 }
 
 Dense::Dense(std::string name, int in_features, int out_features)

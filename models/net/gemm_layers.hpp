@@ -1,5 +1,6 @@
 #pragma once
-// The layers the systolic array computes: 2-D convolution and dense (fully connected).
+// The layers the systolic array computes: 2-D convolution (grouped, dilated, any padding) and
+// dense (fully connected).
 // Both can run on float weights (decoded from any storage format) in a given accumulation order,
 // or, once integer weights are installed, as an int8 x int8 -> int32 product (bit-exact).
 #include <cstdint>
@@ -35,9 +36,13 @@ class GemmLayer : public Layer {
   std::optional<IntegerWeights> integer_;
 };
 
+// Weight (O, C / groups, kh, kw), bias (O). A grouped conv is one GEMM per group.
 class Conv2d : public GemmLayer {
  public:
+  // A square kernel, one stride and one padding on every side (ConvWindow::square).
   Conv2d(std::string name, int in_channels, int out_channels, int kernel, int stride = 1, int padding = 0);
+  // Throws std::invalid_argument naming the layer when the groups do not divide both channel counts.
+  Conv2d(std::string name, int in_channels, int out_channels, const ConvWindow& window);
   std::string kind() const override { return "conv2d"; }
   Shape output_shape(const std::vector<Shape>& inputs) const override;
   void forward(const std::vector<const Tensor*>& inputs, Tensor& output, const ExecutionOptions& options) override;
@@ -46,11 +51,13 @@ class Conv2d : public GemmLayer {
   nlohmann::json attributes() const override;
   std::unique_ptr<Layer> clone() const override { return std::make_unique<Conv2d>(*this); }
   int out_channels() const override { return out_channels_; }
-  int patch_size() const override { return in_channels_ * kernel_ * kernel_; }
+  int patch_size() const override { return in_channels_ / window_.groups * window_.kernel.height * window_.kernel.width; }
+  const ConvWindow& window() const { return window_; }
   ConvGeometry geometry(const Shape& sample_shape) const;  // for a (C, H, W) input
 
  private:
-  int in_channels_, out_channels_, kernel_, stride_, padding_;
+  int in_channels_, out_channels_;
+  ConvWindow window_;
 };
 
 class Dense : public GemmLayer {

@@ -1,5 +1,7 @@
 #include "models/net/pool_layers.hpp"
 
+#include "models/net/window_json.hpp"
+
 namespace proact {
 
 namespace {
@@ -7,16 +9,21 @@ Shape sample_shape(const Tensor& x) { return Shape(x.shape().begin() + 1, x.shap
 }  // namespace
 
 Pool2d::Pool2d(std::string name, Kind kind, int kernel, int stride)
-    : Layer(std::move(name)), kind_(kind), kernel_(kernel), stride_(stride) {}
+    : Pool2d(std::move(name), kind, PoolWindow::square(kernel, stride)) {}
 
-PoolGeometry Pool2d::geometry(const Shape& s) const {
-  PoolGeometry g;
-  g.channels = s.at(0);
-  g.in_height = s.at(1);
-  g.in_width = s.at(2);
-  g.kernel = kernel_;
-  g.stride = stride_;
-  return g;
+Pool2d::Pool2d(std::string name, Kind kind, const PoolWindow& window)
+    : Layer(std::move(name)), kind_(kind), window_(window) {
+  if (kind == Kind::max && window.count_include_pad) fail("count_include_pad is for average pools");
+}
+
+PoolGeometry Pool2d::geometry(const Shape& s) const { return PoolGeometry{s.at(0), s.at(1), s.at(2), window_}; }
+
+nlohmann::json Pool2d::attributes() const {
+  nlohmann::json a{{"kernel", size_json(window_.kernel)}, {"stride", size_json(window_.stride)}};
+  if (!window_.padding.is_zero()) a["padding"] = padding_json(window_.padding);
+  if (window_.ceil_mode) a["ceil_mode"] = true;
+  if (window_.count_include_pad) a["count_include_pad"] = true;
+  return a;
 }
 
 Shape Pool2d::output_shape(const std::vector<Shape>& inputs) const {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "models/net/window_json.hpp"
+
 namespace proact {
 
 Shape Add::output_shape(const std::vector<Shape>& inputs) const {
@@ -38,5 +40,95 @@ void Flatten::backward(const std::vector<const Tensor*>&, const Tensor&, const T
                        const std::vector<Tensor*>& dinputs) {
   if (dinputs[0]) std::copy(doutput.values().begin(), doutput.values().end(), dinputs[0]->values().begin());
 }
+
+Concat::Concat(std::string name, int inputs) : Layer(std::move(name)), inputs_(inputs) {
+  if (inputs < 2) fail("concatenates at least 2 inputs, given " + std::to_string(inputs));
+}
+
+Shape Concat::output_shape(const std::vector<Shape>& inputs) const {
+  Shape out = inputs.at(0);
+  if (out.size() != 1 && out.size() != 3) fail("concatenates (C, H, W) or (F) inputs, got " + shape_string(out));
+  for (std::size_t i = 1; i < inputs.size(); ++i) {
+    const bool same_rest = inputs[i].size() == out.size() && std::equal(out.begin() + 1, out.end(), inputs[i].begin() + 1);
+    if (!same_rest) {
+      fail("input " + std::to_string(i) + " has shape " + shape_string(inputs[i]) + ", input 0 " +
+           shape_string(inputs[0]) + "; only the first axis may differ");
+    }
+    out[0] += inputs[i][0];
+  }
+  return out;
+}
+
+void Concat::forward(const std::vector<const Tensor*>& inputs, Tensor& output, const ExecutionOptions&) {
+  const int batch = batch_of(*inputs[0]);
+  Shape shape = inputs[0]->shape();
+  for (std::size_t i = 1; i < inputs.size(); ++i) shape[1] += inputs[i]->dim(1);
+  output = Tensor(shape);
+  // Sample b of the output is the inputs' samples b one after the other.
+  float* out = output.data();
+  for (int b = 0; b < batch; ++b) {
+    for (const Tensor* x : inputs) {
+      const std::size_t n = per_sample(*x);
+      out = std::copy_n(x->data() + static_cast<std::size_t>(b) * n, n, out);
+    }
+  }
+}
+
+void Concat::backward(const std::vector<const Tensor*>& inputs, const Tensor&, const Tensor& doutput,
+                      const std::vector<Tensor*>& dinputs) {
+  const int batch = batch_of(*inputs[0]);
+  const float* from = doutput.data();
+  for (int b = 0; b < batch; ++b) {
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      const std::size_t n = per_sample(*inputs[i]);
+      if (dinputs[i]) std::copy_n(from, n, dinputs[i]->data() + static_cast<std::size_t>(b) * n);
+      from += n;
+    }
+  }
+}
+
+Pad::Pad(std::string name, const Padding2d& padding, float value)
+    : Layer(std::move(name)), padding_(padding), value_(value) {
+  if (padding.top < 0 || padding.left < 0 || padding.bottom < 0 || padding.right < 0) {
+    fail("padding " + padding_string(padding) + " must be >= 0 on every side");
+  }
+}
+
+Shape Pad::output_shape(const std::vector<Shape>& inputs) const {
+  const Shape& s = inputs.at(0);
+  if (s.size() != 3) fail("expects a (C, H, W) input, got " + shape_string(s));
+  return {s[0], padding_.top + s[1] + padding_.bottom, padding_.left + s[2] + padding_.right};
+}
+
+void Pad::forward(const std::vector<const Tensor*>& inputs, Tensor& output, const ExecutionOptions&) {
+  const Tensor& x = *inputs[0];
+  const int planes = batch_of(x) * x.dim(1), h = x.dim(2), w = x.dim(3);
+  const int out_w = padding_.left + w + padding_.right;
+  const std::size_t out_plane = static_cast<std::size_t>(padding_.top + h + padding_.bottom) * out_w;
+  output = Tensor({batch_of(x), x.dim(1), padding_.top + h + padding_.bottom, out_w}, value_);
+  for (int p = 0; p < planes; ++p) {
+    for (int y = 0; y < h; ++y) {
+      std::copy_n(x.data() + (static_cast<std::size_t>(p) * h + y) * w, w,
+                  output.data() + p * out_plane + static_cast<std::size_t>(padding_.top + y) * out_w + padding_.left);
+    }
+  }
+}
+
+void Pad::backward(const std::vector<const Tensor*>& inputs, const Tensor&, const Tensor& doutput,
+                   const std::vector<Tensor*>& dinputs) {
+  if (!dinputs[0]) return;
+  const Tensor& x = *inputs[0];
+  const int planes = batch_of(x) * x.dim(1), h = x.dim(2), w = x.dim(3);
+  const int out_w = padding_.left + w + padding_.right;
+  const std::size_t out_plane = static_cast<std::size_t>(padding_.top + h + padding_.bottom) * out_w;
+  for (int p = 0; p < planes; ++p) {
+    for (int y = 0; y < h; ++y) {
+      std::copy_n(doutput.data() + p * out_plane + static_cast<std::size_t>(padding_.top + y) * out_w + padding_.left,
+                  w, dinputs[0]->data() + (static_cast<std::size_t>(p) * h + y) * w);
+    }
+  }
+}
+
+nlohmann::json Pad::attributes() const { return {{"padding", padding_json(padding_)}, {"value", value_}}; }
 
 }  // namespace proact

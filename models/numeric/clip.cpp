@@ -1,6 +1,7 @@
 #include "models/numeric/clip.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 #include <vector>
 
@@ -24,6 +25,48 @@ std::size_t threshold_stride(ClipForm form, std::size_t per_sample, std::size_t 
                               std::to_string(threshold_count));
 }
 
+// The forms on the unclamped value x (ReLU's bounds).
+float form_value(ClipForm form, float x, float threshold, float k) {
+  switch (form) {
+    case ClipForm::relu: return x > 0.0f ? x : 0.0f;
+    case ClipForm::smooth: {
+      const float y = x * sigmoid(k * (threshold - x));
+      return y > 0.0f ? y : 0.0f;
+    }
+    case ClipForm::hard: return x > 0.0f && x <= threshold ? x : 0.0f;
+    case ClipForm::saturate: return x > 0.0f ? (x < threshold ? x : threshold) : 0.0f;
+  }
+  throw std::invalid_argument("invalid ClipForm value");
+}
+
+ClipGradient form_gradient(ClipForm form, float x, float threshold, float k) {
+  switch (form) {
+    case ClipForm::relu: return {x > 0.0f ? 1.0f : 0.0f, 0.0f};
+    case ClipForm::smooth: {
+      const float s = sigmoid(k * (threshold - x));
+      if (!(x * s > 0.0f)) return {0.0f, 0.0f};
+      const float dthreshold = k * x * s * (1.0f - s);
+      return {s - dthreshold, dthreshold};
+    }
+    case ClipForm::hard: return {x > 0.0f && x <= threshold ? 1.0f : 0.0f, 0.0f};
+    case ClipForm::saturate: return {x > 0.0f && x < threshold ? 1.0f : 0.0f, x > threshold ? 1.0f : 0.0f};
+  }
+  throw std::invalid_argument("invalid ClipForm value");
+}
+
+// The forms on c = clamp_value(x, bounds); relu is c itself.
+float clamped_value(ClipForm form, float x, float threshold, float k, ClampBounds bounds) {
+  const float c = clamp_value(x, bounds);
+  return form == ClipForm::relu ? c : form_value(form, c, threshold, k);
+}
+
+ClipGradient clamped_gradient(ClipForm form, float x, float threshold, float k, ClampBounds bounds) {
+  const float c = clamp_value(x, bounds);
+  ClipGradient g = form == ClipForm::relu ? ClipGradient{1.0f, 0.0f} : form_gradient(form, c, threshold, k);
+  if (!(x > bounds.lo && x <= bounds.hi)) g.dx = 0.0f;
+  return g;
+}
+
 }  // namespace
 
 ClipForm parse_clip_form(const std::string& name) {
@@ -44,78 +87,76 @@ std::string clip_form_name(ClipForm form) {
   throw std::invalid_argument("invalid ClipForm value");
 }
 
-float clip_value(ClipForm form, float x, float threshold, float k) {
-  switch (form) {
-    case ClipForm::relu: return x > 0.0f ? x : 0.0f;
-    case ClipForm::smooth: {
-      const float y = x * sigmoid(k * (threshold - x));
-      return y > 0.0f ? y : 0.0f;
-    }
-    case ClipForm::hard: return x > 0.0f && x <= threshold ? x : 0.0f;
-    case ClipForm::saturate: return x > 0.0f ? (x < threshold ? x : threshold) : 0.0f;
-  }
-  throw std::invalid_argument("invalid ClipForm value");
+float clamp_value(float x, ClampBounds bounds) { return x > bounds.lo ? (x < bounds.hi ? x : bounds.hi) : bounds.lo; }
+
+std::string bounds_string(ClampBounds bounds) {
+  const auto number = [](float v) {
+    if (std::isinf(v)) return std::string(v < 0.0f ? "-inf" : "inf");
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", static_cast<double>(v));
+    return std::string(text);
+  };
+  return (std::isinf(bounds.lo) ? "(" : "[") + number(bounds.lo) + ", " + number(bounds.hi) +
+         (std::isinf(bounds.hi) ? ")" : "]");
 }
 
-ClipGradient clip_gradient(ClipForm form, float x, float threshold, float k) {
-  switch (form) {
-    case ClipForm::relu: return {x > 0.0f ? 1.0f : 0.0f, 0.0f};
-    case ClipForm::smooth: {
-      const float s = sigmoid(k * (threshold - x));
-      if (!(x * s > 0.0f)) return {0.0f, 0.0f};
-      const float dthreshold = k * x * s * (1.0f - s);
-      return {s - dthreshold, dthreshold};
-    }
-    case ClipForm::hard: return {x > 0.0f && x <= threshold ? 1.0f : 0.0f, 0.0f};
-    case ClipForm::saturate: return {x > 0.0f && x < threshold ? 1.0f : 0.0f, x > threshold ? 1.0f : 0.0f};
-  }
-  throw std::invalid_argument("invalid ClipForm value");
+float clip_value(ClipForm form, float x, float threshold, float k, ClampBounds bounds) {
+  return bounds.is_relu() ? form_value(form, x, threshold, k) : clamped_value(form, x, threshold, k, bounds);
+}
+
+ClipGradient clip_gradient(ClipForm form, float x, float threshold, float k, ClampBounds bounds) {
+  return bounds.is_relu() ? form_gradient(form, x, threshold, k) : clamped_gradient(form, x, threshold, k, bounds);
 }
 
 namespace {
 
-// One form, one threshold layout, known at compile time so that the element loop has no branch
-// on either and vectorises (relu, hard, saturate); the values are clip_value's, bit for bit.
-template <ClipForm Form, bool NeuronWise>
+// One form, one threshold layout and whether it clamps (bounds other than ReLU's), known at
+// compile time so that the element loop has no branch on any of them and vectorises (relu, hard,
+// saturate); the values are clip_value's, bit for bit.
+template <ClipForm Form, bool NeuronWise, bool Clamped>
 void clip_forward_as(const float* x, float* y, std::size_t batch, std::size_t per_sample, const float* thresholds,
-                     float k) {
+                     float k, ClampBounds bounds) {
   for (std::size_t b = 0; b < batch; ++b) {
     const float* xb = x + b * per_sample;
     float* yb = y + b * per_sample;
     for (std::size_t j = 0; j < per_sample; ++j) {
       const float threshold = Form == ClipForm::relu ? 0.0f : NeuronWise ? thresholds[j] : thresholds[0];
-      yb[j] = clip_value(Form, xb[j], threshold, k);
+      yb[j] = Clamped ? clamped_value(Form, xb[j], threshold, k, bounds) : form_value(Form, xb[j], threshold, k);
     }
   }
 }
 
 template <ClipForm Form>
 void clip_forward_as(const float* x, float* y, std::size_t batch, std::size_t per_sample, const float* thresholds,
-                     std::size_t stride, float k) {
-  if (stride == 1) {
-    clip_forward_as<Form, true>(x, y, batch, per_sample, thresholds, k);
-  } else {
-    clip_forward_as<Form, false>(x, y, batch, per_sample, thresholds, k);
-  }
+                     std::size_t stride, float k, ClampBounds bounds) {
+  const bool clamped = !bounds.is_relu();
+  if (stride == 1 && clamped) return clip_forward_as<Form, true, true>(x, y, batch, per_sample, thresholds, k, bounds);
+  if (stride == 1) return clip_forward_as<Form, true, false>(x, y, batch, per_sample, thresholds, k, bounds);
+  if (clamped) return clip_forward_as<Form, false, true>(x, y, batch, per_sample, thresholds, k, bounds);
+  clip_forward_as<Form, false, false>(x, y, batch, per_sample, thresholds, k, bounds);
 }
 
 }  // namespace
 
 void clip_forward(ClipForm form, const float* x, float* y, std::size_t batch, std::size_t per_sample,
-                  const float* thresholds, std::size_t threshold_count, float k) {
+                  const float* thresholds, std::size_t threshold_count, float k, ClampBounds bounds) {
   const std::size_t stride = threshold_stride(form, per_sample, threshold_count);
   switch (form) {
-    case ClipForm::relu: return clip_forward_as<ClipForm::relu>(x, y, batch, per_sample, thresholds, stride, k);
-    case ClipForm::smooth: return clip_forward_as<ClipForm::smooth>(x, y, batch, per_sample, thresholds, stride, k);
-    case ClipForm::hard: return clip_forward_as<ClipForm::hard>(x, y, batch, per_sample, thresholds, stride, k);
-    case ClipForm::saturate: return clip_forward_as<ClipForm::saturate>(x, y, batch, per_sample, thresholds, stride, k);
+    case ClipForm::relu:
+      return clip_forward_as<ClipForm::relu>(x, y, batch, per_sample, thresholds, stride, k, bounds);
+    case ClipForm::smooth:
+      return clip_forward_as<ClipForm::smooth>(x, y, batch, per_sample, thresholds, stride, k, bounds);
+    case ClipForm::hard:
+      return clip_forward_as<ClipForm::hard>(x, y, batch, per_sample, thresholds, stride, k, bounds);
+    case ClipForm::saturate:
+      return clip_forward_as<ClipForm::saturate>(x, y, batch, per_sample, thresholds, stride, k, bounds);
   }
   throw std::invalid_argument("invalid ClipForm value");
 }
 
 void clip_backward(ClipForm form, const float* x, const float* dy, float* dx, float* dthresholds,
                    std::size_t batch, std::size_t per_sample, const float* thresholds,
-                   std::size_t threshold_count, float k) {
+                   std::size_t threshold_count, float k, ClampBounds bounds) {
   const std::size_t stride = threshold_stride(form, per_sample, threshold_count);
   const bool accumulate = dthresholds != nullptr && form != ClipForm::relu;
   std::vector<double> sums(accumulate ? threshold_count : 0, 0.0);
@@ -123,7 +164,7 @@ void clip_backward(ClipForm form, const float* x, const float* dy, float* dx, fl
     for (std::size_t j = 0; j < per_sample; ++j) {
       const std::size_t i = b * per_sample + j;
       const float threshold = form == ClipForm::relu ? 0.0f : thresholds[j * stride];
-      const ClipGradient g = clip_gradient(form, x[i], threshold, k);
+      const ClipGradient g = clip_gradient(form, x[i], threshold, k, bounds);
       const float upstream = dy[i];
       dx[i] = upstream * g.dx;
       if (accumulate) sums[j * stride] += static_cast<double>(upstream) * g.dthreshold;

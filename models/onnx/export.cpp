@@ -1,5 +1,6 @@
 #include "models/onnx/export.hpp"
 
+#include <cmath>
 #include <stdexcept>
 
 #include "models/net/activation_layer.hpp"
@@ -40,6 +41,13 @@ void set_attribute(onnx::NodeProto& node, const std::string& name, float value) 
   a.set_f(value);
 }
 
+void set_attribute(onnx::NodeProto& node, const std::string& name, const std::string& value) {
+  onnx::AttributeProto& a = *node.add_attribute();
+  a.set_name(name);
+  a.set_type(onnx::AttributeProto::STRING);
+  a.set_s(value);
+}
+
 void set_attribute(onnx::NodeProto& node, const std::string& name, const std::vector<std::int64_t>& values) {
   onnx::AttributeProto& a = *node.add_attribute();
   a.set_name(name);
@@ -59,11 +67,13 @@ class GraphWriter {
     const Layer& layer = network_.layer(i);
     const std::vector<std::string> inputs = input_tensors(i);
     if (const auto* conv = dynamic_cast<const Conv2d*>(&layer)) {
-      const ConvGeometry g = conv->geometry(network_.shape_of(network_.node(i).inputs.front()));
+      const ConvWindow& w = conv->window();
       onnx::NodeProto& n = add_node("Conv", layer.name(), {inputs[0], parameter(layer, "weight"), parameter(layer, "bias")});
-      set_attribute(n, "kernel_shape", std::vector<std::int64_t>{g.kernel, g.kernel});
-      set_attribute(n, "strides", std::vector<std::int64_t>{g.stride, g.stride});
-      set_attribute(n, "pads", std::vector<std::int64_t>{g.padding, g.padding, g.padding, g.padding});
+      set_attribute(n, "kernel_shape", ints(w.kernel));
+      set_attribute(n, "strides", ints(w.stride));
+      set_attribute(n, "pads", ints(w.padding));
+      if (w.dilation != Size2d{}) set_attribute(n, "dilations", ints(w.dilation));
+      if (w.groups != 1) set_attribute(n, "group", std::int64_t{w.groups});
     } else if (dynamic_cast<const Dense*>(&layer)) {
       onnx::NodeProto& n = add_node("Gemm", layer.name(), {inputs[0], parameter(layer, "weight"), parameter(layer, "bias")});
       set_attribute(n, "transB", std::int64_t{1});
@@ -75,14 +85,19 @@ class GraphWriter {
       set_attribute(n, "momentum", 1.0f - bn->momentum());  // ONNX weighs the running statistic
     } else if (const auto* activation = dynamic_cast<const Activation*>(&layer)) {
       if (activation->form() != ClipForm::relu) {
-        refuse(layer, "is a clipped ReLU (" + clip_form_name(activation->form()) + "); export writes plain ReLU only");
+        refuse(layer, "is a clipped ReLU (" + clip_form_name(activation->form()) + "); export writes unclipped "
+                      "activations only (Relu, Clip)");
       }
-      add_node("Relu", layer.name(), inputs);
+      write_activation(layer.name(), activation->bounds(), inputs[0]);
     } else if (const auto* pool = dynamic_cast<const Pool2d*>(&layer)) {
-      if (pool->pool_kind() != Pool2d::Kind::max) refuse(layer, "is an average pool, which has no ONNX export yet");
-      onnx::NodeProto& n = add_node("MaxPool", layer.name(), inputs);
-      set_attribute(n, "kernel_shape", std::vector<std::int64_t>{pool->kernel(), pool->kernel()});
-      set_attribute(n, "strides", std::vector<std::int64_t>{pool->stride(), pool->stride()});
+      const PoolWindow& w = pool->window();
+      const bool max = pool->pool_kind() == Pool2d::Kind::max;
+      onnx::NodeProto& n = add_node(max ? "MaxPool" : "AveragePool", layer.name(), inputs);
+      set_attribute(n, "kernel_shape", ints(w.kernel));
+      set_attribute(n, "strides", ints(w.stride));
+      if (!w.padding.is_zero()) set_attribute(n, "pads", ints(w.padding));
+      if (w.ceil_mode) set_attribute(n, "ceil_mode", std::int64_t{1});
+      if (w.count_include_pad) set_attribute(n, "count_include_pad", std::int64_t{1});
     } else if (dynamic_cast<const GlobalAvgPool*>(&layer)) {
       // ONNX keeps (batch, C, 1, 1); the layer's tensor is the network's (batch, C).
       const std::string pooled = layer.name() + ".nchw";
@@ -92,6 +107,14 @@ class GraphWriter {
       add_node("Add", layer.name(), inputs);
     } else if (dynamic_cast<const Flatten*>(&layer)) {
       set_attribute(add_node("Flatten", layer.name(), inputs), "axis", std::int64_t{1});
+    } else if (dynamic_cast<const Concat*>(&layer)) {
+      set_attribute(add_node("Concat", layer.name(), inputs), "axis", std::int64_t{1});
+    } else if (const auto* pad = dynamic_cast<const Pad*>(&layer)) {
+      const Padding2d& p = pad->padding();
+      const std::string pads = layer.name() + ".pads", value = layer.name() + ".value";
+      set_int64_tensor(*graph_.add_initializer(), pads, {0, 0, p.top, p.left, 0, 0, p.bottom, p.right});
+      set_float_tensor(*graph_.add_initializer(), value, Tensor({}, pad->value()));
+      set_attribute(add_node("Pad", layer.name(), {inputs[0], pads, value}), "mode", std::string("constant"));
     } else {
       refuse(layer, "of kind '" + layer.kind() + "' has no ONNX export yet");
     }
@@ -100,6 +123,28 @@ class GraphWriter {
  private:
   [[noreturn]] static void refuse(const Layer& layer, const std::string& problem) {
     throw std::invalid_argument("cannot export layer '" + layer.name() + "': it " + problem);
+  }
+
+  static std::vector<std::int64_t> ints(const Size2d& size) { return {size.height, size.width}; }
+  static std::vector<std::int64_t> ints(const Padding2d& p) { return {p.top, p.left, p.bottom, p.right}; }
+
+  // ReLU's bounds as Relu; others as Clip with min and max inputs (an unbounded side left out).
+  void write_activation(const std::string& name, ClampBounds bounds, const std::string& input) {
+    if (bounds.is_relu()) {
+      add_node("Relu", name, {input});
+      return;
+    }
+    std::vector<std::string> inputs{input, "", ""};
+    if (!std::isinf(bounds.lo)) inputs[1] = scalar(name + ".min", bounds.lo);
+    if (!std::isinf(bounds.hi)) inputs[2] = scalar(name + ".max", bounds.hi);
+    while (inputs.back().empty()) inputs.pop_back();
+    add_node("Clip", name, inputs);
+  }
+
+  // A float initializer of shape () holding `value`; returns its name.
+  std::string scalar(const std::string& name, float value) {
+    set_float_tensor(*graph_.add_initializer(), name, Tensor({}, value));
+    return name;
   }
 
   bool has_layer(const std::string& name) const {

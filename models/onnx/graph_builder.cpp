@@ -101,12 +101,32 @@ void GraphBuilder::add_layer(const NodeReader& node, std::unique_ptr<Layer> laye
 
 void GraphBuilder::check_new(const NodeReader& node, const std::string& output) const {
   if (output.empty()) node.refuse("has no output 0");
-  if (find_value(output) || is_constant(output)) node.refuse("output '" + output + "' is defined twice");
+  if (find_value(output) || is_constant(output) || deferred_pads_.count(output)) {
+    node.refuse("output '" + output + "' is defined twice");
+  }
 }
 
 void GraphBuilder::define(const NodeReader& node, const std::string& output, const Value& value) {
   check_new(node, output);
   values_[output] = value;
+}
+
+void GraphBuilder::defer_pad(const NodeReader& node, const Value& input, const Padding2d& padding) {
+  check_new(node, node.output(0));
+  deferred_pads_[node.output(0)] = DeferredPad{&node.proto(), input, padding};
+}
+
+const DeferredPad* GraphBuilder::deferred_pad(const NodeReader& node, int i) const {
+  const auto it = deferred_pads_.find(node.input(i));
+  return it == deferred_pads_.end() ? nullptr : &it->second;
+}
+
+const Value& GraphBuilder::add_deferred_pad(const NodeReader& node, int i, std::unique_ptr<Layer> layer) {
+  const auto it = deferred_pads_.find(node.input(i));
+  const DeferredPad pad = it->second;
+  deferred_pads_.erase(it);
+  add_layer(node.other(*pad.node), std::move(layer), {pad.input});
+  return *find_value(node.input(i));
 }
 
 void GraphBuilder::define_alias(const NodeReader& node, const std::string& output, const std::string& input) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "models/kernels/window.hpp"
 #include "models/net/network.hpp"
 #include "models/onnx/node_reader.hpp"
 
@@ -24,6 +25,15 @@ namespace proact {
 struct Value {
   int node;  // Network node index, or Network::kInput
   Shape shape;
+};
+
+// A zero Pad whose one reader is a Conv or AveragePool: it adds no layer, its output is `input`
+// padded by `padding`, which the reader takes into its own pads (or adds as a Pad layer where it
+// cannot: add_deferred_pad).
+struct DeferredPad {
+  const onnx::NodeProto* node;
+  Value input;
+  Padding2d padding;
 };
 
 class GraphBuilder {
@@ -47,6 +57,13 @@ class GraphBuilder {
   // shape `shape` (default: the layer's output shape). Shape errors are refused with the node.
   void add_layer(const NodeReader& node, std::unique_ptr<Layer> layer, const std::vector<Value>& inputs,
                  const std::optional<Shape>& shape = std::nullopt);
+  // Defers the Pad `node` (see DeferredPad); its output stays undefined for any other reader.
+  void defer_pad(const NodeReader& node, const Value& input, const Padding2d& padding);
+  // The deferred Pad whose output is input i of `node`, or nullptr.
+  const DeferredPad* deferred_pad(const NodeReader& node, int i) const;
+  // Adds that deferred Pad after all, as `layer` reading its input, and returns its output value.
+  const Value& add_deferred_pad(const NodeReader& node, int i, std::unique_ptr<Layer> layer);
+
   // Defines output `output` of `node` as an existing value or constant (Identity, Dropout, ...).
   void define(const NodeReader& node, const std::string& output, const Value& value);
   void define_alias(const NodeReader& node, const std::string& output, const std::string& input);
@@ -80,6 +97,7 @@ class GraphBuilder {
   std::map<std::string, const onnx::NodeProto*> last_reader_;
   std::set<std::string> layer_names_;
   std::set<const onnx::NodeProto*> consumed_;
+  std::map<std::string, DeferredPad> deferred_pads_;  // by output name
 };
 
 }  // namespace proact

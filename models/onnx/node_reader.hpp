@@ -19,6 +19,7 @@ class NodeReader {
 
   const onnx::NodeProto& proto() const { return node_; }
   const std::string& op_type() const { return node_.op_type(); }
+  int opset() const { return opset_; }
   std::string name() const;  // the node's name, or "<op type> -> <output 0>" when it has none
 
   // Input or output i; an absent optional one (past the end, or "") is the empty string.

@@ -1,12 +1,15 @@
 #include "models/onnx/operators.hpp"
 
 #include <climits>
+#include <cmath>
+#include <limits>
 
 #include "models/net/activation_layer.hpp"
 #include "models/net/batch_norm_layer.hpp"
 #include "models/net/gemm_layers.hpp"
 #include "models/net/pool_layers.hpp"
 #include "models/net/structure_layers.hpp"
+#include "models/onnx/window_attributes.hpp"
 
 namespace proact {
 
@@ -32,37 +35,33 @@ void set_parameter(const NodeReader& node, Layer& layer, const std::string& para
   target.values() = values.values();
 }
 
-// A 2-D window as Conv2d and Pool2d express it: square kernel, equal strides, dilation 1 and one
-// padding on every side. Refuses any other attribute value, naming it.
-struct Window {
-  int kernel, stride, padding;
+// Optional input i: a constant holding one float, or `fallback` when the input is absent.
+float optional_scalar(const NodeReader& node, const GraphBuilder& graph, int i, float fallback) {
+  if (node.input(i).empty()) return fallback;
+  const Tensor t = graph.float_constant(node, i);
+  if (t.size() != 1) {
+    node.refuse("input '" + node.input(i) + "' has shape " + shape_string(t.shape()) + "; expected one value");
+  }
+  return t[0];
+}
+
+// Input 0 of a Conv or pool, (C, H, W): a computed value, or the input of a deferred zero Pad
+// together with that padding (which the layer adds to its own, or adds as a Pad layer).
+struct SpatialInput {
+  Value value;
+  Padding2d deferred;
+  Shape onnx_shape;  // what the node reads: value.shape padded by `deferred`
+  const DeferredPad* pad;
 };
 
-Window square_window(const NodeReader& node, const std::vector<std::int64_t>& default_kernel) {
-  const auto in_range = [](std::int64_t v, std::int64_t low) { return v >= low && v <= INT_MAX; };
-  const std::vector<std::int64_t> kernel = node.ints_attribute("kernel_shape", default_kernel);
-  if (kernel.size() != 2) node.refuse_attribute("kernel_shape", ints_string(kernel), "2-D windows only");
-  if (kernel[0] != kernel[1]) node.refuse_attribute("kernel_shape", ints_string(kernel), "square kernels only for now");
-  if (!in_range(kernel[0], 1)) node.refuse_attribute("kernel_shape", ints_string(kernel), "not a window size");
-  const std::vector<std::int64_t> strides = node.ints_attribute("strides", {1, 1});
-  if (strides.size() != 2 || strides[0] != strides[1]) {
-    node.refuse_attribute("strides", ints_string(strides), "one stride for both axes only for now");
+SpatialInput spatial_input(const NodeReader& node, const GraphBuilder& graph) {
+  if (const DeferredPad* pad = graph.deferred_pad(node, 0)) {
+    const Shape& s = pad->input.shape;
+    const Padding2d& p = pad->padding;
+    return {pad->input, p, {s[0], p.top + s[1] + p.bottom, p.left + s[2] + p.right}, pad};
   }
-  if (!in_range(strides[0], 1)) node.refuse_attribute("strides", ints_string(strides), "not a stride");
-  const std::vector<std::int64_t> dilations = node.ints_attribute("dilations", {1, 1});
-  if (dilations != std::vector<std::int64_t>{1, 1}) {
-    node.refuse_attribute("dilations", ints_string(dilations), "dilation 1 only for now");
-  }
-  const std::string auto_pad = node.string_attribute("auto_pad", "NOTSET");
-  if (auto_pad != "NOTSET" && auto_pad != "VALID") {
-    node.refuse_attribute("auto_pad", auto_pad, "explicit pads only for now");
-  }
-  const std::vector<std::int64_t> pads = node.ints_attribute("pads", {0, 0, 0, 0});
-  if (pads.size() != 4 || pads[1] != pads[0] || pads[2] != pads[0] || pads[3] != pads[0]) {
-    node.refuse_attribute("pads", ints_string(pads), "the same padding on every side only for now");
-  }
-  if (!in_range(pads[0], 0)) node.refuse_attribute("pads", ints_string(pads), "not a padding");
-  return {static_cast<int>(kernel[0]), static_cast<int>(strides[0]), static_cast<int>(pads[0])};
+  const Value& x = graph.spatial_value(node, 0);
+  return {x, {}, x.shape, nullptr};
 }
 
 // A Dense layer for `node` computing x (N, K) -> x weight^T + bias, weight (N_out, K).
@@ -121,25 +120,37 @@ void flatten(const NodeReader& node, GraphBuilder& graph, const Value& x) {
   graph.add_layer(node, std::make_unique<Flatten>(graph.layer_name(node)), {x});
 }
 
+// Conv2d: any groups (grouped, depthwise), dilations, pads per side or auto_pad, rectangular
+// kernels, a stride per axis; a deferred zero Pad before it is added to its pads.
 void conv(const NodeReader& node, GraphBuilder& graph) {
-  const Value& x = graph.spatial_value(node, 0);
+  const SpatialInput in = spatial_input(node, graph);
   const Tensor w = graph.float_constant(node, 1);
   if (w.rank() != 4) {
     node.refuse("weight '" + node.input(1) + "' has shape " + shape_string(w.shape()) +
-                "; only 2-D convolutions (O, C, kh, kw) are supported");
+                "; only 2-D convolutions (O, C / group, kh, kw) are supported");
   }
+  const int channels = in.onnx_shape[0];
   const std::int64_t group = node.int_attribute("group", 1);
-  if (group != 1) node.refuse_attribute("group", std::to_string(group), "grouped and depthwise convolutions come later");
-  const Window window = square_window(node, {w.dim(2), w.dim(3)});
-  if (w.dim(2) != window.kernel || w.dim(3) != window.kernel) {
-    node.refuse("weight '" + node.input(1) + "' has shape " + shape_string(w.shape()) + ", kernel_shape says " +
-                std::to_string(window.kernel) + "x" + std::to_string(window.kernel));
+  if (group < 1 || channels % group != 0 || w.dim(0) % group != 0) {
+    node.refuse_attribute("group", std::to_string(group), "it must divide the input's " + std::to_string(channels) +
+                                                              " channels and the weight's " + std::to_string(w.dim(0)) +
+                                                              " filters");
   }
-  auto layer = std::make_unique<Conv2d>(graph.layer_name(node), w.dim(1), w.dim(0), window.kernel, window.stride,
-                                        window.padding);
+  if (w.dim(1) * group != channels) {
+    node.refuse("weight '" + node.input(1) + "' has shape " + shape_string(w.shape()) + "; " +
+                std::to_string(channels) + " input channels in " + std::to_string(group) + " groups need (O, " +
+                std::to_string(channels / group) + ", kh, kw)");
+  }
+  const WindowAttributes a = window_attributes(node, in.onnx_shape, {w.dim(2), w.dim(3)});
+  if (a.kernel != Size2d{w.dim(2), w.dim(3)}) {
+    node.refuse("weight '" + node.input(1) + "' has shape " + shape_string(w.shape()) + ", kernel_shape says " +
+                size_string(a.kernel));
+  }
+  const ConvWindow window{a.kernel, a.stride, a.dilation, a.padding + in.deferred, static_cast<int>(group)};
+  auto layer = std::make_unique<Conv2d>(graph.layer_name(node), channels, w.dim(0), window);
   set_parameter(node, *layer, "weight", w, 1);
   if (!node.input(2).empty()) set_parameter(node, *layer, "bias", graph.float_constant(node, 2), 2);
-  graph.add_layer(node, std::move(layer), {x});
+  graph.add_layer(node, std::move(layer), {in.value});
 }
 
 // Y = alpha * A B' + beta * C, B' = B or B^T: a Dense layer with alpha and beta folded into its
@@ -217,29 +228,142 @@ void batch_normalization(const NodeReader& node, GraphBuilder& graph) {
   graph.add_layer(node, std::move(layer), {x}, x.shape);
 }
 
+void identity(const NodeReader& node, GraphBuilder& graph) { graph.define_alias(node, node.output(0), node.input(0)); }
+
 void relu(const NodeReader& node, GraphBuilder& graph) {
   const Value& x = graph.value(node, 0);
   graph.add_layer(node, std::make_unique<Activation>(graph.layer_name(node)), {x}, x.shape);
 }
 
-// Pool2d: square window, no padding; ceil_mode only where it gives the floor's size.
-void max_pool(const NodeReader& node, GraphBuilder& graph) {
-  const Value& x = graph.spatial_value(node, 0);
-  if (!node.has_attribute("kernel_shape")) node.refuse("has no kernel_shape");
-  const Window window = square_window(node, {});
-  if (window.padding != 0) {
-    node.refuse_attribute("pads", ints_string(node.ints_attribute("pads", {})), "Pool2d pools without padding");
-  }
-  const std::int64_t ceil_mode = node.int_attribute("ceil_mode", 0);
-  const Shape& s = graph.held_shape(x);
-  const bool whole_windows = (s[1] - window.kernel) % window.stride == 0 && (s[2] - window.kernel) % window.stride == 0;
-  if (ceil_mode != 0 && !whole_windows) {
-    node.refuse_attribute("ceil_mode", std::to_string(ceil_mode), "partial windows at the border; Pool2d rounds down");
-  }
-  require_unread_outputs(node, graph, 1);
-  graph.add_layer(node, std::make_unique<Pool2d>(graph.layer_name(node), Pool2d::Kind::max, window.kernel, window.stride),
-                  {x});
+// An Activation clamping to [min, max] (ReLU6 is Clip(0, 6), Clip(0) a Relu): min and max are
+// attributes before opset 11 and optional constant inputs from then on; absent is unbounded.
+void clip(const NodeReader& node, GraphBuilder& graph) {
+  const Value& x = graph.value(node, 0);
+  const float inf = std::numeric_limits<float>::infinity();
+  const ClampBounds bounds = node.opset() < 11
+                                 ? ClampBounds{node.float_attribute("min", -inf), node.float_attribute("max", inf)}
+                                 : ClampBounds{optional_scalar(node, graph, 1, -inf), optional_scalar(node, graph, 2, inf)};
+  if (!(bounds.lo <= bounds.hi)) node.refuse("clamps to " + bounds_string(bounds) + "; min must not exceed max");
+  graph.add_layer(node, std::make_unique<Activation>(graph.layer_name(node), bounds), {x}, x.shape);
 }
+
+// Along the channel axis of (C, H, W) values or the feature axis of (F) ones, any number of them.
+void concat(const NodeReader& node, GraphBuilder& graph) {
+  if (!node.has_attribute("axis")) node.refuse("has no axis");
+  const int count = node.proto().input_size();
+  if (count == 1) return identity(node, graph);
+  std::vector<Value> inputs;
+  for (int i = 0; i < count; ++i) inputs.push_back(graph.value(node, i));
+  const Shape& first = inputs[0].shape;
+  const std::int64_t axis = node.int_attribute("axis", 1);
+  const std::int64_t rank = static_cast<std::int64_t>(first.size()) + 1;
+  if (axis != 1 && axis != 1 - rank) {
+    node.refuse_attribute("axis", std::to_string(axis), "only the channel axis (1 or " + std::to_string(1 - rank) +
+                                                            " for rank " + std::to_string(rank) + ")");
+  }
+  Shape shape = first;
+  for (int i = 1; i < count; ++i) {
+    const Shape& s = inputs[i].shape;
+    if (s.size() != first.size() || !std::equal(s.begin() + 1, s.end(), first.begin() + 1)) {
+      node.refuse("input '" + node.input(i) + "' has per-sample shape " + shape_string(s) + ", input '" +
+                  node.input(0) + "' " + shape_string(first) + "; only the concatenated axis may differ");
+    }
+    shape[0] += s[0];
+  }
+  graph.add_layer(node, std::make_unique<Concat>(graph.layer_name(node), count), inputs, shape);
+}
+
+// Constant padding of the H and W axes of a (C, H, W) value: pads are an attribute (with
+// `value`) before opset 11 and inputs (with an optional constant_value) from then on. Zero
+// padding read only by a Conv or AveragePool is deferred into that node's pads; any other is a
+// Pad layer.
+void pad(const NodeReader& node, GraphBuilder& graph) {
+  const std::string mode = node.string_attribute("mode", "constant");
+  if (mode != "constant") node.refuse_attribute("mode", mode, "constant padding only");
+  const Value& x = graph.spatial_value(node, 0);
+  std::vector<std::int64_t> pads;
+  float value = 0.0f;
+  if (node.opset() < 11) {
+    if (!node.has_attribute("pads")) node.refuse("has no pads");
+    pads = node.ints_attribute("pads", {});
+    value = node.float_attribute("value", 0.0f);
+  } else {
+    pads = graph.int64_constant(node, 1);
+    value = optional_scalar(node, graph, 2, 0.0f);
+  }
+  // [N, C, H, W begins, N, C, H, W ends]
+  const bool spatial = pads.size() == 8 && pads[0] == 0 && pads[1] == 0 && pads[4] == 0 && pads[5] == 0;
+  if (!spatial) node.refuse("pads " + ints_string(pads) + ": only the H and W axes of (N, C, H, W) can be padded");
+  for (int i : {2, 3, 6, 7}) {
+    if (pads[i] < 0 || pads[i] > INT_MAX) node.refuse("pads " + ints_string(pads) + ": negative padding (cropping) is not supported");
+  }
+  const Padding2d padding{static_cast<int>(pads[2]), static_cast<int>(pads[3]), static_cast<int>(pads[6]),
+                          static_cast<int>(pads[7])};
+  if (padding.is_zero()) return graph.define(node, node.output(0), x);
+  const onnx::NodeProto* reader = graph.sole_reader(node.output(0));
+  const bool deferrable = value == 0.0f && !std::signbit(value) && reader && reader->domain().empty() &&
+                          (reader->op_type() == "Conv" || reader->op_type() == "AveragePool") &&
+                          reader->input(0) == node.output(0);
+  if (deferrable) return graph.defer_pad(node, x, padding);
+  graph.add_layer(node, std::make_unique<Pad>(graph.layer_name(node), padding, value), {x});
+}
+
+bool same_size(const PoolGeometry& a, const PoolGeometry& b) {
+  return a.out_height() == b.out_height() && a.out_width() == b.out_width();
+}
+
+bool fits(const PoolGeometry& g) {
+  try {
+    g.validate();
+    return true;
+  } catch (const std::invalid_argument&) {
+    return false;
+  }
+}
+
+// MaxPool and AveragePool: Pool2d with pads per side or auto_pad, a stride per axis, rectangular
+// kernels, ceil_mode and count_include_pad. A deferred zero Pad before an AveragePool joins its
+// pads, counted in the divisor, where that is the same function (the pool has no pads of its
+// own or counts them, and the ceil-mode sizes agree); else it becomes a Pad layer. ceil_mode is
+// kept only where it changes the output size, count_include_pad only where there is padding.
+void pool(const NodeReader& node, GraphBuilder& graph, Pool2d::Kind kind) {
+  const SpatialInput in = spatial_input(node, graph);
+  const WindowAttributes a = window_attributes(node, in.onnx_shape, {});
+  if (a.dilation != Size2d{}) {
+    node.refuse_attribute("dilations", ints_string(node.ints_attribute("dilations", {})), "pools without dilation only");
+  }
+  const bool average = kind == Pool2d::Kind::average;
+  PoolWindow window{a.kernel, a.stride, a.padding, node.int_attribute("ceil_mode", 0) != 0,
+                    average && node.int_attribute("count_include_pad", 0) != 0};
+  const auto geometry = [](const Shape& s, const PoolWindow& w) { return PoolGeometry{s[0], s[1], s[2], w}; };
+  Value x = in.value;
+  if (in.pad) {
+    PoolWindow folded = window;
+    folded.padding = window.padding + in.deferred;
+    folded.count_include_pad = true;
+    const bool same_function = average && (window.padding.is_zero() || window.count_include_pad) &&
+                               fits(geometry(x.shape, folded)) &&
+                               same_size(geometry(x.shape, folded), geometry(in.onnx_shape, window));
+    if (same_function) {
+      window = folded;
+    } else {
+      const std::string name = graph.layer_name(node.other(*in.pad->node));
+      x = graph.add_deferred_pad(node, 0, std::make_unique<Pad>(name, in.deferred));
+    }
+  }
+  if (window.ceil_mode) {
+    PoolWindow floor = window;
+    floor.ceil_mode = false;
+    if (same_size(geometry(x.shape, floor), geometry(x.shape, window))) window = floor;
+  }
+  if (window.padding.is_zero()) window.count_include_pad = false;
+  require_unread_outputs(node, graph, 1);
+  graph.add_layer(node, std::make_unique<Pool2d>(graph.layer_name(node), kind, window), {x});
+}
+
+void max_pool(const NodeReader& node, GraphBuilder& graph) { pool(node, graph, Pool2d::Kind::max); }
+
+void average_pool(const NodeReader& node, GraphBuilder& graph) { pool(node, graph, Pool2d::Kind::average); }
 
 // (C, H, W) -> ONNX (C, 1, 1), held by the network as (C).
 void global_average_pool(const NodeReader& node, GraphBuilder& graph) {
@@ -273,8 +397,6 @@ void reshape(const NodeReader& node, GraphBuilder& graph) {
   }
   flatten(node, graph, x);
 }
-
-void identity(const NodeReader& node, GraphBuilder& graph) { graph.define_alias(node, node.output(0), node.input(0)); }
 
 // Inference: the identity (ratio and training_mode are not read); the mask must be unread.
 void dropout(const NodeReader& node, GraphBuilder& graph) {
@@ -315,7 +437,10 @@ void constant(const NodeReader& node, GraphBuilder& graph) {
 const std::map<std::string, Translation>& operator_translations() {
   static const std::map<std::string, Translation> table = {
       {"Add", add},
+      {"AveragePool", average_pool},
       {"BatchNormalization", batch_normalization},
+      {"Clip", clip},
+      {"Concat", concat},
       {"Constant", constant},
       {"Conv", conv},
       {"Dropout", dropout},
@@ -325,6 +450,7 @@ const std::map<std::string, Translation>& operator_translations() {
       {"Identity", identity},
       {"MatMul", matmul},
       {"MaxPool", max_pool},
+      {"Pad", pad},
       {"Relu", relu},
       {"Reshape", reshape},
   };

@@ -74,4 +74,11 @@ void set_float_tensor(onnx::TensorProto& proto, const std::string& name, const T
   proto.set_raw_data(tensor.data(), tensor.size() * sizeof(float));
 }
 
+void set_int64_tensor(onnx::TensorProto& proto, const std::string& name, const std::vector<std::int64_t>& values) {
+  proto.set_name(name);
+  proto.set_data_type(onnx::TensorProto::INT64);
+  proto.add_dims(static_cast<std::int64_t>(values.size()));
+  proto.set_raw_data(values.data(), values.size() * sizeof(std::int64_t));
+}
+
 }  // namespace proact

@@ -20,5 +20,7 @@ std::vector<std::int64_t> int64_values(const onnx::TensorProto& proto);
 
 // Fills `proto` as the FLOAT tensor `name` with tensor's shape and values (raw_data).
 void set_float_tensor(onnx::TensorProto& proto, const std::string& name, const Tensor& tensor);
+// Fills `proto` as the 1-D INT64 tensor `name` holding `values` (raw_data).
+void set_int64_tensor(onnx::TensorProto& proto, const std::string& name, const std::vector<std::int64_t>& values);
 
 }  // namespace proact

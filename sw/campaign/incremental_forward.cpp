@@ -13,6 +13,7 @@ namespace {
 
 // Recomputes output channels `channels` of `layer` on `input` into `output`, which holds the
 // layer's previous output (B, N, ...): a layer with only those channels runs the same kernel.
+// A conv must have one group (any subset of its channels then reads all the input channels).
 void forward_channels(const GemmLayer& layer, const Tensor& input, const std::vector<int>& channels,
                       const ExecutionOptions& options, Tensor& output) {
   const int rows = static_cast<int>(channels.size());
@@ -21,8 +22,7 @@ void forward_channels(const GemmLayer& layer, const Tensor& input, const std::ve
   const std::size_t k = weight.size() / static_cast<std::size_t>(layer.out_channels());
   std::unique_ptr<GemmLayer> part;
   if (const auto* conv = dynamic_cast<const Conv2d*>(&layer)) {
-    const ConvGeometry g = conv->geometry(Shape(input.shape().begin() + 1, input.shape().end()));
-    part = std::make_unique<Conv2d>(layer.name(), g.in_channels, rows, g.kernel, g.stride, g.padding);
+    part = std::make_unique<Conv2d>(layer.name(), input.dim(1), rows, conv->window());
   } else {
     part = std::make_unique<Dense>(layer.name(), layer.patch_size(), rows);
   }
@@ -128,7 +128,10 @@ Tensor IncrementalForward::logits(const std::vector<NodeChange>& changes) {
     if (change.node >= nodes) throw std::out_of_range("node " + std::to_string(change.node) + " is not in the network");
     dirty[change.node] = true;
     const auto* gemm = dynamic_cast<const GemmLayer*>(&network_.layer(change.node));
-    if (gemm && !change.channels.empty() && change.channels.size() * 2 <= static_cast<std::size_t>(gemm->out_channels()))
+    const auto* conv = dynamic_cast<const Conv2d*>(gemm);
+    const bool one_group = !conv || conv->window().groups == 1;
+    if (gemm && one_group && !change.channels.empty() &&
+        change.channels.size() * 2 <= static_cast<std::size_t>(gemm->out_channels()))
       sparse[change.node] = &change.channels;
   }
   for (std::size_t i = 0; i < nodes; ++i) {

@@ -2,8 +2,8 @@
 // The functional engine's campaign inner loop (issue 5, "Speed"): one network on one image set,
 // run many times with a few stored parameters changed each time. The clean outputs of every node
 // are computed once and kept; a run with changes reuses them for every node that no change
-// reaches, and for the first changed conv/dense layer whose input is clean it recomputes only
-// the output channels whose weights or bias changed (the nonzero rows of delta_W * X), in the
+// reaches, and for the first changed conv (of one group) or dense layer whose input is clean it
+// recomputes only the output channels whose weights or bias changed (the nonzero rows of delta_W * X), in the
 // array's accumulation order, so the result is bit-identical to recomputing the whole layer.
 // Every node downstream of a change is recomputed in full.
 #include <cstddef>

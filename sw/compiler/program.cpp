@@ -147,16 +147,27 @@ class Compiler {
     d.input = input_of(i);
     set_shape(d, input_shape_of(i), node.output_shape);
     if (const auto* conv = dynamic_cast<const Conv2d*>(&layer)) {
+      const ConvWindow& w = conv->window();
+      if (!w.is_square()) {
+        refuse(layer, "a conv2d with " + window_string(w) + "; the array maps square kernels with one stride, the "
+                      "same padding on every side, dilation 1 and one group");
+      }
       d.op = LayerOp::conv;
-      const ConvGeometry g = conv->geometry(input_shape_of(i));
-      d.kernel = g.kernel, d.stride = g.stride, d.padding = g.padding;
+      d.kernel = w.kernel.height, d.stride = w.stride.height, d.padding = w.padding.top;
       map_gemm(i, *conv, d);
     } else if (const auto* dense = dynamic_cast<const Dense*>(&layer)) {
       d.op = LayerOp::dense;
       map_gemm(i, *dense, d);
     } else if (const auto* pool = dynamic_cast<const Pool2d*>(&layer)) {
+      const PoolWindow& w = pool->window();
+      if (!w.is_square()) {
+        refuse(layer, "a " + layer.kind() + " with kernel " + size_string(w.kernel) + ", stride " +
+                          size_string(w.stride) + ", padding " + padding_string(w.padding) +
+                          (w.ceil_mode ? ", ceil_mode" : "") + "; the pool unit takes square windows with one stride, "
+                          "no padding and floor mode");
+      }
       d.op = pool->pool_kind() == Pool2d::Kind::max ? LayerOp::max_pool : LayerOp::avg_pool;
-      d.kernel = pool->kernel(), d.stride = pool->stride();
+      d.kernel = w.kernel.height, d.stride = w.stride.height;
     } else if (dynamic_cast<const GlobalAvgPool*>(&layer)) {
       d.op = LayerOp::global_avg_pool;
     } else if (dynamic_cast<const Add*>(&layer)) {
@@ -166,7 +177,8 @@ class Compiler {
       d.op = LayerOp::activation;
       set_post(d, *activation);
     } else {
-      refuse(layer, "the accelerator has no unit for '" + layer.kind() + "' layers (fold batch norm first)");
+      refuse(layer, "the accelerator has no unit for '" + layer.kind() + "' layers" +
+                        (layer.kind() == "batch_norm" ? " (fold batch norm first)" : ""));
     }
     if (d.op != LayerOp::activation) {
       if (const Activation* next = fusable_activation(i)) {
@@ -201,6 +213,10 @@ class Compiler {
   }
 
   void set_post(LayerDescriptor& d, const Activation& activation) {
+    if (!activation.bounds().is_relu()) {
+      refuse(activation, "an activation clamping to " + bounds_string(activation.bounds()) +
+                             "; the clip unit computes ReLU [0, inf) and its clip forms only");
+    }
     if (activation.form() == ClipForm::relu) {
       d.post = PostOp::relu;
       return;
