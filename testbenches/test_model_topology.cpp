@@ -32,18 +32,6 @@ std::vector<TopologyLayer> parsed(const std::string& text) {
   return parse_topology(in, "model.csv");
 }
 
-// A conv as the grouped convolutions to come will describe themselves (attribute groups).
-class GroupedConv : public Conv2d {
- public:
-  using Conv2d::Conv2d;
-  nlohmann::json attributes() const override {
-    nlohmann::json a = Conv2d::attributes();
-    a["groups"] = 2;
-    return a;
-  }
-  std::unique_ptr<Layer> clone() const override { return std::make_unique<GroupedConv>(*this); }
-};
-
 // A layer kind the mapping has never heard of.
 class Mystery : public Layer {
  public:
@@ -151,9 +139,12 @@ TEST_CASE("another input shape: the rows for it, or one line naming the layer th
 
 TEST_CASE("layers and names SCALE-Sim cannot take are refused, naming them", "[scalesim][topology]") {
   Network grouped("grouped", {4, 8, 8});
-  grouped.add(std::make_unique<GroupedConv>("dw", 4, 4, 3, 1, 1));
+  ConvWindow window = ConvWindow::square(3, 1, 1);
+  window.groups = 2;
+  grouped.add(std::make_unique<Conv2d>("dw", 4, 4, window));
   CHECK_THROWS_WITH(model_topology(grouped, grouped.input_shape()),
-                    Contains("layer 'dw' (conv2d): attribute groups=2 has no SCALE-Sim topology row yet"));
+                    Contains("layer 'dw' (conv2d): kernel 3x3") && Contains("groups 2") &&
+                        Contains("has no SCALE-Sim topology row yet"));
   Network mystery("mystery", {4});
   mystery.add(std::make_unique<Mystery>("m1"));
   CHECK_THROWS_WITH(model_topology(mystery, mystery.input_shape()),

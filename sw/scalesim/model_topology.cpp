@@ -1,6 +1,5 @@
 #include "sw/scalesim/model_topology.hpp"
 
-#include <set>
 #include <stdexcept>
 
 #include "models/net/activation_layer.hpp"
@@ -25,32 +24,35 @@ std::string scalesim_name(std::string name) {
 bool off_array(const Layer& layer) {
   return dynamic_cast<const Activation*>(&layer) || dynamic_cast<const BatchNorm*>(&layer) ||
          dynamic_cast<const Pool2d*>(&layer) || dynamic_cast<const GlobalAvgPool*>(&layer) ||
-         dynamic_cast<const Add*>(&layer) || dynamic_cast<const Flatten*>(&layer);
+         dynamic_cast<const Add*>(&layer) || dynamic_cast<const Flatten*>(&layer) ||
+         dynamic_cast<const Concat*>(&layer) || dynamic_cast<const Pad*>(&layer);
 }
 
-// A conv whose attributes go beyond the plain square conv (e.g. groups, coming with depthwise
-// convolutions) has no row here yet; an attribute equal to 1 (groups = 1, dilation = 1) is the plain conv.
+// A grouped (depthwise) or dilated conv has no row here yet: SCALE-Sim's depthwise rows ("DP")
+// and dilated windows are a later mapping. Rectangular kernels and strides map as they are.
 void check_plain_conv(const Conv2d& conv) {
-  static const std::set<std::string> plain = {"in_channels", "out_channels", "kernel", "stride", "padding"};
-  const nlohmann::json attributes = conv.attributes();
-  for (const auto& [key, value] : attributes.items()) {
-    if (!plain.count(key) && value != 1) {
-      refuse(conv, "attribute " + key + "=" + value.dump() + " has no SCALE-Sim topology row yet (only plain convolutions)");
-    }
+  const ConvWindow& w = conv.window();
+  if (w.groups != 1 || w.dilation != Size2d{}) {
+    refuse(conv, window_string(w) + " has no SCALE-Sim topology row yet (groups and dilation 1 only)");
   }
 }
 
 ConvRow conv_row(const Conv2d& conv, const Shape& input) {
   check_plain_conv(conv);
   const ConvGeometry g = conv.geometry(input);
+  const ConvWindow& w = g.window;
   ConvRow row;
   row.name = scalesim_name(conv.name());
-  row.ifmap_height = static_cast<long>(g.out_height() - 1) * g.stride + g.kernel;
-  row.ifmap_width = static_cast<long>(g.out_width() - 1) * g.stride + g.kernel;
-  row.filter_height = row.filter_width = g.kernel;
+  // The padded input less the edge rows and columns no window reads, so SCALE-Sim's
+  // (ifmap - filter) / stride + 1 gives the network's output size.
+  row.ifmap_height = static_cast<long>(g.out_height() - 1) * w.stride.height + w.kernel.height;
+  row.ifmap_width = static_cast<long>(g.out_width() - 1) * w.stride.width + w.kernel.width;
+  row.filter_height = w.kernel.height;
+  row.filter_width = w.kernel.width;
   row.channels = g.in_channels;
   row.num_filters = g.out_channels;
-  row.stride_height = row.stride_width = g.stride;
+  row.stride_height = w.stride.height;
+  row.stride_width = w.stride.width;
   return row;
 }
 
