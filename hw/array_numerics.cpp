@@ -47,18 +47,13 @@ void fold_accumulate_int8(const std::int8_t* w, const std::int8_t* x, int ldx, s
   }
 }
 
-namespace {
-
 ConvGeometry conv_geometry(const LayerDescriptor& d) {
   return ConvGeometry{static_cast<int>(d.in_channels), static_cast<int>(d.in_height), static_cast<int>(d.in_width),
-                      static_cast<int>(d.out_channels),
-                      ConvWindow::square(static_cast<int>(d.kernel), static_cast<int>(d.stride),
-                                         static_cast<int>(d.padding))};
+                      static_cast<int>(d.out_channels), d.conv_window()};
 }
-}  // namespace
 
 std::vector<float> gemm_operand(const LayerDescriptor& d, const float* input) {
-  const long k = d.gemm_k(), m = d.gemm_m();
+  const long k = d.gemm_k() * d.gemm_groups(), m = d.gemm_m();
   const int batch = static_cast<int>(d.batch);
   std::vector<float> x(static_cast<std::size_t>(k) * m);
   if (d.op == LayerOp::dense) {
@@ -89,7 +84,7 @@ std::vector<std::int8_t> gemm_operand_int8(const LayerDescriptor& d, const float
 }
 
 void scatter_gemm_output(const LayerDescriptor& d, const float* y, float* output) {
-  const long n = d.gemm_n(), m = d.gemm_m();
+  const long n = d.out_channels, m = d.gemm_m();
   const long pixels = m / d.batch;
   for (long b = 0; b < static_cast<long>(d.batch); ++b)
     for (long o = 0; o < n; ++o)

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "hw/layer_descriptor.hpp"
+#include "models/kernels/conv.hpp"
 #include "models/kernels/gemm.hpp"
 
 namespace proact {
@@ -23,18 +24,21 @@ void fold_accumulate(const float* w, const float* x, int ldx, float* acc, int ld
 void fold_accumulate_int8(const std::int8_t* w, const std::int8_t* x, int ldx, std::int32_t* acc, int ldacc, int nw,
                           int kw, int mw, std::vector<std::int8_t>& x_scratch, std::vector<std::int32_t>& scratch);
 
-// The streamed operand X (K, M) of a conv or dense descriptor, from its fp32 input buffer
-// (batch, C, H, W): conv -> im2col per image, column index = image * out_pixels + pixel;
-// dense -> the transposed input, column index = image.
+// The geometry of a conv descriptor (its window and channel groups).
+ConvGeometry conv_geometry(const LayerDescriptor& d);
+
+// The streamed operand X (groups K, M) of a conv or dense descriptor, from its fp32 input buffer
+// (batch, C, H, W): conv -> im2col per image (group g's operand is rows [g K, (g + 1) K)), column
+// index = image * out_pixels + pixel; dense -> the transposed input, column index = image.
 std::vector<float> gemm_operand(const LayerDescriptor& d, const float* input);
 // The same for the int8 datapath: activations quantised with d.input_scale, then arranged.
 std::vector<std::int8_t> gemm_operand_int8(const LayerDescriptor& d, const float* input);
 
-// Y (N, M) back to the output buffer layout (batch, N, OH, OW) / (batch, N).
+// Y (out_channels, M) back to the output buffer layout (batch, N, OH, OW) / (batch, N).
 void scatter_gemm_output(const LayerDescriptor& d, const float* y, float* output);
 
-// A whole fp32 conv or dense descriptor at once: output (batch, N, OH, OW) / (batch, N) =
-// W (N, K) * X (K, M) in `order`, + bias (N), from the input buffer. With the dataflow's order
+// A whole fp32 conv or dense descriptor at once: output (batch, O, OH, OW) / (batch, O) =
+// per group W_g (N, K) * X_g (K, M) in `order`, + bias (O), from the input buffer. With the dataflow's order
 // (accumulation_order) and the same weights in every fold, these are the bits that
 // fold_accumulate over the layer's fold plan, + bias and scatter_gemm_output give.
 void gemm_layer(const LayerDescriptor& d, const float* input, const float* w, const float* bias, AccumulationOrder order,

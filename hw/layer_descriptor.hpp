@@ -6,24 +6,33 @@
 // Activation buffers are fp32 (the accelerator's activation format), batch-major NCHW:
 // (batch, channels, height, width); a dense layer's input and output are (batch, features), i.e.
 // channels = features, height = width = 1. Weights are the stored words of the layer's storage
-// format, one word per 32-bit DRAM slot, in the network's layout (out, in, kh, kw) / (out, in).
+// format, one word per 32-bit DRAM slot, in the network's layout (out, in / groups, kh, kw) /
+// (out, in).
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "models/kernels/conv.hpp"
+#include "models/kernels/pool.hpp"
+#include "models/numeric/clip.hpp"
 #include "models/numeric/format.hpp"
 
 namespace proact {
 
-enum class LayerOp : std::uint32_t { conv = 1, dense = 2, max_pool = 3, avg_pool = 4, global_avg_pool = 5, add = 6, activation = 7 };
+// concat copies its input into channels [channel_offset, channel_offset + in_channels) of an
+// output with out_channels channels (one descriptor per concatenated input); pad copies its input
+// into the middle of an output bordered by `padding` words of `pad_value`.
+enum class LayerOp : std::uint32_t {
+  conv = 1, dense = 2, max_pool = 3, avg_pool = 4, global_avg_pool = 5, add = 6, activation = 7, concat = 8, pad = 9
+};
 std::string layer_op_name(LayerOp op);
 bool is_gemm(LayerOp op);  // conv and dense run on the systolic array
 
-// What the activation pipeline does after the op.
+// What the activation pipeline does after the op. Both clamp to `clamp` first ([0, inf): ReLU).
 enum class PostOp : std::uint32_t {
   none = 0,
-  relu = 1,  // plain ReLU whatever CLIP_MODE says
-  clip = 2,  // the clip unit in CLIP_MODE, threshold from `threshold_slot`
+  clamp = 1,  // the clamp alone (plain ReLU by default), whatever CLIP_MODE says
+  clip = 2,   // the clamp, then the clip unit in CLIP_MODE, threshold from `threshold_slot`
 };
 
 // threshold_slot value meaning "per-element thresholds from the threshold table".
@@ -38,15 +47,27 @@ struct LayerDescriptor {
   Format format = Format::fp32;                     // weight storage format (bias: int32 for int8, else the same)
   std::uint32_t in_channels = 1, in_height = 1, in_width = 1;
   std::uint32_t out_channels = 1, out_height = 1, out_width = 1;
-  std::uint32_t kernel = 1, stride = 1, padding = 0;  // conv and pools (square)
-  float input_scale = 1.0f;                           // int8: activation quantisation step
+  Size2d kernel, stride, dilation;  // conv and pools (dilation: conv only)
+  Padding2d padding;                // conv and pools: implicit; pad: the border written
+  std::uint32_t groups = 1;         // conv: channel groups (in_channels = groups: depthwise)
+  bool ceil_mode = false;           // pools
+  bool count_include_pad = false;   // avg_pool
+  float pad_value = 0.0f;           // pad
+  std::uint32_t channel_offset = 0;  // concat
+  float input_scale = 1.0f;          // int8: activation quantisation step
   PostOp post = PostOp::none;
+  ClampBounds clamp;                 // post: [lo, hi] before the clip form
   std::uint32_t threshold_slot = 0;  // CLIP_THRESHOLD index, or kThresholdTableSlot
 
-  // GEMM view (SCALE-Sim names): M = output pixels x batch, N = output channels, K = patch size.
+  // GEMM view of one channel group (SCALE-Sim names): M = output pixels x batch, N = output
+  // channels / groups, K = patch size ((in channels / groups) x kh x kw). A grouped conv runs
+  // gemm_groups() such GEMMs one after another, group g on weight rows [g N, (g + 1) N).
   long gemm_m() const;
   long gemm_n() const;
   long gemm_k() const;
+  long gemm_groups() const;
+  ConvWindow conv_window() const;
+  PoolWindow pool_window() const;
   std::size_t input_elements() const;   // per sample
   std::size_t output_elements() const;  // per sample
 
@@ -55,7 +76,7 @@ struct LayerDescriptor {
   static LayerDescriptor decode(const std::uint32_t* words);
 };
 
-constexpr std::size_t kDescriptorWords = 32;
+constexpr std::size_t kDescriptorWords = 48;
 constexpr std::size_t kDescriptorBytes = kDescriptorWords * 4;
 
 }  // namespace proact

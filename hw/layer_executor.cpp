@@ -10,6 +10,7 @@
 #include "hw/pe_array.hpp"
 #include "hw/timing.hpp"
 #include "hw/weight_tiling.hpp"
+#include "models/kernels/copy.hpp"
 #include "models/kernels/gemm.hpp"
 #include "models/kernels/pool.hpp"
 #include "models/numeric/clip.hpp"
@@ -35,6 +36,26 @@ T* dram_span(DramView dram, std::uint64_t address, std::uint64_t count, const ch
   return reinterpret_cast<T*>(dram.bytes + address);
 }
 
+// Throws DeviceFault unless the descriptor's output plane is height x width.
+void require_output_plane(const LayerDescriptor& d, std::uint32_t index, long height, long width) {
+  if (d.out_height != height || d.out_width != width) {
+    throw DeviceFault(DeviceError::bad_descriptor,
+                      "descriptor " + std::to_string(index) + ": its window gives a " + std::to_string(height) + "x" +
+                          std::to_string(width) + " output, the descriptor says " + std::to_string(d.out_height) +
+                          "x" + std::to_string(d.out_width));
+  }
+}
+
+// Throws DeviceFault unless the conv or pool geometry is valid and gives the descriptor's output.
+template <typename Geometry>
+void require_geometry(const LayerDescriptor& d, std::uint32_t index, const Geometry& g) {
+  try {
+    g.validate();
+  } catch (const std::invalid_argument& e) {
+    throw DeviceFault(DeviceError::bad_descriptor, "descriptor " + std::to_string(index) + ": " + e.what());
+  }
+  require_output_plane(d, index, g.out_height(), g.out_width());
+}
 
 // Records a fold's read-back weight block (n1 - n0, k1 - k0 at w) in W (N, K) at w_read: a weight's
 // first load sets it, a later load must read the same bits. Returns false if one does not.
@@ -81,26 +102,31 @@ LayerReport LayerExecutor::execute(const LayerDescriptor& d, std::uint32_t index
 }
 
 void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, DramView dram) {
-  const long m = d.gemm_m(), n = d.gemm_n(), k = d.gemm_k();
+  // Per channel group: Y_g (n, m) = W_g (n, k) * X_g (k, m), with W_g rows [g n, (g + 1) n) of
+  // W (groups n, k), X_g rows [g k, (g + 1) k) of the operand X (groups k, m) and Y_g rows
+  // [g n, (g + 1) n) of Y (groups n, m).
+  const long m = d.gemm_m(), n = d.gemm_n(), k = d.gemm_k(), groups = d.gemm_groups();
+  const long rows = n * groups;  // output channels
   const bool integer = d.format == Format::int8;
   const std::uint64_t in_count = d.input_elements() * d.batch, out_count = d.output_elements() * d.batch;
   const float* input = dram_span<float>(dram, d.input, in_count, "input", index);
   float* output = dram_span<float>(dram, d.output, out_count, "output", index);
-  const std::uint32_t* weights = dram_span<std::uint32_t>(dram, d.weights, n * k, "weights", index);
-  const std::uint32_t* bias = dram_span<std::uint32_t>(dram, d.bias, n, "bias", index);
-  const std::uint32_t* scales = integer ? dram_span<std::uint32_t>(dram, d.scales, n, "scales", index) : nullptr;
+  const std::uint32_t* weights = dram_span<std::uint32_t>(dram, d.weights, rows * k, "weights", index);
+  const std::uint32_t* bias = dram_span<std::uint32_t>(dram, d.bias, rows, "bias", index);
+  const std::uint32_t* scales = integer ? dram_span<std::uint32_t>(dram, d.scales, rows, "scales", index) : nullptr;
 
+  if (d.op == LayerOp::conv) require_geometry(d, index, conv_geometry(d));
   const GemmShape shape{m, n, k};
-  const std::vector<Fold> plan = fold_plan(shape, config_.array_rows, config_.array_cols, config_.dataflow, config_.timing);
+  const std::vector<LayerFold> folds = layer_folds(d, config_);
   const std::uint64_t half = weight_sram_.size() / 2;  // double buffered
 
   // A float layer whose every weight reads back the same bits in each fold that loads it (so
   // always without a fault hook) is, by the accumulation-order contract (hw/array_numerics.hpp),
-  // one product over the read-back weights W (N, K) in the dataflow's order: it runs as such
+  // one product per group over the read-back weights W in the dataflow's order: it runs as such
   // through the conv / dense kernels. Otherwise, from the first fold that reads a weight
   // differently, for int8, and when the output buffer overlaps the input, the folds accumulate one
-  // by one over the operand X (K, M) (the folds before it replayed from W). Validation mode hands
-  // W and X to the per-PE model.
+  // by one over the operand X (the folds before it replayed from W). Validation mode hands each
+  // group's W and X to the per-PE model.
   const bool overlapping =
       d.input < d.output + out_count * sizeof(float) && d.output < d.input + in_count * sizeof(float);
   bool by_fold = integer || overlapping;
@@ -108,30 +134,36 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
   std::vector<float> x, acc_float, w_float, w_block, scratch;
   std::vector<std::int8_t> x_int8, w_int8, x_scratch;
   std::vector<std::int32_t> acc_int, int_scratch;
-  std::vector<float> w_read;          // W (N, K) as read back: first load (validation mode: last)
+  std::vector<float> w_read;          // W (groups n, k) as read back: first load (validation mode: last)
   std::vector<unsigned char> loaded;  // per weight: read back by some fold already
   const auto start_by_fold = [&] {
     if (integer) {
       x_int8 = gemm_operand_int8(d, input);
-      acc_int.assign(static_cast<std::size_t>(n) * m, 0);
+      acc_int.assign(static_cast<std::size_t>(rows) * m, 0);
     } else {
       x = gemm_operand(d, input);
-      acc_float.assign(static_cast<std::size_t>(n) * m, 0.0f);
+      acc_float.assign(static_cast<std::size_t>(rows) * m, 0.0f);
     }
   };
-  const auto accumulate = [&](const FoldBlock& b, const float* w) {
-    fold_accumulate(w, x.data() + b.k0 * m + b.m0, static_cast<int>(m), acc_float.data() + b.n0 * m + b.m0,
-                    static_cast<int>(m), static_cast<int>(b.n1 - b.n0), static_cast<int>(b.k1 - b.k0),
-                    static_cast<int>(b.m1 - b.m0), scratch);
+  // Offsets of group g's blocks in X (groups k, m), Y (groups n, m) and W (groups n, k).
+  const auto x_at = [&](const LayerFold& f) { return (f.group * k + f.block.k0) * m + f.block.m0; };
+  const auto y_at = [&](const LayerFold& f) { return (f.group * n + f.block.n0) * m + f.block.m0; };
+  const auto w_group = [&](long group) { return static_cast<std::size_t>(group * n * k); };
+  const auto accumulate = [&](const LayerFold& f, const float* w) {
+    const FoldBlock& b = f.block;
+    fold_accumulate(w, x.data() + x_at(f), static_cast<int>(m), acc_float.data() + y_at(f), static_cast<int>(m),
+                    static_cast<int>(b.n1 - b.n0), static_cast<int>(b.k1 - b.k0), static_cast<int>(b.m1 - b.m0),
+                    scratch);
   };
   if (!integer) {
-    w_read.assign(static_cast<std::size_t>(n) * k, 0.0f);
+    w_read.assign(static_cast<std::size_t>(rows) * k, 0.0f);
     loaded.assign(w_read.size(), 0);
   }
   if (by_fold || config_.validation_mode) start_by_fold();
 
-  for (std::size_t f = 0; f < plan.size(); ++f) {
-    const FoldBlock b = fold_block(plan[f], config_.dataflow, shape);
+  for (std::size_t f = 0; f < folds.size(); ++f) {
+    const FoldBlock& b = folds[f].block;
+    const std::size_t group_w = w_group(folds[f].group);
     const long nw = b.n1 - b.n0, kw = b.k1 - b.k0, mw = b.m1 - b.m0;
     if (static_cast<std::uint64_t>(nw * kw) > half) {
       throw DeviceFault(DeviceError::sram_overflow, "descriptor " + std::to_string(index) + ": a fold needs " +
@@ -141,9 +173,10 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
     // DMA into the fold's half, then the array reads the block back (both through the hooks). The
     // block is contiguous in the SRAM, k-major (weight_sram_address): word (kk - k0) * nw + (nn - n0).
     const std::uint64_t block = weight_sram_address(b, f, half, b.n0, b.k0);
+    const std::uint32_t* group_weights = weights + group_w;
     words.resize(static_cast<std::size_t>(nw) * kw);
     for (long kk = b.k0; kk < b.k1; ++kk)
-      for (long nn = b.n0; nn < b.n1; ++nn) words[(kk - b.k0) * nw + (nn - b.n0)] = weights[nn * k + kk];
+      for (long nn = b.n0; nn < b.n1; ++nn) words[(kk - b.k0) * nw + (nn - b.n0)] = group_weights[nn * k + kk];
     weight_sram_.store_block(block, words.data(), words.size());
     weight_sram_.read_block(block, words.data(), words.size());
     if (integer) w_int8.resize(words.size());
@@ -158,44 +191,50 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
     }
     if (config_.validation_mode) {
       for (long nn = b.n0; nn < b.n1; ++nn)
-        std::copy_n(w_float.data() + (nn - b.n0) * kw, kw, w_read.data() + nn * k + b.k0);
+        std::copy_n(w_float.data() + (nn - b.n0) * kw, kw, w_read.data() + group_w + nn * k + b.k0);
     } else if (integer) {
-      fold_accumulate_int8(w_int8.data(), x_int8.data() + b.k0 * m + b.m0, static_cast<int>(m),
-                           acc_int.data() + b.n0 * m + b.m0, static_cast<int>(m), static_cast<int>(nw),
+      fold_accumulate_int8(w_int8.data(), x_int8.data() + x_at(folds[f]), static_cast<int>(m),
+                           acc_int.data() + y_at(folds[f]), static_cast<int>(m), static_cast<int>(nw),
                            static_cast<int>(kw), static_cast<int>(mw), x_scratch, int_scratch);
     } else {
-      if (!by_fold && !record_weights(b, w_float.data(), k, w_read.data(), loaded.data())) {
+      if (!by_fold &&
+          !record_weights(b, w_float.data(), k, w_read.data() + group_w, loaded.data() + group_w)) {
         by_fold = true;
         start_by_fold();
         for (std::size_t g = 0; g < f; ++g) {
-          const FoldBlock e = fold_block(plan[g], config_.dataflow, shape);
+          const FoldBlock& e = folds[g].block;
+          const float* group_read = w_read.data() + w_group(folds[g].group);
           w_block.resize(static_cast<std::size_t>(e.n1 - e.n0) * (e.k1 - e.k0));
           for (long nn = e.n0; nn < e.n1; ++nn)
-            std::copy_n(w_read.data() + nn * k + e.k0, e.k1 - e.k0, w_block.data() + (nn - e.n0) * (e.k1 - e.k0));
-          accumulate(e, w_block.data());
+            std::copy_n(group_read + nn * k + e.k0, e.k1 - e.k0, w_block.data() + (nn - e.n0) * (e.k1 - e.k0));
+          accumulate(folds[g], w_block.data());
         }
       }
-      if (by_fold) accumulate(b, w_float.data());
+      if (by_fold) accumulate(folds[f], w_float.data());
     }
   }
 
   if (config_.validation_mode) {
     const PeArray array(config_.array_rows, config_.array_cols, config_.dataflow, config_.timing.trim_partial_folds);
-    PeArray::Result result = array.run(w_read.data(), x.data(), static_cast<int>(n), static_cast<int>(k), static_cast<int>(m));
     // The per-PE model runs the array's own cycles: SCALE-Sim's convention, or trimmed folds.
     TimingOptions array_only;
     array_only.trim_partial_folds = config_.timing.trim_partial_folds;
     const long expected = compute_cycles(shape, config_.array_rows, config_.array_cols, config_.dataflow, array_only);
-    if (result.cycles != expected) {
-      throw std::logic_error("descriptor " + std::to_string(index) + ": the per-PE model took " +
-                             std::to_string(result.cycles) + " cycles, the timing model says " + std::to_string(expected));
+    for (long g = 0; g < groups; ++g) {
+      PeArray::Result result = array.run(w_read.data() + w_group(g), x.data() + g * k * m, static_cast<int>(n),
+                                         static_cast<int>(k), static_cast<int>(m));
+      if (result.cycles != expected) {
+        throw std::logic_error("descriptor " + std::to_string(index) + ": the per-PE model took " +
+                               std::to_string(result.cycles) + " cycles, the timing model says " +
+                               std::to_string(expected));
+      }
+      std::copy(result.y.begin(), result.y.end(), acc_float.begin() + g * n * m);
     }
-    acc_float = std::move(result.y);
   }
 
   // Activation pipeline: bias, then the clip unit, then the fp32 output words.
-  std::vector<float> bias_values(static_cast<std::size_t>(n)), scale_values(integer ? n : 0);
-  for (long o = 0; o < n; ++o) {
+  std::vector<float> bias_values(static_cast<std::size_t>(rows)), scale_values(integer ? rows : 0);
+  for (long o = 0; o < rows; ++o) {
     if (integer) scale_values[o] = decode_word(Format::fp32, scales[o]);
     else bias_values[o] = decode_word(d.format, bias[o]);
   }
@@ -203,8 +242,8 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
     gemm_layer(d, input, w_read.data(), bias_values.data(), accumulation_order(config_.dataflow, config_.array_rows),
                output);
   } else {
-    std::vector<float> y(static_cast<std::size_t>(n) * m);
-    for (long o = 0; o < n; ++o) {
+    std::vector<float> y(static_cast<std::size_t>(rows) * m);
+    for (long o = 0; o < rows; ++o) {
       for (long j = 0; j < m; ++j) {
         const std::size_t at = static_cast<std::size_t>(o) * m + j;
         y[at] = integer ? dequantize_accumulator(acc_int[at], static_cast<std::int32_t>(bias[o]), scale_values[o],
@@ -214,7 +253,7 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
     }
     scatter_gemm_output(d, y.data(), output);
   }
-  post_process(d, index, output);
+  post_process(d, index, output, d.batch, d.output_elements());
   stage_outputs(output, out_count);
 }
 
@@ -227,8 +266,8 @@ void LayerExecutor::run_vector(const LayerDescriptor& d, std::uint32_t index, Dr
     case LayerOp::max_pool:
     case LayerOp::avg_pool: {
       const PoolGeometry g{static_cast<int>(d.in_channels), static_cast<int>(d.in_height),
-                           static_cast<int>(d.in_width),
-                           PoolWindow::square(static_cast<int>(d.kernel), static_cast<int>(d.stride))};
+                           static_cast<int>(d.in_width), d.pool_window()};
+      require_geometry(d, index, g);
       if (d.op == LayerOp::max_pool) {
         std::vector<std::int32_t> argmax;
         max_pool_forward(g, batch, input, output, argmax);
@@ -249,19 +288,40 @@ void LayerExecutor::run_vector(const LayerDescriptor& d, std::uint32_t index, Dr
     case LayerOp::activation:
       std::copy_n(input, out_count, output);
       break;
+    case LayerOp::concat: {
+      // Only this input's channels of each sample are written and staged.
+      if (d.in_height != d.out_height || d.in_width != d.out_width) {
+        throw DeviceFault(DeviceError::bad_descriptor, "descriptor " + std::to_string(index) +
+                                                           ": concat input and output planes differ in size");
+      }
+      if (d.post != PostOp::none) {
+        throw DeviceFault(DeviceError::bad_descriptor, "descriptor " + std::to_string(index) +
+                                                           ": concat has no activation pipeline (post must be 0)");
+      }
+      const std::size_t offset = d.channel_offset * static_cast<std::size_t>(d.in_height) * d.in_width;
+      copy_into_samples(batch, d.input_elements(), d.output_elements(), offset, input, output);
+      for (int b = 0; b < batch; ++b) stage_outputs(output + b * d.output_elements() + offset, d.input_elements());
+      return;
+    }
+    case LayerOp::pad:
+      require_output_plane(d, index, static_cast<long>(d.in_height) + d.padding.top + d.padding.bottom,
+                           static_cast<long>(d.in_width) + d.padding.left + d.padding.right);
+      pad_planes(batch * static_cast<int>(d.in_channels), static_cast<int>(d.in_height), static_cast<int>(d.in_width),
+                 d.padding, d.pad_value, input, output);
+      break;
     default:
       throw DeviceFault(DeviceError::bad_descriptor, "descriptor " + std::to_string(index) + ": " + layer_op_name(d.op) +
                                                          " is not an activation-unit op");
   }
-  post_process(d, index, output);
+  post_process(d, index, output, d.batch, d.output_elements());
   stage_outputs(output, out_count);
 }
 
-void LayerExecutor::post_process(const LayerDescriptor& d, std::uint32_t index, float* values) {
+void LayerExecutor::post_process(const LayerDescriptor& d, std::uint32_t index, float* values, std::size_t samples,
+                                 std::size_t per_sample) {
   if (d.post == PostOp::none) return;
-  const std::size_t per_sample = d.output_elements();
-  if (d.post == PostOp::relu) {
-    clip_forward(ClipForm::relu, values, values, d.batch, per_sample, nullptr, 0);
+  if (d.post == PostOp::clamp) {
+    clip_forward(ClipForm::relu, values, values, samples, per_sample, nullptr, 0, kDefaultSharpness, d.clamp);
     return;
   }
   const std::optional<ClipForm> form = csr_.clip_form();
@@ -289,7 +349,8 @@ void LayerExecutor::post_process(const LayerDescriptor& d, std::uint32_t index, 
     }
     thresholds.assign(1, csr_.clip_threshold(d.threshold_slot));
   }
-  clip_forward(*form, values, values, d.batch, per_sample, thresholds.data(), thresholds.size());
+  clip_forward(*form, values, values, samples, per_sample, thresholds.data(), thresholds.size(), kDefaultSharpness,
+               d.clamp);
 }
 
 }  // namespace proact

@@ -3,7 +3,8 @@
 // descriptor against DRAM contents, the weight SRAM and the CSR bank's thresholds, and returns
 // what the layer cost (hw/layer_timing.hpp). The controller module only adds time and bus plumbing.
 //
-// Per GEMM layer (conv, dense), fold by fold in the order of fold_plan (hw/timing.hpp):
+// Per GEMM layer (conv, dense), fold by fold in the order of layer_folds (hw/weight_tiling.hpp:
+// a grouped conv runs its groups' GEMMs one after another):
 //   DMA   the fold's weight block, DRAM -> weight SRAM half (fold index % 2), through the store hooks
 //   array reads the block back through the read hooks, decodes it (models/numeric) and
 //         accumulates the fold (hw/array_numerics.hpp)
@@ -11,10 +12,10 @@
 // fault hook, and for any permanent fault in weight-stationary mode), the fp32 product is taken
 // in one ordered conv/dense call over the read-back weights, which the accumulation-order
 // contract makes bit-identical to the fold-by-fold sum; otherwise the folds run one by one.
-// then the activation pipeline: accumulate -> bias -> clip unit -> fp32 activation words, staged
+// then the activation pipeline: accumulate -> bias -> clamp -> clip unit -> fp32 activation words, staged
 // in the ping-pong activation SRAM and drained to DRAM.
-// Pools, residual add and stand-alone activations run in the activation unit, one element per
-// array column per cycle.
+// Pools, residual add, concat, pad and stand-alone activations run in the activation unit, one
+// element per array column per cycle.
 //
 // Weight SRAM layout: weight_sram_address (hw/weight_tiling.hpp), so a faulty cell hits whatever
 // weight the current fold keeps there.
@@ -63,8 +64,9 @@ class LayerExecutor {
  private:
   void run_gemm(const LayerDescriptor& d, std::uint32_t index, DramView dram);
   void run_vector(const LayerDescriptor& d, std::uint32_t index, DramView dram);
-  // The clip unit on one layer's output buffer (batch, elements) in place.
-  void post_process(const LayerDescriptor& d, std::uint32_t index, float* values);
+  // The clamp and clip unit on `samples` x `per_sample` output values in place.
+  void post_process(const LayerDescriptor& d, std::uint32_t index, float* values, std::size_t samples,
+                    std::size_t per_sample);
   // The output buffer's words through the activation SRAM: chunks of one bank, alternating banks
   // (ping-pong), each stored by the pipeline and read back by the drain DMA (both hooked).
   void stage_outputs(float* values, std::size_t count);

@@ -29,33 +29,38 @@ long dma_cycles(long words, const AcceleratorConfig& config) {
 
 namespace {
 
+// Output words the layer writes: a concat fills its input's channels only.
+long written_elements(const LayerDescriptor& d) {
+  return static_cast<long>((d.op == LayerOp::concat ? d.input_elements() : d.output_elements()) * d.batch);
+}
+
 LayerReport gemm_timing(const LayerDescriptor& d, const AcceleratorConfig& config) {
   const GemmShape shape{d.gemm_m(), d.gemm_n(), d.gemm_k()};
-  const std::vector<Fold> plan = fold_plan(shape, config.array_rows, config.array_cols, config.dataflow, config.timing);
+  const std::vector<LayerFold> folds = layer_folds(d, config);
   LayerReport report;
-  report.macs = shape.macs();
+  report.macs = shape.macs() * d.gemm_groups();
   const long input_words = static_cast<long>(d.input_elements() * d.batch);
   const bool integer = format_is_integer(d.format);
-  report.dram_reads = input_words + shape.n * (integer ? 2 : 1);  // input, bias (and int8 scales)
+  report.dram_reads = input_words + static_cast<long>(d.out_channels) * (integer ? 2 : 1);  // input, bias (int8: scales)
   report.dram_writes = static_cast<long>(d.output_elements() * d.batch);
 
   long dma_start = 0;
-  long dma_done = dma_cycles(input_words + fold_block(plan.front(), config.dataflow, shape).weight_words(), config);
+  long dma_done = dma_cycles(input_words + folds.front().block.weight_words(), config);
   long clock = 0;
-  for (std::size_t f = 0; f < plan.size(); ++f) {
-    const long block_words = fold_block(plan[f], config.dataflow, shape).weight_words();
+  for (std::size_t f = 0; f < folds.size(); ++f) {
+    const long block_words = folds[f].block.weight_words();
     FoldRecord record;
     record.stall_cycles = std::max(0L, dma_done - clock);
     record.start_cycle = clock + record.stall_cycles;
-    record.compute_cycles = plan[f].cycles;
+    record.compute_cycles = folds[f].fold.cycles;
     record.dma_words = block_words + (f == 0 ? input_words : 0);
     record.dma_start_cycle = dma_start;
     record.dma_end_cycle = dma_done;
     report.dram_reads += block_words;
     report.weight_sram_words += block_words;
-    if (f + 1 < plan.size()) {
+    if (f + 1 < folds.size()) {
       dma_start = record.start_cycle;
-      dma_done = dma_start + dma_cycles(fold_block(plan[f + 1], config.dataflow, shape).weight_words(), config);
+      dma_done = dma_start + dma_cycles(folds[f + 1].block.weight_words(), config);
     }
     clock = record.start_cycle + record.compute_cycles;
     report.compute_cycles += record.compute_cycles;
@@ -69,7 +74,7 @@ LayerReport vector_timing(const LayerDescriptor& d, const AcceleratorConfig& con
   LayerReport report;
   const long inputs = static_cast<long>(d.input_elements() * d.batch) * (d.op == LayerOp::add ? 2 : 1);
   report.dram_reads = inputs;
-  report.dram_writes = static_cast<long>(d.output_elements() * d.batch);
+  report.dram_writes = written_elements(d);
   // The input streams in while the unit works: the unit waits for the first words (the DRAM
   // latency) and for whatever the transfer takes beyond its own pace.
   const long lanes = config.array_cols;
@@ -82,7 +87,7 @@ LayerReport vector_timing(const LayerDescriptor& d, const AcceleratorConfig& con
 
 LayerReport layer_timing(const LayerDescriptor& d, const AcceleratorConfig& config) {
   LayerReport report = is_gemm(d.op) ? gemm_timing(d, config) : vector_timing(d, config);
-  report.act_words = static_cast<long>(d.output_elements() * d.batch);
+  report.act_words = written_elements(d);
   report.op = d.op;
   report.node = d.node;
   report.compute_cycles += config.timing.pipeline_latency_cycles;

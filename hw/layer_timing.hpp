@@ -3,13 +3,14 @@
 // function of the descriptor and the config: the SystemC controller annotates these times and
 // the functional engine reports the same numbers without simulating.
 //
-// GEMM layers (conv, dense): folds from fold_plan (hw/timing.hpp). DMA: a transfer of w words
+// GEMM layers (conv, dense): folds from layer_folds (hw/weight_tiling.hpp; a grouped conv's groups
+// one after another, as SCALE-Sim runs a depthwise layer: one GEMM per channel group). DMA: a transfer of w words
 // takes dram_latency_cycles + ceil(w / dram_words_per_cycle); the layer's input and the first
 // fold's weight block are fetched before the first fold, and each next fold's weight block is
 // fetched while the current fold computes (double-buffered weight SRAM); the array stalls when
 // the block is late. Outputs are staged in the ping-pong activation SRAM and drain to DRAM
 // behind the computation (counted, not timed).
-// Activation-unit layers (pools, add, activation): one input element per array column per cycle,
+// Activation-unit layers (pools, add, activation, concat, pad): one input element per array column per cycle,
 // streamed from DRAM; the unit stalls for the DRAM latency and for a transfer slower than itself. The pipeline latency option is added to every layer.
 #include <vector>
 

@@ -18,6 +18,16 @@ std::uint64_t weight_sram_address(const FoldBlock& b, std::size_t fold, std::uin
   return half_words * (fold % 2) + static_cast<std::uint64_t>((k - b.k0) * (b.n1 - b.n0) + (n - b.n0));
 }
 
+std::vector<LayerFold> layer_folds(const LayerDescriptor& d, const AcceleratorConfig& config) {
+  const GemmShape shape{d.gemm_m(), d.gemm_n(), d.gemm_k()};
+  const std::vector<Fold> plan = fold_plan(shape, config.array_rows, config.array_cols, config.dataflow, config.timing);
+  std::vector<LayerFold> folds;
+  folds.reserve(plan.size() * static_cast<std::size_t>(d.gemm_groups()));
+  for (long g = 0; g < d.gemm_groups(); ++g)
+    for (const Fold& f : plan) folds.push_back({g, f, fold_block(f, config.dataflow, shape)});
+  return folds;
+}
+
 long max_fold_weight_words(const GemmShape& shape, int rows, int cols, Dataflow dataflow) {
   // The first fold is a full one whenever any fold is (partial folds come last in each dimension).
   switch (dataflow) {

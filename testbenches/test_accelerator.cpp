@@ -8,12 +8,14 @@
 
 #include <memory>
 
+#include "testbenches/error_helpers.hpp"
 #include "testbenches/tensor_helpers.hpp"
 #include "hw/accelerator.hpp"
 #include "hw/weight_tiling.hpp"
 #include "models/net/activation_layer.hpp"
 #include "models/net/architectures.hpp"
 #include "models/net/checkpoint.hpp"
+#include "models/onnx/import.hpp"
 #include "models/random.hpp"
 #include "sw/compiler/program.hpp"
 #include "sw/data/dataset.hpp"
@@ -22,6 +24,7 @@
 #include "sw/train/evaluate.hpp"
 
 using namespace proact;
+using proact::testing::error_of;
 using proact::testing::random_images;
 using proact::testing::same_bits;
 
@@ -53,6 +56,16 @@ SystemcEngine default_engine(small_default(), "", "acc_default");
 SystemcEngine os_engine(with_dataflow("default", Dataflow::os, 16, 8), "", "acc_os");
 SystemcEngine is_engine(with_dataflow("default", Dataflow::is, 8, 16), "", "acc_is");
 SystemcEngine validation_engine(validation_ws(), "", "acc_validation");
+
+// count seeded inputs of the given per-sample shape, uniform in [-1, 2) so that clamps bite.
+Tensor seeded_inputs(int count, const Shape& shape, std::uint64_t seed) {
+  Shape full{count};
+  full.insert(full.end(), shape.begin(), shape.end());
+  Tensor images(full);
+  Rng rng(seed);
+  for (float& v : images.values()) v = -1.0f + 3.0f * rng.uniform();
+  return images;
+}
 
 Tensor test_images(std::size_t count) {
   return batch_images(load_fashion_mnist(default_data_dir(), Split::test), 0, count);
@@ -106,20 +119,51 @@ TEST_CASE("layer descriptors survive encode and decode, and bad words are refuse
   d.weights = 0x2000;
   d.format = Format::q15_16;
   d.in_channels = 6, d.in_height = 14, d.in_width = 14, d.out_channels = 16, d.out_height = 10, d.out_width = 10;
-  d.kernel = 5, d.stride = 1, d.padding = 0;
+  d.kernel = {5, 3}, d.stride = {1, 2}, d.dilation = {2, 1}, d.padding = {4, 1, 4, 0};
+  d.groups = 2;
   d.input_scale = 0.25f;
   d.post = PostOp::clip;
+  d.clamp = {-1.0f, 6.0f};
   d.threshold_slot = kThresholdTableSlot;
   const std::vector<std::uint32_t> words = d.encode();
   REQUIRE(words.size() == kDescriptorWords);
   const LayerDescriptor back = LayerDescriptor::decode(words.data());
   CHECK(back.encode() == words);
+  CHECK(back.conv_window() == d.conv_window());
+  CHECK(back.clamp == d.clamp);
   CHECK(back.gemm_m() == 1600);
-  CHECK(back.gemm_k() == 150);
+  CHECK(back.gemm_n() == 8);   // per group
+  CHECK(back.gemm_k() == 45);  // 3 channels x 5 x 3
+  CHECK(back.gemm_groups() == 2);
 
-  std::vector<std::uint32_t> bad = words;
-  bad[0] = 99;
-  CHECK_THROWS_WITH(LayerDescriptor::decode(bad.data()), Catch::Matchers::Contains("op = 99"));
+  LayerDescriptor pool;
+  pool.op = LayerOp::avg_pool;
+  pool.kernel = {3, 2}, pool.stride = {2, 2}, pool.padding = {1, 0, 1, 0};
+  pool.ceil_mode = true, pool.count_include_pad = true;
+  CHECK(LayerDescriptor::decode(pool.encode().data()).pool_window() == pool.pool_window());
+  LayerDescriptor pad;
+  pad.op = LayerOp::pad, pad.padding = {0, 1, 2, 3}, pad.pad_value = 0.5f;
+  CHECK(LayerDescriptor::decode(pad.encode().data()).encode() == pad.encode());
+
+  const auto refusal = [&](std::size_t word, std::uint32_t value) {
+    std::vector<std::uint32_t> bad = words;
+    bad[word] = value;
+    return error_of([&] { LayerDescriptor::decode(bad.data()); });
+  };
+  CHECK_THAT(refusal(0, 99), Catch::Matchers::Contains("op = 99"));
+  // Groups that do not divide the channels; a zero kernel; clamp bounds the wrong way round.
+  const auto at = [&](auto field_of) {
+    LayerDescriptor marked = d;
+    field_of(marked);
+    const std::vector<std::uint32_t> changed = marked.encode();
+    for (std::size_t i = 0; i < words.size(); ++i)
+      if (changed[i] != words[i]) return i;
+    return words.size();
+  };
+  CHECK_THAT(refusal(at([](LayerDescriptor& x) { x.groups = 3; }), 4), Catch::Matchers::Contains("groups = 4"));
+  CHECK_THAT(refusal(at([](LayerDescriptor& x) { x.kernel.width = 7; }), 0), Catch::Matchers::Contains("window word"));
+  CHECK_THAT(refusal(at([](LayerDescriptor& x) { x.clamp.lo = 2.0f; }), encode_word(Format::fp32, 7.0f)),
+             Catch::Matchers::Contains("clamp bounds"));
 }
 
 TEST_CASE("the compiler fuses activations, frees flatten and names what does not fit", "[accelerator]") {
@@ -131,8 +175,8 @@ TEST_CASE("the compiler fuses activations, frees flatten and names what does not
   for (const LayerDescriptor& d : program.layers) ops.push_back(d.op), posts.push_back(d.post);
   CHECK(ops == std::vector<LayerOp>{LayerOp::conv, LayerOp::max_pool, LayerOp::conv, LayerOp::max_pool, LayerOp::dense,
                                     LayerOp::dense, LayerOp::dense});
-  CHECK(posts == std::vector<PostOp>{PostOp::relu, PostOp::none, PostOp::relu, PostOp::none, PostOp::relu, PostOp::relu,
-                                     PostOp::none});
+  CHECK(posts == std::vector<PostOp>{PostOp::clamp, PostOp::none, PostOp::clamp, PostOp::none, PostOp::clamp,
+                                     PostOp::clamp, PostOp::none});
   CHECK(program.layer_names.front() == "conv1");
   CHECK(program.output_elements == 10);
 
@@ -201,15 +245,47 @@ TEST_CASE("both engines agree in every dataflow, with clipping units and in vali
   }
 }
 
+TEST_CASE("both engines agree on imported networks: grouped and dilated convs, padded pools, clamps, concat, pad",
+          "[accelerator][onnx]") {
+  const std::string name = GENERATE(as<std::string>{}, "conv_variants_opset11", "mobilenet_blocks_opset13",
+                                    "pool_variants", "concat_clip_opset13");
+  INFO(name);
+  Network network = import_onnx("testbenches/fixtures/onnx/" + name + ".onnx").network;
+  const Tensor images = seeded_inputs(6, network.input_shape(), 17);
+  SECTION("plain: every dataflow and the per-PE array") {
+    Deployment deployment(network, Format::fp32);
+    check_engines_agree(default_engine, deployment, small_default(), images, 4);
+    check_engines_agree(os_engine, deployment, with_dataflow("default", Dataflow::os, 16, 8), images, 3);
+    check_engines_agree(is_engine, deployment, with_dataflow("default", Dataflow::is, 8, 16), images, 6);
+    check_engines_agree(validation_engine, deployment, validation_ws(), seeded_inputs(1, network.input_shape(), 3), 1);
+    // The program computes the network: the functional engine on it is the network's own forward.
+    const Program program = compile_program(deployment, small_default(), 3);
+    const ExecutionOptions array_order{Mode::eval, accumulation_order(Dataflow::ws, small_default().array_rows)};
+    const Tensor forward = deployment.network().forward(images, array_order);
+    CHECK(same_bits(run_functional(deployment, program, small_default(), images).logits, forward));
+  }
+  SECTION("clipped: the clamps before the clip units, thresholds in registers and table") {
+    clip_all(network, ClipForm::hard);
+    for (Format format : {Format::fp16, Format::q15_16}) {
+      Deployment deployment(network, format);
+      check_engines_agree(default_engine, deployment, small_default(), images, 4);
+    }
+  }
+}
+
 TEST_CASE("a weight SRAM fault map hits the weights the mapping stores there, and clears", "[accelerator][faults]") {
-  Network lenet = build_network("lenet5", 9);
-  Deployment deployment(lenet, Format::fp32);
+  // lenet5, and a network of grouped and depthwise convs (one GEMM per group, folds numbered on
+  // across the groups).
+  const bool grouped = GENERATE(false, true);
+  Network network = grouped ? import_onnx("testbenches/fixtures/onnx/mobilenet_blocks_opset13.onnx").network
+                            : build_network("lenet5", 9);
+  Deployment deployment(network, Format::fp32);
   const AcceleratorConfig config = small_default();
   const Program program = compile_program(deployment, config, 4);
   const Tensor images = random_images(8, 3);
   const InferenceRun clean = default_engine.run(program, images);
 
-  const std::uint64_t address = GENERATE(5, 700);
+  const std::uint64_t address = GENERATE(5, 100);
   const int bit = GENERATE(30, 22);
   INFO("address " << address << " bit " << bit);
   auto map = std::make_shared<FaultMap>(std::vector<Fault>{{address, bit, FaultKind::flip}});
@@ -223,20 +299,23 @@ TEST_CASE("a weight SRAM fault map hits the weights the mapping stores there, an
   int hits = 0;
   for (const LayerDescriptor& d : program.layers) {
     if (!is_gemm(d.op)) continue;
-    const GemmShape shape{d.gemm_m(), d.gemm_n(), d.gemm_k()};
+    const GemmShape shape{d.gemm_m(), d.gemm_n(), d.gemm_k()};  // one group's
     const std::vector<Fold> plan = fold_plan(shape, config.array_rows, config.array_cols, config.dataflow, config.timing);
     for (std::size_t p = 0; p < expected.parameters().size(); ++p) {
       StoredParameter& stored = expected.parameters()[p];
       if (stored.node != d.node || stored.parameter != "weight") continue;
-      for (std::size_t f = 0; f < plan.size(); ++f) {
-        const FoldBlock b = fold_block(plan[f], config.dataflow, shape);
-        for (long n = b.n0; n < b.n1; ++n)
-          for (long k = b.k0; k < b.k1; ++k)
-            if (weight_sram_address(b, f, half, n, k) == address) {
-              auto& word = stored.stored.words[static_cast<std::size_t>(n * shape.k + k)];
-              word = flip_bit(Format::fp32, word, bit);
-              ++hits;
-            }
+      for (long g = 0; g < static_cast<long>(d.groups); ++g) {
+        for (std::size_t f = 0; f < plan.size(); ++f) {
+          const FoldBlock b = fold_block(plan[f], config.dataflow, shape);
+          const std::size_t fold = g * plan.size() + f;
+          for (long n = b.n0; n < b.n1; ++n)
+            for (long k = b.k0; k < b.k1; ++k)
+              if (weight_sram_address(b, fold, half, n, k) == address) {
+                auto& word = stored.stored.words[static_cast<std::size_t>((g * shape.n + n) * shape.k + k)];
+                word = flip_bit(Format::fp32, word, bit);
+                ++hits;
+              }
+        }
       }
       expected.apply(p);
     }

@@ -31,10 +31,12 @@
 #include "sw/thresholds/threshold_file.hpp"
 #include "sw/train/evaluate.hpp"
 #include "testbenches/cli_runner.hpp"
+#include "testbenches/error_helpers.hpp"
 #include "testbenches/tensor_helpers.hpp"
 
 using namespace proact;
 using Catch::Matchers::Contains;
+using proact::testing::error_of;
 using proact::testing::max_abs_difference;
 using proact::testing::random_images;
 using proact::testing::run_cli;
@@ -58,17 +60,6 @@ std::size_t count_kind(const Network& network, const std::string& kind) {
   std::size_t n = 0;
   for (std::size_t i = 0; i < network.size(); ++i) n += network.layer(i).kind() == kind;
   return n;
-}
-
-// The message of what `load` throws (the test fails when it throws nothing).
-std::string error_of(const std::function<void()>& load) {
-  try {
-    load();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  FAIL("no exception");
-  return "";
 }
 
 const ExecutionOptions kArrayOrder{Mode::eval, accumulation_order(Dataflow::ws, 32)};
@@ -360,28 +351,32 @@ TEST_CASE("a zero Pad before a Conv is folded into its padding, with the same bi
   std::filesystem::remove(path);
 }
 
-TEST_CASE("the compiler refuses imported layers the accelerator cannot map, naming layer and kind", "[onnx][errors]") {
+TEST_CASE("the compiler maps every new layer form and refuses what it cannot, naming layer and kind",
+          "[onnx][errors]") {
   const AcceleratorConfig config;
-  const auto refusal = [&](Network network) {
-    Deployment deployment(network, Format::fp32);
+  Network network = new_layers_network();
+  Deployment mapped(network, Format::fp32);
+  const Program program = compile_program(mapped, config, 2);
+  std::vector<std::string> ops;
+  for (const LayerDescriptor& d : program.layers) ops.push_back(layer_op_name(d.op));
+  // relu6 and clip_low fuse into their convs; a concat takes one descriptor per input.
+  CHECK(ops == std::vector<std::string>{"conv", "conv", "conv", "concat", "concat", "activation", "pad", "pad",
+                                        "max_pool", "avg_pool", "conv", "dense", "dense", "concat", "concat", "dense"});
+
+  const auto refusal = [&](Network refused) {
+    Deployment deployment(refused, Format::fp32);
     const std::string message = error_of([&] { compile_program(deployment, config, 1); });
     CHECK(message.find('\n') == std::string::npos);
     return message;
   };
-  // The first layer it cannot map, in execution order.
-  CHECK_THAT(refusal(new_layers_network()),
-             Contains("layer 'relu6' cannot be mapped onto the accelerator: an activation clamping to [0, 6]"));
-  CHECK_THAT(refusal(import_onnx(kFixtures + "conv_variants_opset9.onnx").network),
-             Contains("cannot be mapped onto the accelerator: a conv2d with kernel 3x3, stride 1x1, dilation 2x2, "
-                      "padding [2, 2, 2, 2], groups 2"));
-  CHECK_THAT(refusal(import_onnx(kFixtures + "pool_variants.onnx").network),
-             Contains("layer 'MaxPool' cannot be mapped onto the accelerator: a max_pool with kernel 3x3, stride 2x2, "
-                      "padding [0, 0, 0, 0], ceil_mode"));
-  Network concat("concat", {1, 28, 28});
-  concat.add(std::make_unique<Conv2d>("conv", 1, 2, 3, 1, 1));
-  concat.add(std::make_unique<Concat>("both", 2), {Network::kInput, 0});
-  CHECK_THAT(refusal(concat), Contains("layer 'both' cannot be mapped onto the accelerator: the accelerator has no "
-                                       "unit for 'concat' layers"));
+  // A batch norm that follows an add folds into no conv.
+  CHECK_THAT(refusal(import_onnx(kFixtures + "residual_opset13.onnx").network),
+             Contains("cannot be mapped onto the accelerator: the accelerator has no unit for 'batch_norm' layers "
+                      "(only a batch norm that is the only reader of a conv or dense output folds into its weights)"));
+  Network smooth = new_layers_network();
+  for (std::size_t i = 0; i < smooth.size(); ++i)
+    if (auto* activation = dynamic_cast<Activation*>(&smooth.layer(i))) activation->set_clipping(ClipForm::smooth, Tensor({1}, 1.0f));
+  CHECK_THAT(refusal(std::move(smooth)), Contains("the clip unit is a comparator (hard or saturate form)"));
 }
 
 TEST_CASE("what the importer cannot read is refused with one line", "[onnx][errors]") {
@@ -543,12 +538,17 @@ TEST_CASE("eval, thresholds and proact-paper campaigns run an imported MobileNet
   CHECK(report.at("finished") == true);
   CHECK(report.at("maps_run") == 8);
 
-  // The accelerator does not map ReLU6 yet: one line naming the layer.
-  const auto simulate = run_cli("simulate --model " + model + " --engine systemc --limit 10", true);
-  CHECK(simulate.exit_code == 1);
-  CHECK_THAT(simulate.output, Contains("layer 'stem_stem_2_Clip' cannot be mapped onto the accelerator: an "
-                                       "activation clamping to [0, 6]"));
-  CHECK(std::count(simulate.output.begin(), simulate.output.end(), '\n') == 1);
+  // On the accelerator: depthwise convs one GEMM per channel, ReLU6 in the clip unit; both engines
+  // give the same accuracy and cycles.
+  nlohmann::json simulated[2];
+  for (int e = 0; e < 2; ++e) {
+    const auto run = run_cli("simulate --model " + model + " --engine " + (e ? "systemc" : "functional") +
+                             " --limit 20 --batch 10 --thresholds " + thresholds + " --json");
+    REQUIRE(run.exit_code == 0);
+    simulated[e] = nlohmann::json::parse(run.output);
+  }
+  CHECK(simulated[0].at("accuracy") == simulated[1].at("accuracy"));
+  CHECK(simulated[0].at("layers") == simulated[1].at("layers"));
   std::filesystem::remove(thresholds);
   std::filesystem::remove_all(dir);
 }

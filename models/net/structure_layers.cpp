@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "models/kernels/copy.hpp"
 #include "models/net/window_json.hpp"
 
 namespace proact {
@@ -65,12 +66,11 @@ void Concat::forward(const std::vector<const Tensor*>& inputs, Tensor& output, c
   for (std::size_t i = 1; i < inputs.size(); ++i) shape[1] += inputs[i]->dim(1);
   output = Tensor(shape);
   // Sample b of the output is the inputs' samples b one after the other.
-  float* out = output.data();
-  for (int b = 0; b < batch; ++b) {
-    for (const Tensor* x : inputs) {
-      const std::size_t n = per_sample(*x);
-      out = std::copy_n(x->data() + static_cast<std::size_t>(b) * n, n, out);
-    }
+  const std::size_t out_sample = per_sample(output);
+  std::size_t offset = 0;
+  for (const Tensor* x : inputs) {
+    copy_into_samples(batch, per_sample(*x), out_sample, offset, x->data(), output.data());
+    offset += per_sample(*x);
   }
 }
 
@@ -102,31 +102,16 @@ Shape Pad::output_shape(const std::vector<Shape>& inputs) const {
 
 void Pad::forward(const std::vector<const Tensor*>& inputs, Tensor& output, const ExecutionOptions&) {
   const Tensor& x = *inputs[0];
-  const int planes = batch_of(x) * x.dim(1), h = x.dim(2), w = x.dim(3);
-  const int out_w = padding_.left + w + padding_.right;
-  const std::size_t out_plane = static_cast<std::size_t>(padding_.top + h + padding_.bottom) * out_w;
-  output = Tensor({batch_of(x), x.dim(1), padding_.top + h + padding_.bottom, out_w}, value_);
-  for (int p = 0; p < planes; ++p) {
-    for (int y = 0; y < h; ++y) {
-      std::copy_n(x.data() + (static_cast<std::size_t>(p) * h + y) * w, w,
-                  output.data() + p * out_plane + static_cast<std::size_t>(padding_.top + y) * out_w + padding_.left);
-    }
-  }
+  output = Tensor({batch_of(x), x.dim(1), padding_.top + x.dim(2) + padding_.bottom,
+                   padding_.left + x.dim(3) + padding_.right});
+  pad_planes(batch_of(x) * x.dim(1), x.dim(2), x.dim(3), padding_, value_, x.data(), output.data());
 }
 
 void Pad::backward(const std::vector<const Tensor*>& inputs, const Tensor&, const Tensor& doutput,
                    const std::vector<Tensor*>& dinputs) {
   if (!dinputs[0]) return;
   const Tensor& x = *inputs[0];
-  const int planes = batch_of(x) * x.dim(1), h = x.dim(2), w = x.dim(3);
-  const int out_w = padding_.left + w + padding_.right;
-  const std::size_t out_plane = static_cast<std::size_t>(padding_.top + h + padding_.bottom) * out_w;
-  for (int p = 0; p < planes; ++p) {
-    for (int y = 0; y < h; ++y) {
-      std::copy_n(doutput.data() + p * out_plane + static_cast<std::size_t>(padding_.top + y) * out_w + padding_.left,
-                  w, dinputs[0]->data() + (static_cast<std::size_t>(p) * h + y) * w);
-    }
-  }
+  crop_planes(batch_of(x) * x.dim(1), x.dim(2), x.dim(3), padding_, doutput.data(), dinputs[0]->data());
 }
 
 nlohmann::json Pad::attributes() const { return {{"padding", padding_json(padding_)}, {"value", value_}}; }

@@ -27,18 +27,19 @@ WeightPlacement::WeightPlacement(const Program& program, const Deployment& deplo
     }
     if (layer.parameter == deployment.parameters().size())
       throw std::logic_error("layer '" + program.layer_names[i] + "' has no stored weight in the deployment");
-    const GemmShape shape{d.gemm_m(), d.gemm_n(), d.gemm_k()};
-    const std::vector<Fold> plan = fold_plan(shape, config.array_rows, config.array_cols, config.dataflow, config.timing);
+    const std::vector<LayerFold> folds = layer_folds(d, config);
     long loaded = 0;
-    for (std::size_t f = 0; f < plan.size(); ++f) {
-      const FoldBlock b = fold_block(plan[f], config.dataflow, shape);
-      layer.blocks.push_back({weight_sram_address(b, f, half, b.n0, b.k0), b.n0, b.n1, b.k0, b.k1});
+    for (std::size_t f = 0; f < folds.size(); ++f) {
+      const FoldBlock& b = folds[f].block;
+      const long row = folds[f].group * d.gemm_n();  // the group's first row of W (out_channels, K)
+      layer.blocks.push_back({weight_sram_address(b, f, half, b.n0, b.k0), row + b.n0, row + b.n1, b.k0, b.k1});
       loaded += b.weight_words();
     }
-    if (loaded != shape.n * shape.k) {
+    const long weights = static_cast<long>(d.out_channels) * d.gemm_k();
+    if (loaded != weights) {
       throw std::invalid_argument(
           "layer '" + program.layer_names[i] + "': the " + dataflow_name(config.dataflow) + " dataflow loads its " +
-          std::to_string(shape.n * shape.k) + " weights " + std::to_string(loaded) +
+          std::to_string(weights) + " weights " + std::to_string(loaded) +
           " times in all (once per fold over M), so a faulty weight-SRAM cell hits different weights at different "
           "times and the functional engine cannot apply it as changed stored weights; run this fault model with "
           "--engine systemc (or a weight-stationary config)");

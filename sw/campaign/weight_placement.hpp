@@ -42,7 +42,7 @@ class WeightPlacement {
   };
   struct Layer {
     std::size_t parameter;      // the weight's index in Deployment::parameters()
-    long k;                     // K: row length of W (N, K)
+    long k;                     // K: row length of W (out_channels, K), per channel group
     std::vector<Block> blocks;  // in fold order
   };
 

@@ -2,10 +2,13 @@
 // per-layer cycles, stalls, utilisation and MACs. --thresholds loads a threshold file in its
 // hardware form (CLIP_THRESHOLD registers and THRESHOLD_TABLE); the SystemC engine reads them
 // back through the driver afterwards and fails unless they equal the file.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "hw/accelerator.hpp"
 #include "models/io/output_file.hpp"
@@ -45,6 +48,7 @@ nlohmann::json layer_json(const Program& program, std::size_t i, const LayerRepo
     row["m"] = d.gemm_m();
     row["n"] = d.gemm_n();
     row["k"] = d.gemm_k();
+    row["groups"] = d.gemm_groups();
     row["folds"] = r.folds.size();
   }
   return row;
@@ -57,25 +61,35 @@ void print_table(const SimulateOptions& o, const AcceleratorConfig& c, const Pro
   std::printf("accuracy %.2f %% (%zu/%zu test images), %.1f s wall, %.3f ms simulated, timing %s\n\n",
               100.0 * result.accuracy(), result.correct, result.count, seconds, run.simulated_ns / 1e6,
               c.timing.describe().c_str());
-  std::printf("%-10s %-16s %22s %6s %14s %12s %7s %14s\n", "layer", "op", "GEMM M x N x K", "folds", "cycles", "stalls",
-              "util%", "MACs");
+  // A grouped conv's shape is one group's GEMM, run once per group.
+  std::vector<std::string> shapes(run.layers.size());
+  int name_width = 10, shape_width = 22;
+  for (std::size_t i = 0; i < run.layers.size(); ++i) {
+    const LayerDescriptor& d = program.layers[i];
+    if (is_gemm(d.op)) {
+      shapes[i] = std::to_string(d.gemm_m()) + " x " + std::to_string(d.gemm_n()) + " x " + std::to_string(d.gemm_k());
+      if (d.gemm_groups() > 1) shapes[i] += ", " + std::to_string(d.gemm_groups()) + " groups";
+    }
+    name_width = std::max(name_width, static_cast<int>(program.layer_names[i].size()));
+    shape_width = std::max(shape_width, static_cast<int>(shapes[i].size()));
+  }
+  const auto row = [&](const std::string& name, const std::string& op, const std::string& shape,
+                       const std::string& folds, long total, long stall, double util, long mac) {
+    std::printf("%-*s %-16s %*s %6s %14ld %12ld %7.1f %14ld\n", name_width, name.c_str(), op.c_str(), shape_width,
+                shape.c_str(), folds.c_str(), total, stall, util, mac);
+  };
+  std::printf("%-*s %-16s %*s %6s %14s %12s %7s %14s\n", name_width, "layer", "op", shape_width, "GEMM M x N x K",
+              "folds", "cycles", "stalls", "util%", "MACs");
   long cycles = 0, stalls = 0, macs = 0;
   for (std::size_t i = 0; i < run.layers.size(); ++i) {
     const LayerReport& r = run.layers[i];
     const LayerDescriptor& d = program.layers[i];
-    char shape[40] = "";
-    char folds[16] = "";
-    if (is_gemm(d.op)) {
-      std::snprintf(shape, sizeof shape, "%ld x %ld x %ld", d.gemm_m(), d.gemm_n(), d.gemm_k());
-      std::snprintf(folds, sizeof folds, "%zu", r.folds.size());
-    }
-    std::printf("%-10s %-16s %22s %6s %14ld %12ld %7.1f %14ld\n", program.layer_names[i].c_str(),
-                layer_op_name(d.op).c_str(), shape, folds, r.total_cycles, r.stall_cycles,
-                100.0 * r.utilisation(c.array_rows, c.array_cols), r.macs);
+    row(program.layer_names[i], layer_op_name(d.op), shapes[i], is_gemm(d.op) ? std::to_string(r.folds.size()) : "",
+        r.total_cycles, r.stall_cycles, 100.0 * r.utilisation(c.array_rows, c.array_cols), r.macs);
     cycles += r.total_cycles, stalls += r.stall_cycles, macs += r.macs;
   }
-  std::printf("%-10s %-16s %22s %6s %14ld %12ld %7.1f %14ld\n", "total", "", "", "", cycles, stalls,
-              cycles ? 100.0 * macs / (static_cast<double>(cycles) * c.array_rows * c.array_cols) : 0.0, macs);
+  row("total", "", "", "", cycles, stalls,
+      cycles ? 100.0 * macs / (static_cast<double>(cycles) * c.array_rows * c.array_cols) : 0.0, macs);
   std::printf("\ncycles per image %.0f (batches of %d; GEMM shapes include the batch)\n",
               static_cast<double>(cycles) / static_cast<double>(result.count), program.batch);
   std::printf("counters:");

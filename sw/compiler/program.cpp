@@ -71,7 +71,7 @@ class Compiler {
 
   Program run() {
     if (program_.batch < 1) throw std::invalid_argument("batch must be >= 1, got " + std::to_string(program_.batch));
-    const std::uint64_t descriptors = dram_.reserve(kDescriptorBytes * network_.size());
+    const std::uint64_t descriptors = dram_.reserve(kDescriptorBytes * descriptor_count());
     place_parameters();
     program_.input_elements = shape_numel(network_.input_shape());
     program_.input_address = buffer(program_.input_elements);
@@ -97,6 +97,13 @@ class Compiler {
   }
 
  private:
+  // At most one descriptor per node (fused activations and flatten take none), a concat one per input.
+  std::size_t descriptor_count() const {
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < network_.size(); ++i) count += network_.node(i).inputs.size() > 1 ? network_.node(i).inputs.size() : 1;
+    return count;
+  }
+
   std::uint64_t buffer(std::size_t elements_per_sample) {
     return dram_.reserve(elements_per_sample * program_.batch * sizeof(float));
   }
@@ -148,37 +155,35 @@ class Compiler {
     set_shape(d, input_shape_of(i), node.output_shape);
     if (const auto* conv = dynamic_cast<const Conv2d*>(&layer)) {
       const ConvWindow& w = conv->window();
-      if (!w.is_square()) {
-        refuse(layer, "a conv2d with " + window_string(w) + "; the array maps square kernels with one stride, the "
-                      "same padding on every side, dilation 1 and one group");
-      }
       d.op = LayerOp::conv;
-      d.kernel = w.kernel.height, d.stride = w.stride.height, d.padding = w.padding.top;
+      d.kernel = w.kernel, d.stride = w.stride, d.dilation = w.dilation, d.padding = w.padding;
+      d.groups = static_cast<std::uint32_t>(w.groups);
       map_gemm(i, *conv, d);
     } else if (const auto* dense = dynamic_cast<const Dense*>(&layer)) {
       d.op = LayerOp::dense;
       map_gemm(i, *dense, d);
     } else if (const auto* pool = dynamic_cast<const Pool2d*>(&layer)) {
       const PoolWindow& w = pool->window();
-      if (!w.is_square()) {
-        refuse(layer, "a " + layer.kind() + " with kernel " + size_string(w.kernel) + ", stride " +
-                          size_string(w.stride) + ", padding " + padding_string(w.padding) +
-                          (w.ceil_mode ? ", ceil_mode" : "") + "; the pool unit takes square windows with one stride, "
-                          "no padding and floor mode");
-      }
       d.op = pool->pool_kind() == Pool2d::Kind::max ? LayerOp::max_pool : LayerOp::avg_pool;
-      d.kernel = w.kernel.height, d.stride = w.stride.height;
+      d.kernel = w.kernel, d.stride = w.stride, d.padding = w.padding;
+      d.ceil_mode = w.ceil_mode, d.count_include_pad = w.count_include_pad;
     } else if (dynamic_cast<const GlobalAvgPool*>(&layer)) {
       d.op = LayerOp::global_avg_pool;
     } else if (dynamic_cast<const Add*>(&layer)) {
       d.op = LayerOp::add;
       d.input2 = input_of(i, 1);
+    } else if (dynamic_cast<const Concat*>(&layer)) {
+      map_concat(i, d);
+      return;
+    } else if (const auto* pad = dynamic_cast<const Pad*>(&layer)) {
+      d.op = LayerOp::pad;
+      d.padding = pad->padding(), d.pad_value = pad->value();
     } else if (const auto* activation = dynamic_cast<const Activation*>(&layer)) {
       d.op = LayerOp::activation;
       set_post(d, *activation);
     } else {
       refuse(layer, "the accelerator has no unit for '" + layer.kind() + "' layers" +
-                        (layer.kind() == "batch_norm" ? " (fold batch norm first)" : ""));
+                        (layer.kind() == "batch_norm" ? " (only a batch norm that is the only reader of a conv or dense output folds into its weights)" : ""));
     }
     if (d.op != LayerOp::activation) {
       if (const Activation* next = fusable_activation(i)) {
@@ -190,6 +195,23 @@ class Compiler {
     buffers_[i] = d.output;
     program_.layers.push_back(d);
     program_.layer_names.push_back(layer.name());
+  }
+
+  // One descriptor per input, each filling its channels of the shared output buffer.
+  void map_concat(std::size_t i, LayerDescriptor d) {
+    const Node& node = network_.node(i);
+    d.op = LayerOp::concat;
+    d.output = buffer(shape_numel(node.output_shape));
+    std::uint32_t offset = 0;
+    for (std::size_t which = 0; which < node.inputs.size(); ++which) {
+      d.input = input_of(i, which);
+      set_shape(d, input_shape_of(i, which), node.output_shape);
+      d.channel_offset = offset;
+      offset += d.in_channels;
+      program_.layers.push_back(d);
+      program_.layer_names.push_back(node.layer->name());
+    }
+    buffers_[i] = d.output;
   }
 
   void map_gemm(std::size_t i, const GemmLayer& layer, LayerDescriptor& d) {
@@ -213,12 +235,9 @@ class Compiler {
   }
 
   void set_post(LayerDescriptor& d, const Activation& activation) {
-    if (!activation.bounds().is_relu()) {
-      refuse(activation, "an activation clamping to " + bounds_string(activation.bounds()) +
-                             "; the clip unit computes ReLU [0, inf) and its clip forms only");
-    }
+    d.clamp = activation.bounds();
     if (activation.form() == ClipForm::relu) {
-      d.post = PostOp::relu;
+      d.post = PostOp::clamp;
       return;
     }
     if (activation.form() == ClipForm::smooth) {

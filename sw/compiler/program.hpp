@@ -36,9 +36,11 @@ struct Program {
 };
 
 // Maps every layer of `deployment.network()` (batch norm already folded) onto descriptors: conv
-// and dense on the array, pools, residual add and stand-alone activations in the activation
-// unit; an activation that is its producer's only reader is fused into the producer's pipeline;
-// flatten is free (same buffer). Clipped activations (hard or saturate form; smooth is a training
+// (any window, grouped: one GEMM per group) and dense on the array; pools, residual add, pad,
+// concat (one descriptor per input) and stand-alone activations in the activation unit; an
+// activation that is its producer's only reader is fused into the producer's pipeline (not a
+// concat's); flatten is free (same buffer). An activation's clamp ([0, inf), ReLU6's [0, 6], a
+// Clip's bounds) goes into its descriptor; clipped ones (hard or saturate form; smooth is a training
 // form and is refused) get a threshold register if layer-wise, the threshold table if neuron-wise.
 // Throws std::invalid_argument naming the layer and the limit when a layer cannot be mapped:
 // an unsupported layer kind, a fold's weights larger than half the weight SRAM, more clipped
