@@ -137,14 +137,41 @@ TEST_CASE("another input shape: the rows for it, or one line naming the layer th
   CHECK_THROWS_WITH(model_topology(resnet, {3, 28, 28}), Contains("input shape (3, 28, 28): layer 'conv1'"));
 }
 
+TEST_CASE("grouped, depthwise and dilated convs: SCALE-Sim runs the GEMMs the array runs, one per group",
+          "[scalesim][topology]") {
+  // ConvWindow {kernel, stride, dilation, padding [top, left, bottom, right], groups}
+  Network network("grouped", {4, 12, 12});
+  network.add(std::make_unique<Conv2d>("dw", 4, 8, ConvWindow{{3, 3}, {2, 2}, {1, 1}, {1, 1, 1, 1}, 4}));  // 8x6x6
+  network.add(std::make_unique<Conv2d>("grouped", 8, 6, ConvWindow{{3, 1}, {1, 1}, {1, 1}, {1, 0, 1, 0}, 2}));
+  network.add(std::make_unique<Conv2d>("dilated", 6, 5, ConvWindow{{3, 3}, {1, 1}, {2, 2}, {0, 0, 0, 0}, 1}));
+  const std::vector<ConvRow> rows = model_topology(network, network.input_shape());
+  CHECK(format_topology(rows) == kHeader + "dw_DP, 13, 13, 3, 3, 4, 2, 2,\n"
+                                           "grouped_g0, 8, 6, 3, 1, 4, 3, 1,\n"
+                                           "grouped_g1, 8, 6, 3, 1, 4, 3, 1,\n"
+                                           "dilated, 4, 4, 3, 3, 6, 5, 1,\n");
+  // Per group (SCALE-Sim's split of the depthwise row into one layer per channel included), the
+  // GEMMs of the compiled descriptors; the file reads back to the same layers.
+  Deployment deployment(network, Format::fp32);
+  const Program program = compile_program(deployment, preset("default"), 1);
+  std::vector<GemmShape> mapped;
+  for (const LayerDescriptor& d : program.layers)
+    for (long g = 0; g < d.gemm_groups(); ++g) mapped.push_back({d.gemm_m(), d.gemm_n(), d.gemm_k()});
+  const std::vector<TopologyLayer> layers = topology_layers(rows), back = parsed(format_topology(rows));
+  REQUIRE(layers.size() == mapped.size());
+  REQUIRE(back.size() == mapped.size());
+  for (std::size_t i = 0; i < mapped.size(); ++i) {
+    INFO(layers[i].name);
+    CHECK(back[i].name == layers[i].name);
+    for (const GemmShape& shape : {layers[i].shape, back[i].shape}) {
+      CHECK(shape.m == mapped[i].m);
+      CHECK(shape.n == mapped[i].n);
+      CHECK(shape.k == mapped[i].k);
+    }
+  }
+  CHECK(layers[3].name == "dw_DPChannel_3");  // SCALE-Sim's name for the fourth channel's layer
+}
+
 TEST_CASE("layers and names SCALE-Sim cannot take are refused, naming them", "[scalesim][topology]") {
-  Network grouped("grouped", {4, 8, 8});
-  ConvWindow window = ConvWindow::square(3, 1, 1);
-  window.groups = 2;
-  grouped.add(std::make_unique<Conv2d>("dw", 4, 4, window));
-  CHECK_THROWS_WITH(model_topology(grouped, grouped.input_shape()),
-                    Contains("layer 'dw' (conv2d): kernel 3x3") && Contains("groups 2") &&
-                        Contains("has no SCALE-Sim topology row yet"));
   Network mystery("mystery", {4});
   mystery.add(std::make_unique<Mystery>("m1"));
   CHECK_THROWS_WITH(model_topology(mystery, mystery.input_shape()),
@@ -154,6 +181,9 @@ TEST_CASE("layers and names SCALE-Sim cannot take are refused, naming them", "[s
   dp.add(std::make_unique<Dense>("fcDP1", 4, 2));
   CHECK(model_topology(dp, dp.input_shape()).at(0).name == "fcDp1");
   CHECK_THROWS_WITH(format_topology({ConvRow{"convDP"}}), Contains("'convDP'") && Contains("one layer per channel"));
+  ConvRow unmarked{"dw"};
+  unmarked.depthwise = true;
+  CHECK_THROWS_WITH(format_topology({unmarked}), Contains("'dw'") && Contains("must hold 'DP'"));
   CHECK_THROWS_WITH(format_topology({ConvRow{"a,b"}}), Contains("'a,b'") && Contains("comma"));
   CHECK_THROWS_WITH(format_topology({ConvRow{"big", 4, 4, 5, 5}}), Contains("'big'") && Contains("larger than the ifmap"));
 }

@@ -28,17 +28,14 @@ bool off_array(const Layer& layer) {
          dynamic_cast<const Concat*>(&layer) || dynamic_cast<const Pad*>(&layer);
 }
 
-// A grouped (depthwise) or dilated conv has no row here yet: SCALE-Sim's depthwise rows ("DP")
-// and dilated windows are a later mapping. Rectangular kernels and strides map as they are.
-void check_plain_conv(const Conv2d& conv) {
-  const ConvWindow& w = conv.window();
-  if (w.groups != 1 || w.dilation != Size2d{}) {
-    refuse(conv, window_string(w) + " has no SCALE-Sim topology row yet (groups and dilation 1 only)");
-  }
-}
-
-ConvRow conv_row(const Conv2d& conv, const Shape& input) {
-  check_plain_conv(conv);
+// The rows of a conv: one for one group; for a grouped conv of one input channel per group
+// (depthwise, any multiplier) one SCALE-Sim depthwise row "<name>_DP" of `groups` channels and the
+// filters of one group; otherwise one row per group, "<name>_g<i>", each of one group's channels
+// and filters. Either way SCALE-Sim runs what the array runs: one GEMM per group.
+// A dilated window spans more of the input than its kernel but multiplies kernel-many taps: the
+// row keeps the kernel, and its ifmap is sized for the network's output extent, so the GEMM is the
+// layer's.
+void add_conv_rows(const Conv2d& conv, const Shape& input, std::vector<ConvRow>& rows) {
   const ConvGeometry g = conv.geometry(input);
   const ConvWindow& w = g.window;
   ConvRow row;
@@ -49,11 +46,24 @@ ConvRow conv_row(const Conv2d& conv, const Shape& input) {
   row.ifmap_width = static_cast<long>(g.out_width() - 1) * w.stride.width + w.kernel.width;
   row.filter_height = w.kernel.height;
   row.filter_width = w.kernel.width;
-  row.channels = g.in_channels;
-  row.num_filters = g.out_channels;
+  row.channels = g.group_in_channels();
+  row.num_filters = g.group_out_channels();
   row.stride_height = w.stride.height;
   row.stride_width = w.stride.width;
-  return row;
+  if (w.groups == 1) {
+    rows.push_back(row);
+  } else if (g.group_in_channels() == 1) {
+    row.name += "_DP";
+    row.channels = w.groups;
+    row.depthwise = true;
+    rows.push_back(row);
+  } else {
+    const std::string name = row.name;
+    for (int group = 0; group < w.groups; ++group) {
+      row.name = name + "_g" + std::to_string(group);
+      rows.push_back(row);
+    }
+  }
 }
 
 ConvRow dense_row(const Dense& dense) {
@@ -81,7 +91,7 @@ std::vector<ConvRow> model_topology(const Network& network, const Shape& input_s
       throw std::invalid_argument("input shape " + shape_string(input_shape) + ": " + e.what());
     }
     if (const auto* conv = dynamic_cast<const Conv2d*>(&layer)) {
-      rows.push_back(conv_row(*conv, inputs.at(0)));
+      add_conv_rows(*conv, inputs.at(0), rows);
     } else if (const auto* dense = dynamic_cast<const Dense*>(&layer)) {
       rows.push_back(dense_row(*dense));
     } else if (dynamic_cast<const GemmLayer*>(&layer)) {
@@ -95,7 +105,10 @@ std::vector<ConvRow> model_topology(const Network& network, const Shape& input_s
 
 std::vector<TopologyLayer> topology_layers(const std::vector<ConvRow>& rows) {
   std::vector<TopologyLayer> layers;
-  for (const ConvRow& row : rows) layers.push_back({row.name, row.gemm(), 0});
+  for (const ConvRow& row : rows) {
+    const std::vector<TopologyLayer> split = row.layers();
+    layers.insert(layers.end(), split.begin(), split.end());
+  }
   return layers;
 }
 

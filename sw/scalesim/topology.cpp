@@ -41,7 +41,14 @@ long ofmap_extent(long input, long filter, long stride) { return (input - filter
 
 GemmShape ConvRow::gemm() const {
   return {ofmap_extent(ifmap_height, filter_height, stride_height) * ofmap_extent(ifmap_width, filter_width, stride_width),
-          num_filters, filter_height * filter_width * channels};
+          num_filters, filter_height * filter_width * (depthwise ? 1 : channels)};
+}
+
+std::vector<TopologyLayer> ConvRow::layers(int line) const {
+  if (!depthwise) return {TopologyLayer{name, gemm(), line}};
+  std::vector<TopologyLayer> split;
+  for (long c = 0; c < channels; ++c) split.push_back({name + "Channel_" + std::to_string(c), gemm(), line});
+  return split;
 }
 
 std::vector<TopologyLayer> parse_topology(std::istream& in, const std::string& path) {
@@ -80,17 +87,16 @@ std::vector<TopologyLayer> parse_topology(std::istream& in, const std::string& p
         throw parse_error(path, line, names[i - 1], "must be at most " + std::to_string(kMaxExtent) + ", got " + fields[i]);
       }
     }
-    TopologyLayer layer;
-    layer.name = fields[0];
-    layer.line = line;
     if (gemm) {
-      layer.shape = {v[0], v[1], v[2]};
+      layers.push_back({fields[0], {v[0], v[1], v[2]}, line});
     } else {
       if (v[2] > v[0]) throw parse_error(path, line, "Filter Height", "larger than IFMAP Height");
       if (v[3] > v[1]) throw parse_error(path, line, "Filter Width", "larger than IFMAP Width");
-      layer.shape = ConvRow{layer.name, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v.size() > 7 ? v[7] : v[6]}.gemm();
+      const ConvRow row{fields[0], v[0], v[1], v[2], v[3], v[4], v[5], v[6], v.size() > 7 ? v[7] : v[6],
+                        fields[0].find("DP") != std::string::npos};
+      const std::vector<TopologyLayer> split = row.layers(line);
+      layers.insert(layers.end(), split.begin(), split.end());
     }
-    layers.push_back(layer);
   }
   if (in.bad()) throw std::runtime_error(path + ": read error");
   if (layers.empty()) throw parse_error(path, line, "layers", "the topology has no layers");
@@ -108,9 +114,10 @@ std::string format_topology(const std::vector<ConvRow>& rows) {
     if (trim(row.name).empty() || row.name.find_first_of(",\r\n") != std::string::npos) {
       throw refuse("SCALE-Sim cannot read the name back (empty, or holding a comma or a line break)");
     }
-    if (row.name.find("DP") != std::string::npos) {
-      throw refuse("SCALE-Sim splits a row whose name holds 'DP' into one layer per channel (its depthwise "
-                   "convention); rename the layer");
+    if ((row.name.find("DP") != std::string::npos) != row.depthwise) {
+      throw refuse(row.depthwise ? "a depthwise row's name must hold 'DP' (SCALE-Sim's depthwise convention)"
+                                 : "SCALE-Sim splits a row whose name holds 'DP' into one layer per channel (its "
+                                   "depthwise convention); rename the layer");
     }
     const std::vector<long> values = {row.ifmap_height, row.ifmap_width, row.filter_height, row.filter_width,
                                       row.channels,     row.num_filters, row.stride_height, row.stride_width};
