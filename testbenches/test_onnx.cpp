@@ -114,7 +114,7 @@ TEST_CASE("PyTorch's ONNX exports give PyTorch's logits", "[onnx]") {
       {{"conv_bn_pool", 0, 3}, {"residual_opset9", 2, 3}, {"residual_opset13", 2, 3}, {"residual_opset17", 2, 3},
        {"mlp", 0, 1}, {"mobilenet_blocks_opset9", 0, 5}, {"mobilenet_blocks_opset13", 0, 5},
        {"conv_variants_opset9", 0, 5}, {"conv_variants_opset11", 0, 5}, {"pool_variants", 0, 1},
-       {"concat_clip_opset9", 0, 7}, {"concat_clip_opset13", 0, 7}}));
+       {"concat_clip_opset9", 0, 7}, {"concat_clip_opset13", 0, 7}, {"cifar_vgg", 0, 4}}));
   INFO(name);
   Checkpoint model = import_onnx(kFixtures + name + ".onnx");
   const Tensor input = read_tensor_file(kFixtures + name + ".input.pb");

@@ -21,8 +21,9 @@ struct ThresholdDataOptions {
   std::uint64_t seed = 1;            // subsets are drawn with seeds derived from it
 };
 
-// Without train_images/validation_images/seed in its metadata, the checkpoint is taken to have the
-// zoo defaults (the whole 60000-image split, 5000 held out, seed 1). The result's `source` is
+// Without train_images in its metadata (a model imported from ONNX), the checkpoint is taken to
+// have trained on the whole split with a tenth of it, at most 5000 images, held out with seed 1
+// (for Fashion-MNIST, the zoo's split). The result's `source` is
 // options.spec.to_json(). Throws what load_split and check_data_fits (with `model` as the name
 // shown) throw, and std::invalid_argument for counts the split cannot provide.
 ThresholdData load_threshold_data(const Checkpoint& checkpoint, const std::string& model,
