@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Bring-your-own-network at scale, measured side by side in one run (benchmarks/at_scale.py has
+# the PyTorch side; random weights, fixed seeds):
+#   1. ResNet-50 (torchvision, 3x224x224, 16 images): images/s of `proact predict` (functional
+#      engine, then SystemC) against PyTorch CPU inference with the same thread count (1 and 2);
+#   2. peak RSS of `proact predict` on it against the weights plus the two largest activations;
+#   3. wall time of `proact cycles --model resnet50.onnx` (ONNX read included);
+#   4. a proact-paper campaign (10 maps at BER 1e-6, 1000 synthetic CIFAR-10 images) on a CIFAR
+#      VGG-16 with batch norm: maps/s of `proact campaign` against the plain PyTorch loop.
+# Usage: benchmarks/bench_at_scale.sh [BUILD_DIR]   (env: WORK=DIR keeps the exported files there;
+# about 15 minutes on 2 cores). Needs Debian's python3-torch and python3-torchvision
+# (scripts/install-deps.sh fixtures).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+proact="$build/sw/proact"
+python=/usr/bin/python3  # Debian's interpreter, the one python3-torch is installed for
+export OMP_WAIT_POLICY=passive
+work=${WORK:-$(mktemp -d)}
+[ -n "${WORK:-}" ] || trap 'rm -rf "$work"' EXIT
+"$python" -c "import torch, torchvision" 2>/dev/null ||
+  { echo "bench_at_scale: $python has no torch; run: bash scripts/install-deps.sh fixtures" >&2; exit 1; }
+
+[ -f "$work/cifar/test_batch.bin" ] || "$python" benchmarks/at_scale.py export "$work"
+json() { "$python" -c "import json, sys; print(json.load(sys.stdin)$1)"; }
+# The default accelerator with room in its DRAM for ResNet-50's weights and every activation
+# buffer of a batch of 4 (the SystemC engine holds the whole program in its DRAM).
+"$proact" config --preset default | "$python" -c "
+import json, sys; c = json.load(sys.stdin); c['dram_bytes'] = 2 << 30; print(json.dumps(c))" > "$work/accelerator.json"
+
+echo "1. ResNet-50, 3x224x224, 16 images in batches of 4, random weights: images/s (PyTorch: best of 3 on the 16 at once)"
+printf '%-8s %12s %12s %12s %10s %12s\n' threads pytorch functional systemc "func/torch" "systemc/func"
+for threads in 1 2; do
+  torch_rate=$("$python" benchmarks/at_scale.py infer "$work" "$threads" | json '["images_per_second"]')
+  rates=()
+  for engine in functional systemc; do
+    seconds=$("$proact" predict --model "$work/resnet50.onnx" --input "$work/resnet50.images.npy" \
+      --out "$work/logits.npy" --engine "$engine" --config "$work/accelerator.json" --batch 4 --threads "$threads" \
+      --json 2>/dev/null | json '["seconds"]')
+    rates+=("$("$python" -c "print(16 / $seconds)")")
+  done
+  "$python" -c "
+t, f, s = $torch_rate, ${rates[0]}, ${rates[1]}
+print(f'{$threads:<8} {t:12.2f} {f:12.2f} {s:12.2f} {f / t:10.2f} {s / f:12.2f}')"
+done
+
+echo
+echo "2. peak RSS of proact predict on ResNet-50, batch 16, functional engine"
+/usr/bin/time -f "%M" -o "$work/rss" "$proact" predict --model "$work/resnet50.onnx" \
+  --input "$work/resnet50.images.npy" --out "$work/logits.npy" --batch 16 > /dev/null 2>&1
+"$python" - "$work" "$(cat "$work/rss")" <<'PY'
+import sys
+import onnx
+from onnx import shape_inference
+work, rss_kib = sys.argv[1], int(sys.argv[2])
+model = onnx.load(f"{work}/resnet50.onnx")
+weights = sum(4 * int(__import__("numpy").prod(t.dims)) for t in model.graph.initializer)
+inferred = shape_inference.infer_shapes(model)
+sizes = []
+for v in list(inferred.graph.value_info) + list(inferred.graph.output):
+    dims = [d.dim_value if d.dim_value else 16 for d in v.type.tensor_type.shape.dim]
+    n = 4
+    for d in dims: n *= d
+    sizes.append(n)
+activations = sum(sorted(sizes)[-2:])
+bound = 2 * weights + activations
+mib = 1 << 20
+print(f"peak RSS {rss_kib / 1024:.0f} MiB; weights {weights / mib:.0f} MiB, two largest activations at batch 16 "
+      f"{activations / mib:.0f} MiB; goal <= 2 x weights + activations = {bound / mib:.0f} MiB: "
+      f"{rss_kib * 1024 / bound:.2f} of it")
+PY
+
+echo
+echo "3. proact cycles --model resnet50.onnx (wall time, ONNX read included; best of 3)"
+best=
+for _ in 1 2 3; do
+  start=$(date +%s.%N)
+  "$proact" cycles --model "$work/resnet50.onnx" --preset default > /dev/null
+  end=$(date +%s.%N)
+  best=$("$python" -c "print(min(x for x in ($end - $start, ${best:-1e9})))")
+done
+"$python" -c "print(f'{$best:.3f} s (goal: under 0.1 s)')"
+
+echo
+echo "4. proact-paper campaign, CIFAR VGG-16-BN, 10 maps at BER 1e-6, 1000 images, 1 thread each"
+"$proact" campaign --model "$work/vgg16.onnx" --data "cifar10:$work/cifar" --thresholds none \
+  --fault-model proact-paper --rates 1e-6 --maps 10 --threads 1 --out "$work/campaign" --json \
+  2>/dev/null > "$work/campaign.json"
+"$python" benchmarks/at_scale.py campaign "$work" 1e-6 10 > "$work/torch_campaign.json"
+"$python" - "$work" <<'PY'
+import json, sys
+work = sys.argv[1]
+maps = [json.loads(line) for line in open(f"{work}/campaign/maps.jsonl")]
+ours = len(maps) / sum(m["seconds"] for m in maps)
+wall = json.load(open(f"{work}/campaign.json"))
+torch = json.load(open(f"{work}/torch_campaign.json"))
+print(f"{'':<10} {'maps/s':>8} {'x torch':>8}  mean accuracy %")
+print(f"{'proact':<10} {ours:8.3f} {ours / torch['maps_per_second']:8.1f}  "
+      f"{100 * wall['points'][0]['mean_accuracy']:.2f} (map loop; whole campaign {len(maps) / wall['wall_seconds']:.3f} maps/s)")
+print(f"{'pytorch':<10} {torch['maps_per_second']:8.3f} {1:8.1f}  {100 * torch['mean_accuracy']:.2f}")
+print("goal: at least 3x (10x where the first faulted layer is deep); each side draws its own maps")
+PY
