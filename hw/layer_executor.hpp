@@ -12,6 +12,8 @@
 // fault hook, and for any permanent fault in weight-stationary mode), the fp32 product is taken
 // in one ordered conv/dense call over the read-back weights, which the accumulation-order
 // contract makes bit-identical to the fold-by-fold sum; otherwise the folds run one by one.
+// Without a fault hook the folds still store and read their blocks (cells and counters as with
+// one), and W is decoded once from the DRAM words, which is what every read returns.
 // then the activation pipeline: accumulate -> bias -> clamp -> clip unit -> fp32 activation words, staged
 // in the ping-pong activation SRAM and drained to DRAM.
 // Pools, residual add, concat, pad and stand-alone activations run in the activation unit, one

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
 #include <stdexcept>
 
 #include "hw/config.hpp"
@@ -14,8 +15,13 @@ DramTiming dram_timing(const AcceleratorConfig& config) {
 }
 
 DramTarget::DramTarget(sc_core::sc_module_name name, std::uint64_t bytes, DramTiming timing)
-    : sc_core::sc_module(name), socket("socket"), bytes_(bytes, 0), timing_(timing) {
+    : sc_core::sc_module(name),
+      socket("socket"),
+      bytes_(static_cast<unsigned char*>(std::calloc(bytes ? bytes : 1, 1))),
+      size_(bytes),
+      timing_(timing) {
   if (bytes == 0) throw std::invalid_argument(std::string(this->name()) + ": a DRAM needs at least one byte");
+  if (!bytes_) throw std::bad_alloc();
   socket.register_b_transport(this, &DramTarget::b_transport);
   socket.register_transport_dbg(this, &DramTarget::transport_dbg);
   socket.register_get_direct_mem_ptr(this, &DramTarget::get_direct_mem_ptr);
@@ -25,28 +31,28 @@ DramTarget::DramTarget(sc_core::sc_module_name name, const AcceleratorConfig& co
     : DramTarget(name, config.dram_bytes, dram_timing(config)) {}
 
 void DramTarget::check(std::uint64_t address, std::uint64_t count) const {
-  if (address > bytes_.size() || count > bytes_.size() - address)
+  if (address > size_ || count > size_ - address)
     throw std::out_of_range(std::string(name()) + ": " + std::to_string(count) + " bytes at address " +
-                            std::to_string(address) + " reach beyond its " + std::to_string(bytes_.size()) +
+                            std::to_string(address) + " reach beyond its " + std::to_string(size_) +
                             " bytes");
 }
 
 void DramTarget::write_bytes(std::uint64_t address, const void* data, std::uint64_t count) {
   check(address, count);
-  if (count) std::memcpy(bytes_.data() + address, data, count);
+  if (count) std::memcpy(bytes_.get() + address, data, count);
 }
 
 void DramTarget::read_bytes(std::uint64_t address, void* data, std::uint64_t count) const {
   check(address, count);
-  if (count) std::memcpy(data, bytes_.data() + address, count);
+  if (count) std::memcpy(data, bytes_.get() + address, count);
 }
 
 tlm::tlm_response_status DramTarget::access(tlm::tlm_generic_payload& payload) {
   const std::uint64_t address = payload.get_address();
   const unsigned length = payload.get_data_length();
-  if (address > bytes_.size() || length > bytes_.size() - address) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
+  if (address > size_ || length > size_ - address) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
   if (payload.get_streaming_width() < length) return tlm::TLM_BURST_ERROR_RESPONSE;
-  unsigned char* memory = bytes_.data() + address;
+  unsigned char* memory = bytes_.get() + address;
   unsigned char* data = payload.get_data_ptr();
   const unsigned char* enables = payload.get_byte_enable_ptr();
   const unsigned enable_length = payload.get_byte_enable_length();
@@ -73,26 +79,26 @@ void DramTarget::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time
 
 unsigned DramTarget::transport_dbg(tlm::tlm_generic_payload& payload) {
   const std::uint64_t address = payload.get_address();
-  if (address >= bytes_.size()) return 0;
-  const auto count = static_cast<unsigned>(std::min<std::uint64_t>(payload.get_data_length(), bytes_.size() - address));
+  if (address >= size_) return 0;
+  const auto count = static_cast<unsigned>(std::min<std::uint64_t>(payload.get_data_length(), size_ - address));
   switch (payload.get_command()) {
-    case tlm::TLM_READ_COMMAND: std::memcpy(payload.get_data_ptr(), bytes_.data() + address, count); return count;
-    case tlm::TLM_WRITE_COMMAND: std::memcpy(bytes_.data() + address, payload.get_data_ptr(), count); return count;
+    case tlm::TLM_READ_COMMAND: std::memcpy(payload.get_data_ptr(), bytes_.get() + address, count); return count;
+    case tlm::TLM_WRITE_COMMAND: std::memcpy(bytes_.get() + address, payload.get_data_ptr(), count); return count;
     case tlm::TLM_IGNORE_COMMAND: break;
   }
   return 0;
 }
 
 bool DramTarget::get_direct_mem_ptr(tlm::tlm_generic_payload& payload, tlm::tlm_dmi& dmi) {
-  if (payload.get_address() >= bytes_.size()) {  // deny, naming the range without DMI
-    dmi.set_start_address(bytes_.size());
+  if (payload.get_address() >= size_) {  // deny, naming the range without DMI
+    dmi.set_start_address(size_);
     dmi.set_end_address(~sc_dt::uint64{0});
     dmi.allow_none();
     return false;
   }
-  dmi.set_dmi_ptr(bytes_.data());
+  dmi.set_dmi_ptr(bytes_.get());
   dmi.set_start_address(0);
-  dmi.set_end_address(bytes_.size() - 1);
+  dmi.set_end_address(size_ - 1);
   dmi.allow_read_write();
   dmi.set_read_latency(timing_.word_time);
   dmi.set_write_latency(timing_.word_time);

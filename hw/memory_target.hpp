@@ -8,10 +8,11 @@
 // Responses: an access reaching beyond the memory -> TLM_ADDRESS_ERROR_RESPONSE; a streaming
 // width below the data length -> TLM_BURST_ERROR_RESPONSE; byte enables are honoured.
 #include <cstdint>
+#include <cstdlib>
+#include <memory>
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
-#include <vector>
 
 namespace proact {
 
@@ -31,7 +32,7 @@ class DramTarget : public sc_core::sc_module {
   DramTarget(sc_core::sc_module_name name, std::uint64_t bytes, DramTiming timing);  // zero-filled
   DramTarget(sc_core::sc_module_name name, const AcceleratorConfig& config);         // config.dram_bytes
 
-  std::uint64_t size() const { return bytes_.size(); }
+  std::uint64_t size() const { return size_; }
   const DramTiming& timing() const { return timing_; }
 
   // Backdoor for loaders and tests (no time, no socket); a range beyond the memory throws
@@ -47,7 +48,13 @@ class DramTarget : public sc_core::sc_module {
   tlm::tlm_response_status access(tlm::tlm_generic_payload& payload);
   void check(std::uint64_t address, std::uint64_t count) const;
 
-  std::vector<unsigned char> bytes_;  // (size) bytes
+  struct Free {
+    void operator()(unsigned char* p) const { std::free(p); }
+  };
+  // (size) bytes from calloc: a large block is the kernel's zero pages, so a DRAM takes memory only
+  // where a program writes (a 4 GiB DRAM for ResNet-50 costs what its program uses).
+  std::unique_ptr<unsigned char[], Free> bytes_;
+  std::uint64_t size_;
   DramTiming timing_;
 };
 

@@ -18,6 +18,10 @@ struct ExecutionOptions {
   Mode mode = Mode::eval;
   // Order of the conv/dense sums (docs/design.md 2.6, Accumulation order); training uses free order.
   AccumulationOrder order = AccumulationOrder::free_order();
+  // false (inference only): Network::forward frees each activation after its last reader, so peak
+  // memory is the live activations, not all of them; activation(i) and backward then hold only
+  // the output.
+  bool keep_activations = true;
 };
 
 struct Parameter {

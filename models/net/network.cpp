@@ -76,7 +76,18 @@ const Tensor& Network::forward(const Tensor& images, const ExecutionOptions& opt
   }
   input_ = images;
   activations_.resize(nodes_.size());
-  for (std::size_t i = 0; i < nodes_.size(); ++i) nodes_[i].layer->forward(inputs_of(i), activations_[i], options);
+  std::vector<std::size_t> last_reader(nodes_.size(), nodes_.size());  // the output's: none
+  if (!options.keep_activations) {
+    for (std::size_t i = 0; i < nodes_.size(); ++i)
+      for (int j : nodes_[i].inputs)
+        if (j != kInput) last_reader[j] = i;
+  }
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    nodes_[i].layer->forward(inputs_of(i), activations_[i], options);
+    if (options.keep_activations) continue;
+    for (int j : nodes_[i].inputs)
+      if (j != kInput && last_reader[j] == i) activations_[j] = Tensor();
+  }
   return activations_.back();
 }
 

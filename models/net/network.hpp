@@ -43,7 +43,7 @@ class Network {
   std::vector<int> reader_counts() const;  // per node: how many later nodes read its output
 
   // images (B, input_shape...) -> output (B, output_shape...). Every node's output is kept
-  // (activation(i)) for backward() and for profiling.
+  // (activation(i)) for backward() and for profiling, unless options.keep_activations is false.
   const Tensor& forward(const Tensor& images, const ExecutionOptions& options);
   const Tensor& activation(std::size_t i) const { return activations_.at(i); }
   // After a forward in either mode: propagates d loss / d output back through the function that

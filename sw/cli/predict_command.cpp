@@ -56,15 +56,19 @@ void run_predict(const PredictOptions& o) {
   const Normalization normalization = o.normalization.normalization();
   prepare_output_file(o.out);
   if (o.threads > 0) omp_set_num_threads(o.threads);
-  const Checkpoint checkpoint = load_model(o.model);
   Tensor images = load_npy_images(o.input);
   if (images.dim(0) == 0) {
     throw std::invalid_argument(o.input + ": holds no images (shape " + shape_string(images.shape()) + ")");
   }
-  check_images_fit(images, o.input, checkpoint.network, o.model);
+  // The loaded model is freed once deployed: from here on the weights are held twice (the
+  // deployment's stored words and the values it computes with), not three times.
+  Deployment deployment = [&] {
+    const Checkpoint checkpoint = load_model(o.model);
+    check_images_fit(images, o.input, checkpoint.network, o.model);
+    return Deployment(checkpoint.network, config.weight_format,
+                      checkpoint.metadata.value("activation_ranges", nlohmann::json::object()));
+  }();
   normalize(images, normalization, o.input);
-  Deployment deployment(checkpoint.network, config.weight_format,
-                        checkpoint.metadata.value("activation_ranges", nlohmann::json::object()));
 
   const std::size_t count = static_cast<std::size_t>(images.dim(0));
   ProgressLine progress(std::cerr, "predict " + o.model + " (" + o.engine + ")", count, !o.json);

@@ -58,6 +58,7 @@ InferenceRun run_functional(Deployment& deployment, const Program& program, cons
   run.logits = Tensor({images.dim(0), static_cast<int>(program.output_elements)});
   ExecutionOptions options;
   options.order = accumulation_order(config.dataflow, config.array_rows);
+  options.keep_activations = false;
   std::vector<LayerReport> per_batch;
   for (const LayerDescriptor& d : program.layers) per_batch.push_back(layer_timing(d, config));
   for (std::size_t begin = 0; begin < count; begin += program.batch) {

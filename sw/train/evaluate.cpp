@@ -25,6 +25,7 @@ Tensor batched_logits(Network& network, const Tensor& images, AccumulationOrder 
   const std::size_t outputs = per_sample(logits);
   ExecutionOptions options;
   options.order = order;
+  options.keep_activations = false;
   for (std::size_t begin = 0; begin < count; begin += batch_size) {
     const std::size_t take = std::min(batch_size, count - begin);
     const Tensor& batch = network.forward(batch_images(images, begin, take), options);
