@@ -171,6 +171,22 @@ TEST_CASE("grouped, depthwise and dilated convs: SCALE-Sim runs the GEMMs the ar
   CHECK(layers[3].name == "dw_DPChannel_3");  // SCALE-Sim's name for the fourth channel's layer
 }
 
+TEST_CASE("the shipped torchvision topologies hold their networks' published MAC counts", "[scalesim][topology]") {
+  // scripts/torchvision-topologies.sh wrote them (PyTorch's exports through --topology-out); the
+  // multiply-accumulates per 224x224 (CIFAR: 32x32) image are the figures the networks are known
+  // by: ResNet-18 1.81 G, ResNet-50 4.09 G, MobileNetV2 300.8 M (its depthwise rows split per
+  // channel), VGG-16 on CIFAR 313.2 M.
+  const auto [name, layers, macs] = GENERATE(table<std::string, std::size_t, long>(
+      {{"resnet18", 21, 1814073344L}, {"resnet50", 54, 4089184256L}, {"mobilenet_v2", 7172, 300774272L},
+       {"vgg16_bn_cifar", 14, 313201664L}}));
+  INFO(name);
+  const std::vector<TopologyLayer> read = read_topology("examples/scalesim/" + name + ".csv");
+  long sum = 0;
+  for (const TopologyLayer& layer : read) sum += layer.shape.macs();
+  CHECK(read.size() == layers);
+  CHECK(sum == macs);
+}
+
 TEST_CASE("layers and names SCALE-Sim cannot take are refused, naming them", "[scalesim][topology]") {
   Network mystery("mystery", {4});
   mystery.add(std::make_unique<Mystery>("m1"));
