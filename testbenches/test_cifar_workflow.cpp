@@ -47,6 +47,12 @@ TEST_CASE("a PyTorch user's CIFAR-10 workflow: eval, simulate on both engines, P
   const nlohmann::json eval = run_json("eval" + on_data);
   CHECK(eval.at("images") == 48);
   CHECK(eval.at("data").at("spec") == "cifar10:" + data.file(""));
+  // Every storage format, int8 included: its activation ranges come from the training images.
+  const nlohmann::json formats = run_json("zoo --models " + kModel + " --data cifar10:" + data.file(""));
+  const nlohmann::json& accuracy = formats.at("models").at(0).at("accuracy");
+  CHECK(accuracy.at("fp32") == eval.at("accuracy"));
+  CHECK(accuracy.size() == 5);
+  CHECK(run_json("eval" + on_data + " --format int8").at("images") == 48);
   // The accelerator computes the same network: the same accuracy on both engines, the same cycles.
   const nlohmann::json functional = run_json("simulate" + on_data + " --batch 16 --engine functional");
   const nlohmann::json systemc = run_json("simulate" + on_data + " --batch 16 --engine systemc");

@@ -110,9 +110,10 @@ void Campaign::check_options() const {
 }
 
 void Campaign::load() {
-  const Checkpoint checkpoint = load_model(o_.model);
+  Checkpoint checkpoint = load_model(o_.model);
   test_ = load_split(o_.data, Split::test);
   check_data_fits(o_.data, test_, checkpoint.network, o_.model);
+  if (o_.accelerator.weight_format == Format::int8) add_missing_activation_ranges(checkpoint, o_.data);
   if (o_.limit) test_ = head(test_, o_.limit);
   const AcceleratorConfig& config = o_.accelerator;
   if (o_.engine == Engine::systemc) engine_ = std::make_unique<SystemcEngine>(config, "", "campaign_accelerator");

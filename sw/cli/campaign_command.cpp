@@ -132,8 +132,12 @@ void run_plan(const PlanCli& cli) {
     if (cli.population > 0) throw std::invalid_argument("give --population or --model, not both");
     const AcceleratorConfig config = cli.accelerator.config();
     const Checkpoint checkpoint = load_model(cli.model);
-    const Deployment deployment(checkpoint.network, config.weight_format,
-                                checkpoint.metadata.value("activation_ranges", nlohmann::json::object()));
+    // How many bits are stored does not depend on int8's activation ranges: a model without them
+    // (imported) is counted with unit ranges.
+    nlohmann::json ranges = checkpoint.metadata.value("activation_ranges", nlohmann::json::object());
+    for (std::size_t i = 0; i < checkpoint.network.size(); ++i)
+      if (!ranges.contains(checkpoint.network.layer(i).name())) ranges[checkpoint.network.layer(i).name()] = 1.0;
+    const Deployment deployment(checkpoint.network, config.weight_format, ranges);
     population = static_cast<double>(deployment.stored_bits());
     what = "the " + std::to_string(deployment.stored_bits()) + " stored weight and bias bits of " + cli.model + " (" +
            format_name(config.weight_format) + "), single-bit faults";

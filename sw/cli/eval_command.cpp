@@ -24,10 +24,11 @@ struct EvalOptions {
 void run_eval(const EvalOptions& o) {
   const Format format = parse_format(o.format);
   const std::string path = resolve_model_path(o.model);
-  const Checkpoint checkpoint = load_model(path);
+  Checkpoint checkpoint = load_model(path);
   const DataSpec data = o.data.data_spec();
   Dataset test = load_split(data, Split::test);
   check_data_fits(data, test, checkpoint.network, o.model);
+  if (format == Format::int8) add_missing_activation_ranges(checkpoint, data);
   if (o.limit) test = head(test, o.limit);
   ProgressLine progress(std::cerr, "eval " + o.model, test.size(), !o.json);
   const EvalResult result =

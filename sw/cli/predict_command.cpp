@@ -4,12 +4,14 @@
 // engines give bit-identical logits.
 #include <omp.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>
 #include <stdexcept>
 
 #include "models/io/output_file.hpp"
+#include "models/net/deployment.hpp"
 #include "sw/cli/commands.hpp"
 #include "sw/cli/common.hpp"
 #include "sw/data/npy.hpp"
@@ -63,12 +65,17 @@ void run_predict(const PredictOptions& o) {
   // The loaded model is freed once deployed: from here on the weights are held twice (the
   // deployment's stored words and the values it computes with), not three times.
   Deployment deployment = [&] {
-    const Checkpoint checkpoint = load_model(o.model);
+    Checkpoint checkpoint = load_model(o.model);
     check_images_fit(images, o.input, checkpoint.network, o.model);
+    normalize(images, normalization, o.input);
+    // A model without activation ranges (imported) quantises to int8 with those of these images.
+    if (config.weight_format == Format::int8 && !checkpoint.metadata.contains("activation_ranges")) {
+      checkpoint.metadata["activation_ranges"] =
+          calibrate_input_ranges(checkpoint.network, batch_images(images, 0, std::min<std::size_t>(1000, images.dim(0))));
+    }
     return Deployment(checkpoint.network, config.weight_format,
                       checkpoint.metadata.value("activation_ranges", nlohmann::json::object()));
   }();
-  normalize(images, normalization, o.input);
 
   const std::size_t count = static_cast<std::size_t>(images.dim(0));
   ProgressLine progress(std::cerr, "predict " + o.model + " (" + o.engine + ")", count, !o.json);

@@ -120,6 +120,7 @@ void run_simulate(const SimulateOptions& o) {
   Dataset test = load_split(data, Split::test);
   check_data_fits(data, test, checkpoint.network, o.model);
   if (o.limit) test = head(test, o.limit);
+  if (config.weight_format == Format::int8) add_missing_activation_ranges(checkpoint, data);
   Deployment deployment(checkpoint.network, config.weight_format, checkpoint.metadata.value("activation_ranges", nlohmann::json::object()));
   const Program program = compile_program(deployment, config, o.batch);
 

@@ -1,4 +1,5 @@
 // proact zoo: the model zoo's test accuracy per storage format, as a table or JSON.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -31,6 +32,7 @@ void run_zoo(const ZooOptions& o) {
   for (const std::string& model : o.models) {
     checkpoints.push_back(load_model(model));
     check_data_fits(data, test, checkpoints.back().network, model);
+    if (std::count(formats.begin(), formats.end(), Format::int8)) add_missing_activation_ranges(checkpoints.back(), data);
   }
   if (o.limit) test = head(test, o.limit);
 
@@ -57,11 +59,13 @@ void run_zoo(const ZooOptions& o) {
   }
   std::printf("\nTest accuracy (%%) on %zu test images of %s (normalisation %s), accumulation order %s\n\n",
               test.size(), data.text().c_str(), data.normalization.describe().c_str(), o.order.describe().c_str());
-  std::printf("%-14s %10s", "model", "parameters");
+  int name_width = 14;  // wider for longer names (an ONNX file's path)
+  for (const std::string& model : o.models) name_width = std::max(name_width, static_cast<int>(model.size()));
+  std::printf("%-*s %10s", name_width, "model", "parameters");
   for (Format f : formats) std::printf(" %8s", format_name(f).c_str());
-  std::printf("\n%s\n", std::string(25 + 9 * formats.size(), '-').c_str());
-  for (const nlohmann::json& row : rows) {
-    std::printf("%-14s %10zu", row["model"].get<std::string>().c_str(), row["parameters"].get<std::size_t>());
+  std::printf("\n%s\n", std::string(name_width + 11 + 9 * formats.size(), '-').c_str());
+  for (const auto& row : rows) {
+    std::printf("%-*s %10zu", name_width, row["model"].get<std::string>().c_str(), row["parameters"].get<std::size_t>());
     for (Format f : formats) std::printf(" %8.2f", 100.0 * row["accuracy"][format_name(f)].get<double>());
     std::printf("\n");
   }

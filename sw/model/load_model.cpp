@@ -1,8 +1,11 @@
 #include "sw/model/load_model.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
+#include "models/net/deployment.hpp"
 #include "models/onnx/import.hpp"
+#include "sw/train/evaluate.hpp"
 
 namespace proact {
 
@@ -10,6 +13,14 @@ Checkpoint load_model(const std::string& name_or_path) {
   const std::string path = resolve_model_path(name_or_path);
   if (std::filesystem::path(path).extension() == ".onnx") return import_onnx(path);
   return load_checkpoint(path);
+}
+
+void add_missing_activation_ranges(Checkpoint& checkpoint, const DataSpec& data) {
+  if (checkpoint.metadata.contains("activation_ranges")) return;
+  const Dataset train = load_split(data, Split::train);
+  check_data_fits(data, train, checkpoint.network, checkpoint.network.architecture());
+  const Tensor images = batch_images(train, 0, std::min<std::size_t>(1000, train.size()));
+  checkpoint.metadata["activation_ranges"] = calibrate_input_ranges(checkpoint.network, images);
 }
 
 }  // namespace proact

@@ -4,11 +4,18 @@
 #include <string>
 
 #include "models/net/checkpoint.hpp"
+#include "sw/data/data_spec.hpp"
 
 namespace proact {
 
 // resolve_model_path(name_or_path), then import_onnx for a .onnx file, load_checkpoint for
 // anything else. Errors are theirs: one line naming the file (and node, for ONNX).
 Checkpoint load_model(const std::string& name_or_path);
+
+// What an int8 deployment quantises each conv and dense input with: a checkpoint of the project's
+// trainer records these activation ranges; one without them (a model imported from ONNX) gets
+// them measured here on the first 1000 images of `data`'s training split (normalised), as the
+// trainer measures them. A checkpoint that has them is left as it is.
+void add_missing_activation_ranges(Checkpoint& checkpoint, const DataSpec& data);
 
 }  // namespace proact
