@@ -15,6 +15,7 @@ std::string layer_op_name(LayerOp op) {
     case LayerOp::activation: return "activation";
     case LayerOp::concat: return "concat";
     case LayerOp::pad: return "pad";
+    case LayerOp::batch_norm: return "batch_norm";
   }
   return "?";
 }
@@ -46,7 +47,7 @@ enum Word : std::size_t {
   kOp, kNode, kBatch, kInputLo, kInputHi, kInput2Lo, kInput2Hi, kOutputLo, kOutputHi, kWeightsLo, kWeightsHi,
   kBiasLo, kBiasHi, kScalesLo, kScalesHi, kFormat, kInChannels, kInHeight, kInWidth, kOutChannels, kOutHeight,
   kOutWidth, kKernelHeight, kKernelWidth, kStrideHeight, kStrideWidth, kDilationHeight, kDilationWidth, kPadTop,
-  kPadLeft, kPadBottom, kPadRight, kGroups, kPoolFlags, kPadValue, kChannelOffset, kInputScale, kPost, kClampLo,
+  kPadLeft, kPadBottom, kPadRight, kGroups, kPoolFlags, kPadValue, kChannelOffset, kEpsilon, kInputScale, kPost, kClampLo,
   kClampHi, kThresholdSlot, kWordCount
 };
 // kPoolFlags bits.
@@ -99,6 +100,7 @@ std::vector<std::uint32_t> LayerDescriptor::encode() const {
   w[kGroups] = groups;
   w[kPoolFlags] = (ceil_mode ? kCeilMode : 0u) | (count_include_pad ? kCountIncludePad : 0u);
   w[kPadValue] = encode_word(Format::fp32, pad_value);
+  w[kEpsilon] = encode_word(Format::fp32, epsilon);
   w[kChannelOffset] = channel_offset;
   w[kInputScale] = encode_word(Format::fp32, input_scale);
   w[kPost] = static_cast<std::uint32_t>(post);
@@ -110,7 +112,7 @@ std::vector<std::uint32_t> LayerDescriptor::encode() const {
 
 LayerDescriptor LayerDescriptor::decode(const std::uint32_t* w) {
   LayerDescriptor d;
-  if (w[kOp] < 1 || w[kOp] > static_cast<std::uint32_t>(LayerOp::pad)) invalid("op", w[kOp]);
+  if (w[kOp] < 1 || w[kOp] > static_cast<std::uint32_t>(LayerOp::batch_norm)) invalid("op", w[kOp]);
   d.op = static_cast<LayerOp>(w[kOp]);
   d.node = w[kNode];
   d.batch = w[kBatch];
@@ -146,6 +148,7 @@ LayerDescriptor LayerDescriptor::decode(const std::uint32_t* w) {
   d.ceil_mode = (w[kPoolFlags] & kCeilMode) != 0;
   d.count_include_pad = (w[kPoolFlags] & kCountIncludePad) != 0;
   d.pad_value = decode_word(Format::fp32, w[kPadValue]);
+  d.epsilon = decode_word(Format::fp32, w[kEpsilon]);
   d.channel_offset = w[kChannelOffset];
   d.input_scale = decode_word(Format::fp32, w[kInputScale]);
   if (w[kPost] > 2) invalid("post", w[kPost]);

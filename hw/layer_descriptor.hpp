@@ -21,9 +21,12 @@ namespace proact {
 
 // concat copies its input into channels [channel_offset, channel_offset + in_channels) of an
 // output with out_channels channels (one descriptor per concatenated input); pad copies its input
-// into the middle of an output bordered by `padding` words of `pad_value`.
+// into the middle of an output bordered by `padding` words of `pad_value`; batch_norm is an
+// inference batch norm that no conv absorbed, its fp32 gamma, beta, running mean and running
+// variance (in_channels words each, in that order) at `weights`.
 enum class LayerOp : std::uint32_t {
-  conv = 1, dense = 2, max_pool = 3, avg_pool = 4, global_avg_pool = 5, add = 6, activation = 7, concat = 8, pad = 9
+  conv = 1, dense = 2, max_pool = 3, avg_pool = 4, global_avg_pool = 5, add = 6, activation = 7, concat = 8, pad = 9,
+  batch_norm = 10
 };
 std::string layer_op_name(LayerOp op);
 bool is_gemm(LayerOp op);  // conv and dense run on the systolic array
@@ -53,6 +56,7 @@ struct LayerDescriptor {
   bool ceil_mode = false;           // pools
   bool count_include_pad = false;   // avg_pool
   float pad_value = 0.0f;           // pad
+  float epsilon = 1e-5f;            // batch_norm
   std::uint32_t channel_offset = 0;  // concat
   float input_scale = 1.0f;          // int8: activation quantisation step
   PostOp post = PostOp::none;

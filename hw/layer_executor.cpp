@@ -10,6 +10,7 @@
 #include "hw/pe_array.hpp"
 #include "hw/timing.hpp"
 #include "hw/weight_tiling.hpp"
+#include "models/kernels/batch_norm.hpp"
 #include "models/kernels/copy.hpp"
 #include "models/kernels/gemm.hpp"
 #include "models/kernels/pool.hpp"
@@ -309,6 +310,13 @@ void LayerExecutor::run_vector(const LayerDescriptor& d, std::uint32_t index, Dr
       copy_into_samples(batch, d.input_elements(), d.output_elements(), offset, input, output);
       for (int b = 0; b < batch; ++b) stage_outputs(output + b * d.output_elements() + offset, d.input_elements());
       return;
+    }
+    case LayerOp::batch_norm: {
+      const std::size_t channels = d.in_channels;
+      const float* p = dram_span<float>(dram, d.weights, 4 * channels, "batch norm parameters", index);
+      batch_norm_eval_forward(batch, static_cast<int>(channels), static_cast<int>(d.in_height * d.in_width), input,
+                              output, BatchNormParams{p, p + channels, d.epsilon}, p + 2 * channels, p + 3 * channels);
+      break;
     }
     case LayerOp::pad:
       require_output_plane(d, index, static_cast<long>(d.in_height) + d.padding.top + d.padding.bottom,

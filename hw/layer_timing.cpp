@@ -73,7 +73,7 @@ LayerReport gemm_timing(const LayerDescriptor& d, const AcceleratorConfig& confi
 LayerReport vector_timing(const LayerDescriptor& d, const AcceleratorConfig& config) {
   LayerReport report;
   const long inputs = static_cast<long>(d.input_elements() * d.batch) * (d.op == LayerOp::add ? 2 : 1);
-  report.dram_reads = inputs;
+  report.dram_reads = inputs + (d.op == LayerOp::batch_norm ? 4L * d.in_channels : 0L);  // its parameters
   report.dram_writes = written_elements(d);
   // The input streams in while the unit works: the unit waits for the first words (the DRAM
   // latency) and for whatever the transfer takes beyond its own pace.

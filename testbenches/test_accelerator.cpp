@@ -245,10 +245,10 @@ TEST_CASE("both engines agree in every dataflow, with clipping units and in vali
   }
 }
 
-TEST_CASE("both engines agree on imported networks: grouped and dilated convs, padded pools, clamps, concat, pad",
-          "[accelerator][onnx]") {
+TEST_CASE("both engines agree on imported networks: grouped and dilated convs, padded pools, clamps, concat, pad, "
+          "unfolded batch norms", "[accelerator][onnx]") {
   const std::string name = GENERATE(as<std::string>{}, "conv_variants_opset11", "mobilenet_blocks_opset13",
-                                    "pool_variants", "concat_clip_opset13");
+                                    "pool_variants", "concat_clip_opset13", "residual_opset13");
   INFO(name);
   Network network = import_onnx("testbenches/fixtures/onnx/" + name + ".onnx").network;
   const Tensor images = seeded_inputs(6, network.input_shape(), 17);

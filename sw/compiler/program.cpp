@@ -9,6 +9,7 @@
 #include "hw/register_map.hpp"
 #include "hw/weight_tiling.hpp"
 #include "models/net/activation_layer.hpp"
+#include "models/net/batch_norm_layer.hpp"
 #include "models/net/gemm_layers.hpp"
 #include "models/net/pool_layers.hpp"
 #include "models/net/structure_layers.hpp"
@@ -181,9 +182,16 @@ class Compiler {
     } else if (const auto* activation = dynamic_cast<const Activation*>(&layer)) {
       d.op = LayerOp::activation;
       set_post(d, *activation);
+    } else if (const auto* bn = dynamic_cast<const BatchNorm*>(&layer)) {
+      // One that no conv or dense absorbed (deployment folds the others): its parameters in DRAM.
+      d.op = LayerOp::batch_norm;
+      d.epsilon = bn->epsilon();
+      std::vector<std::uint32_t> words;
+      for (const char* name : {"gamma", "beta", "running_mean", "running_var"})
+        for (float v : bn->parameter(name).value.values()) words.push_back(encode_word(Format::fp32, v));
+      d.weights = dram_.place(program_, layer.name() + ".batch_norm", std::move(words));
     } else {
-      refuse(layer, "the accelerator has no unit for '" + layer.kind() + "' layers" +
-                        (layer.kind() == "batch_norm" ? " (only a batch norm that is the only reader of a conv or dense output folds into its weights)" : ""));
+      refuse(layer, "the accelerator has no unit for '" + layer.kind() + "' layers");
     }
     if (d.op != LayerOp::activation) {
       if (const Activation* next = fusable_activation(i)) {

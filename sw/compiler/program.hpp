@@ -35,9 +35,10 @@ struct Program {
   std::vector<float> threshold_table;          // the neuron-wise layer's thresholds (empty if none)
 };
 
-// Maps every layer of `deployment.network()` (batch norm already folded) onto descriptors: conv
-// (any window, grouped: one GEMM per group) and dense on the array; pools, residual add, pad,
-// concat (one descriptor per input) and stand-alone activations in the activation unit; an
+// Maps every layer of `deployment.network()` (batch norm folded where a conv or dense absorbs it)
+// onto descriptors: conv (any window, grouped: one GEMM per group) and dense on the array; pools,
+// residual add, pad, concat (one descriptor per input), batch norms left unfolded (their
+// parameters in DRAM) and stand-alone activations in the activation unit; an
 // activation that is its producer's only reader is fused into the producer's pipeline (not a
 // concat's); flatten is free (same buffer). An activation's clamp ([0, inf), ReLU6's [0, 6], a
 // Clip's bounds) goes into its descriptor; clipped ones (hard or saturate form; smooth is a training
