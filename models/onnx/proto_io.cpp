@@ -1,16 +1,17 @@
 #include "models/onnx/proto_io.hpp"
 
+#include <algorithm>
 #include <fstream>
-#include <iterator>
 #include <stdexcept>
 
 namespace proact {
 
 void read_message(const std::string& path, google::protobuf::MessageLite& message, const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) throw std::runtime_error(path + ": cannot open");
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw std::runtime_error(path + ": read error");
+  std::string bytes(static_cast<std::size_t>(std::max<std::streamoff>(0, in.tellg())), '\0');
+  in.seekg(0);
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) throw std::runtime_error(path + ": read error");
   if (bytes.empty() || !message.ParseFromString(bytes)) {
     throw std::runtime_error(path + ": not " + what + " (" + std::to_string(bytes.size()) +
                              " bytes that do not parse as protobuf: another format, or a truncated file)");
