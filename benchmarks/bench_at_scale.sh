@@ -84,6 +84,7 @@ done
 
 echo
 echo "4. proact-paper campaign, CIFAR VGG-16-BN, 10 maps at BER 1e-6, 1000 images, 1 thread each"
+rm -rf "$work/campaign"
 "$proact" campaign --model "$work/vgg16.onnx" --data "cifar10:$work/cifar" --thresholds none \
   --fault-model proact-paper --rates 1e-6 --maps 10 --threads 1 --out "$work/campaign" --json \
   2>/dev/null > "$work/campaign.json"
