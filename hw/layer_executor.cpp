@@ -261,7 +261,7 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
     }
     scatter_gemm_output(d, y.data(), output);
   }
-  post_process(d, index, output, d.batch, d.output_elements());
+  post_process(d, index, output);
   stage_outputs(output, out_count);
 }
 
@@ -328,15 +328,15 @@ void LayerExecutor::run_vector(const LayerDescriptor& d, std::uint32_t index, Dr
       throw DeviceFault(DeviceError::bad_descriptor, "descriptor " + std::to_string(index) + ": " + layer_op_name(d.op) +
                                                          " is not an activation-unit op");
   }
-  post_process(d, index, output, d.batch, d.output_elements());
+  post_process(d, index, output);
   stage_outputs(output, out_count);
 }
 
-void LayerExecutor::post_process(const LayerDescriptor& d, std::uint32_t index, float* values, std::size_t samples,
-                                 std::size_t per_sample) {
+void LayerExecutor::post_process(const LayerDescriptor& d, std::uint32_t index, float* values) {
   if (d.post == PostOp::none) return;
+  const std::size_t per_sample = d.output_elements();
   if (d.post == PostOp::clamp) {
-    clip_forward(ClipForm::relu, values, values, samples, per_sample, nullptr, 0, kDefaultSharpness, d.clamp);
+    clip_forward(ClipForm::relu, values, values, d.batch, per_sample, nullptr, 0, kDefaultSharpness, d.clamp);
     return;
   }
   const std::optional<ClipForm> form = csr_.clip_form();
@@ -364,7 +364,7 @@ void LayerExecutor::post_process(const LayerDescriptor& d, std::uint32_t index, 
     }
     thresholds.assign(1, csr_.clip_threshold(d.threshold_slot));
   }
-  clip_forward(*form, values, values, samples, per_sample, thresholds.data(), thresholds.size(), kDefaultSharpness,
+  clip_forward(*form, values, values, d.batch, per_sample, thresholds.data(), thresholds.size(), kDefaultSharpness,
                d.clamp);
 }
 
