@@ -25,16 +25,23 @@ void pad_planes(int planes, int height, int width, const Padding2d& padding, flo
   const std::size_t out_size = static_cast<std::size_t>(planes) * (padding.top + height + padding.bottom) *
                                (padding.left + width + padding.right);
   std::fill_n(y, out_size, value);
-  for_each_row(planes, height, width, padding, [&](std::size_t from, std::size_t to) { std::copy_n(x + from, width, y + to); });
+  for_each_row(planes, height, width, padding,
+               [&](std::size_t from, std::size_t to) { std::copy_n(x + from, width, y + to); });
 }
 
 void crop_planes(int planes, int height, int width, const Padding2d& padding, const float* dy, float* dx) {
-  for_each_row(planes, height, width, padding, [&](std::size_t to, std::size_t from) { std::copy_n(dy + from, width, dx + to); });
+  for_each_row(planes, height, width, padding,
+               [&](std::size_t to, std::size_t from) { std::copy_n(dy + from, width, dx + to); });
 }
 
 void copy_into_samples(int batch, std::size_t in_sample, std::size_t out_sample, std::size_t offset, const float* x,
                        float* y) {
   for (int b = 0; b < batch; ++b) std::copy_n(x + b * in_sample, in_sample, y + b * out_sample + offset);
+}
+
+void copy_from_samples(int batch, std::size_t in_sample, std::size_t out_sample, std::size_t offset, const float* dy,
+                       float* dx) {
+  for (int b = 0; b < batch; ++b) std::copy_n(dy + b * out_sample + offset, in_sample, dx + b * in_sample);
 }
 
 }  // namespace proact

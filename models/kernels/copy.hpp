@@ -17,5 +17,9 @@ void crop_planes(int planes, int height, int width, const Padding2d& padding, co
 // out_sample): one input of a concatenation along the first axis of a sample.
 void copy_into_samples(int batch, std::size_t in_sample, std::size_t out_sample, std::size_t offset, const float* x,
                        float* y);
+// The adjoint: dx (batch, in_sample) = elements [offset, offset + in_sample) of each sample of dy
+// (batch, out_sample).
+void copy_from_samples(int batch, std::size_t in_sample, std::size_t out_sample, std::size_t offset, const float* dy,
+                       float* dx);
 
 }  // namespace proact

@@ -77,13 +77,12 @@ void Concat::forward(const std::vector<const Tensor*>& inputs, Tensor& output, c
 void Concat::backward(const std::vector<const Tensor*>& inputs, const Tensor&, const Tensor& doutput,
                       const std::vector<Tensor*>& dinputs) {
   const int batch = batch_of(*inputs[0]);
-  const float* from = doutput.data();
-  for (int b = 0; b < batch; ++b) {
-    for (std::size_t i = 0; i < inputs.size(); ++i) {
-      const std::size_t n = per_sample(*inputs[i]);
-      if (dinputs[i]) std::copy_n(from, n, dinputs[i]->data() + static_cast<std::size_t>(b) * n);
-      from += n;
-    }
+  const std::size_t out_sample = per_sample(doutput);
+  std::size_t offset = 0;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const std::size_t in_sample = per_sample(*inputs[i]);
+    if (dinputs[i]) copy_from_samples(batch, in_sample, out_sample, offset, doutput.data(), dinputs[i]->data());
+    offset += in_sample;
   }
 }
 
