@@ -4,7 +4,6 @@
 // engines give bit-identical logits.
 #include <omp.h>
 
-#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -69,10 +68,7 @@ void run_predict(const PredictOptions& o) {
     check_images_fit(images, o.input, checkpoint.network, o.model);
     normalize(images, normalization, o.input);
     // A model without activation ranges (imported) quantises to int8 with those of these images.
-    if (config.weight_format == Format::int8 && !checkpoint.metadata.contains("activation_ranges")) {
-      checkpoint.metadata["activation_ranges"] =
-          calibrate_input_ranges(checkpoint.network, batch_images(images, 0, std::min<std::size_t>(1000, images.dim(0))));
-    }
+    if (config.weight_format == Format::int8) add_missing_activation_ranges(checkpoint, images);
     return Deployment(checkpoint.network, config.weight_format,
                       checkpoint.metadata.value("activation_ranges", nlohmann::json::object()));
   }();

@@ -14,8 +14,10 @@ Checkpoint load_model(const std::string& name_or_path);
 
 // What an int8 deployment quantises each conv and dense input with: a checkpoint of the project's
 // trainer records these activation ranges; one without them (a model imported from ONNX) gets
-// them measured here on the first 1000 images of `data`'s training split (normalised), as the
-// trainer measures them. A checkpoint that has them is left as it is.
+// them measured here on the first 1000 of `images` (normalised), as the trainer measures them. A
+// checkpoint that has them is left as it is.
+void add_missing_activation_ranges(Checkpoint& checkpoint, const Tensor& images);
+// The same on `data`'s training split (loaded only when the ranges are missing).
 void add_missing_activation_ranges(Checkpoint& checkpoint, const DataSpec& data);
 
 }  // namespace proact
