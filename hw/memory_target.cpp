@@ -17,7 +17,7 @@ DramTiming dram_timing(const AcceleratorConfig& config) {
 DramTarget::DramTarget(sc_core::sc_module_name name, std::uint64_t bytes, DramTiming timing)
     : sc_core::sc_module(name),
       socket("socket"),
-      bytes_(static_cast<unsigned char*>(std::calloc(bytes ? bytes : 1, 1))),
+      bytes_(static_cast<unsigned char*>(std::calloc(bytes, 1))),
       size_(bytes),
       timing_(timing) {
   if (bytes == 0) throw std::invalid_argument(std::string(this->name()) + ": a DRAM needs at least one byte");

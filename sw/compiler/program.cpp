@@ -98,10 +98,11 @@ class Compiler {
   }
 
  private:
-  // At most one descriptor per node (fused activations and flatten take none), a concat one per input.
+  // An upper bound on the descriptors: one per node (fused activations and flatten take none), one
+  // per input of a node that has several (a concat takes that many).
   std::size_t descriptor_count() const {
     std::size_t count = 0;
-    for (std::size_t i = 0; i < network_.size(); ++i) count += network_.node(i).inputs.size() > 1 ? network_.node(i).inputs.size() : 1;
+    for (std::size_t i = 0; i < network_.size(); ++i) count += std::max<std::size_t>(1, network_.node(i).inputs.size());
     return count;
   }
 
