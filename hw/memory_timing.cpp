@@ -1,6 +1,7 @@
 #include "hw/memory_timing.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <stdexcept>
 #include <string>
 
@@ -23,6 +24,16 @@ long moved_by(const OperandTraffic& op, long cycle) {
   const long span = op.end - op.begin;
   const long done = std::min(cycle + 1 - op.begin, span);
   return op.words * done / span;
+}
+
+// The first fold cycle from `from` on by whose end more than `quiet` words of `op` have moved
+// since `from` (LONG_MAX if none): moved_by inverted.
+long first_cycle_beyond(const OperandTraffic& op, long from, long quiet) {
+  if (quiet == LONG_MAX) return LONG_MAX;
+  const long target = moved_by(op, from - 1) + quiet + 1;
+  if (target > op.words) return LONG_MAX;
+  const long span = op.end - op.begin;
+  return std::max(from, op.begin + (target * span + op.words - 1) / op.words - 1);
 }
 
 // A double-buffered read SRAM fed by prefetch chunks (see the header).
@@ -55,6 +66,10 @@ class ReadPort {
     }
     return offset - 1;
   }
+
+  // Words the array can read with no chunk falling due (read() would return 0 and only count them).
+  long quiet_words() const { return streaming_ ? next_boundary_ - position_ : LONG_MAX; }
+  void count(long words) { position_ += words; }
 
   long chunks() const { return chunks_; }
   long dram_words() const { return dram_words_; }
@@ -103,6 +118,15 @@ class WritePort {
     return t - now;
   }
 
+  // From cycle `now`, the cycles and words the array can write with no drain starting, no wait
+  // and no drain ending (write() would return 0 and only count them).
+  long quiet_cycles(long now) const { return now < drain_end_ ? drain_end_ - now : LONG_MAX; }
+  long quiet_words(long now) const {
+    if (now < drain_end_) return capacity_ - held_ - 1;
+    return held_ > threshold_ ? 0 : threshold_ - held_;
+  }
+  void count(long words) { held_ += words; }
+
   long drains() const { return drains_; }
 
  private:
@@ -120,7 +144,10 @@ void MemoryConfig::validate() const {
   check_positive("latency_cycles", latency_cycles, 0);
 }
 
-MemoryTiming memory_stalls(const std::vector<FoldTraffic>& folds, const StreamSizes& streams, const MemoryConfig& config) {
+namespace {
+
+MemoryTiming simulate_ports(const std::vector<FoldTraffic>& folds, const StreamSizes& streams,
+                            const MemoryConfig& config, bool skip_quiet_stretches) {
   config.validate();
   ReadPort ifmap(config.ifmap_sram_words, streams.ifmap_words, config);
   ReadPort filter(config.filter_sram_words, streams.filter_words, config);
@@ -128,13 +155,29 @@ MemoryTiming memory_stalls(const std::vector<FoldTraffic>& folds, const StreamSi
   MemoryTiming timing;
   long elapsed = 0;  // stall-free cycles of the folds before this one
   for (const FoldTraffic& fold : folds) {
-    for (long c = 0; c < fold.cycles; ++c) {
+    // Cycle by cycle where a port has something to do; in one step across the quiet stretches
+    // between (the same result: there every port only counts words, and nothing stalls).
+    const auto words = [](const OperandTraffic& op, long from, long to) {
+      return moved_by(op, to) - moved_by(op, from - 1);
+    };
+    for (long c = 0; c < fold.cycles;) {
       const long now = elapsed + c + timing.stall_cycles;
-      const long stall =
-          std::max({0L, ifmap.read(moved_by(fold.ifmap, c) - moved_by(fold.ifmap, c - 1), now),
-                    filter.read(moved_by(fold.filter, c) - moved_by(fold.filter, c - 1), now),
-                    ofmap.write(moved_by(fold.ofmap, c) - moved_by(fold.ofmap, c - 1), now)});
-      timing.stall_cycles += stall;
+      const long drain_quiet = ofmap.quiet_cycles(now);
+      const long quiet_end = std::min({fold.cycles, drain_quiet == LONG_MAX ? LONG_MAX : c + drain_quiet,
+                                       first_cycle_beyond(fold.ifmap, c, ifmap.quiet_words()),
+                                       first_cycle_beyond(fold.filter, c, filter.quiet_words()),
+                                       first_cycle_beyond(fold.ofmap, c, ofmap.quiet_words(now))});
+      if (skip_quiet_stretches && quiet_end > c) {
+        ifmap.count(words(fold.ifmap, c, quiet_end - 1));
+        filter.count(words(fold.filter, c, quiet_end - 1));
+        ofmap.count(words(fold.ofmap, c, quiet_end - 1));
+        c = quiet_end;
+        continue;
+      }
+      timing.stall_cycles += std::max({0L, ifmap.read(words(fold.ifmap, c, c), now),
+                                       filter.read(words(fold.filter, c, c), now),
+                                       ofmap.write(words(fold.ofmap, c, c), now)});
+      ++c;
     }
     elapsed += fold.cycles;
     timing.ofmap_dram_words += fold.ofmap.words;
@@ -145,6 +188,17 @@ MemoryTiming memory_stalls(const std::vector<FoldTraffic>& folds, const StreamSi
   timing.ifmap_dram_words = ifmap.dram_words();
   timing.filter_dram_words = filter.dram_words();
   return timing;
+}
+
+}  // namespace
+
+MemoryTiming memory_stalls(const std::vector<FoldTraffic>& folds, const StreamSizes& streams, const MemoryConfig& config) {
+  return simulate_ports(folds, streams, config, true);
+}
+
+MemoryTiming memory_stalls_per_cycle(const std::vector<FoldTraffic>& folds, const StreamSizes& streams,
+                                     const MemoryConfig& config) {
+  return simulate_ports(folds, streams, config, false);
 }
 
 StreamSizes stream_sizes(const GemmShape& shape) { return {shape.m * shape.k, shape.k * shape.n}; }

@@ -72,7 +72,13 @@ struct MemoryTiming {
   long ifmap_dram_words = 0, filter_dram_words = 0, ofmap_dram_words = 0;  // including the initial fill and final flush
 };
 
+// Steps cycle by cycle only where a port has something to do (a chunk falls due, a drain starts
+// or ends, the write buffer fills) and across the stretches between in one step, so its cost grows
+// with DRAM transfers, not cycles.
 MemoryTiming memory_stalls(const std::vector<FoldTraffic>& folds, const StreamSizes& streams, const MemoryConfig& config);
+// The same model stepped every cycle: the reference memory_stalls must equal exactly.
+MemoryTiming memory_stalls_per_cycle(const std::vector<FoldTraffic>& folds, const StreamSizes& streams,
+                                     const MemoryConfig& config);
 
 // A layer's per-fold traffic and stream sizes in SCALE-Sim's operand order, for memory_stalls.
 std::vector<FoldTraffic> fold_traffic(const GemmShape& shape, int rows, int cols, Dataflow dataflow,

@@ -1,9 +1,10 @@
 // hw/timing.hpp (SCALE-Sim's cycle formulas and the named options), hw/pe_array.hpp (the per-PE,
 // per-cycle validation array: its cycles equal timing.hpp's and its values are bit-identical to
 // proact::gemm in the dataflow's accumulation order) and hw/memory_timing.hpp (DRAM stalls
-// against SCALE-Sim's reference outputs).
+// against SCALE-Sim's reference outputs, and event-stepped against cycle-stepped).
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <cstring>
 #include <random>
 #include <stdexcept>
@@ -233,6 +234,48 @@ TEST_CASE("stalls vanish with enough SRAM or bandwidth and shrink without double
   physical.double_count_read_stalls = false;
   CHECK(memory_stalls(traffic, stream_sizes(s), physical).stall_cycles <= stalls);
   CHECK(memory_stalls(traffic, StreamSizes{}, base).stall_cycles <= stalls);  // reads never stall
+}
+
+TEST_CASE("the event-stepped stall model equals the cycle-stepped one exactly", "[timing]") {
+  // Random layers, arrays, SRAM sizes (small ones stream and drain often), bandwidths, latencies
+  // and timing options: every field of MemoryTiming must be the same.
+  std::mt19937 rng(2026);
+  const auto pick = [&](long low, long high) { return std::uniform_int_distribution<long>(low, high)(rng); };
+  int stalled = 0, streamed = 0, drained = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    const GemmShape s{pick(1, 300), pick(1, 200), pick(1, 300)};
+    const int rows = static_cast<int>(pick(1, 40)), cols = static_cast<int>(pick(1, 40));
+    const Dataflow dataflow = std::array{Dataflow::ws, Dataflow::os, Dataflow::is}[pick(0, 2)];
+    TimingOptions options;
+    options.trim_partial_folds = pick(0, 1);
+    options.overlap_weight_load = pick(0, 1);
+    options.fold_overhead_cycles = pick(0, 1) * pick(0, 20);
+    MemoryConfig memory;
+    memory.ifmap_sram_words = pick(2, 5000);
+    memory.filter_sram_words = pick(2, 5000);
+    memory.ofmap_sram_words = pick(2, 5000);
+    memory.bandwidth_words_per_cycle = pick(1, 20);
+    memory.latency_cycles = pick(0, 30);
+    memory.double_count_read_stalls = pick(0, 1);
+    const std::vector<FoldTraffic> traffic =
+        fold_traffic(s, rows, cols, dataflow, fold_plan(s, rows, cols, dataflow, options), options);
+    const MemoryTiming fast = memory_stalls(traffic, stream_sizes(s), memory);
+    const MemoryTiming reference = memory_stalls_per_cycle(traffic, stream_sizes(s), memory);
+    INFO("trial " << trial << ": M=" << s.m << " N=" << s.n << " K=" << s.k << " on " << rows << "x" << cols << " "
+                  << dataflow_name(dataflow));
+    REQUIRE(fast.stall_cycles == reference.stall_cycles);
+    REQUIRE(fast.ifmap_chunks == reference.ifmap_chunks);
+    REQUIRE(fast.filter_chunks == reference.filter_chunks);
+    REQUIRE(fast.ofmap_drains == reference.ofmap_drains);
+    REQUIRE(fast.ifmap_dram_words == reference.ifmap_dram_words);
+    REQUIRE(fast.filter_dram_words == reference.filter_dram_words);
+    REQUIRE(fast.ofmap_dram_words == reference.ofmap_dram_words);
+    stalled += fast.stall_cycles > 0;
+    streamed += fast.ifmap_chunks + fast.filter_chunks > 0;
+    drained += fast.ofmap_drains > 0;
+  }
+  INFO(stalled << " trials stalled, " << streamed << " streamed, " << drained << " drained");
+  CHECK((stalled > 100 && streamed > 100 && drained > 100));  // the trials exercise every event
 }
 
 TEST_CASE("invalid memory configurations throw naming the field", "[timing]") {
