@@ -76,8 +76,8 @@ void BatchNorm::backward(const std::vector<const Tensor*>& inputs, const Tensor&
     scratch = Tensor(x.shape());
     dx = &scratch;
   }
-  float* dgamma = parameter("gamma").grad.data();
-  float* dbeta = parameter("beta").grad.data();
+  float* dgamma = parameter("gamma").accumulated_grad().data();
+  float* dbeta = parameter("beta").accumulated_grad().data();
   if (last_mode_ == Mode::eval) {
     eval_backward(batch_of(x), channels_, pixels, x.data(), doutput.data(), p, parameter("running_mean").value.data(),
                   parameter("running_var").value.data(), dx->data(), dgamma, dbeta);

@@ -103,7 +103,7 @@ void Conv2d::backward(const std::vector<const Tensor*>& inputs, const Tensor&, c
   Parameter& w = parameter("weight");
   Parameter& b = parameter("bias");
   conv2d_backward(geometry(sample), batch_of(x), x.data(), w.value.data(), doutput.data(),
-                  dinputs[0] ? dinputs[0]->data() : nullptr, w.grad.data(), b.grad.data());
+                  dinputs[0] ? dinputs[0]->data() : nullptr, w.accumulated_grad().data(), b.accumulated_grad().data());
 }
 
 nlohmann::json Conv2d::attributes() const {
@@ -158,7 +158,7 @@ void Dense::backward(const std::vector<const Tensor*>& inputs, const Tensor&, co
   Parameter& w = parameter("weight");
   Parameter& b = parameter("bias");
   dense_backward(batch_of(x), in_features_, out_features_, x.data(), w.value.data(), doutput.data(),
-                 dinputs[0] ? dinputs[0]->data() : nullptr, w.grad.data(), b.grad.data());
+                 dinputs[0] ? dinputs[0]->data() : nullptr, w.accumulated_grad().data(), b.accumulated_grad().data());
 }
 
 nlohmann::json Dense::attributes() const { return {{"in_features", in_features_}, {"out_features", out_features_}}; }

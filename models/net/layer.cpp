@@ -5,6 +5,11 @@
 
 namespace proact {
 
+Tensor& Parameter::accumulated_grad() {
+  if (grad.empty()) grad = Tensor(value.shape());
+  return grad;
+}
+
 Parameter& Layer::parameter(const std::string& name) {
   return const_cast<Parameter&>(static_cast<const Layer&>(*this).parameter(name));
 }
@@ -22,7 +27,6 @@ bool Layer::has_parameter(const std::string& name) const {
 Parameter& Layer::add_parameter(std::string name, Tensor value, bool trainable) {
   Parameter p;
   p.name = std::move(name);
-  if (trainable) p.grad = Tensor(value.shape());
   p.value = std::move(value);
   p.trainable = trainable;
   params_.push_back(std::move(p));

@@ -27,8 +27,13 @@ struct ExecutionOptions {
 struct Parameter {
   std::string name;     // e.g. "weight", "bias", "running_mean", "thresholds"
   Tensor value;
-  Tensor grad;          // same shape as value; empty for buffers
+  // d loss / d value, accumulated by backward passes: empty until the first (inference never
+  // allocates it), then value's shape; always empty for buffers.
+  Tensor grad;
   bool trainable = true;
+
+  // grad, allocated as zeros of value's shape if it is still empty: what backward accumulates into.
+  Tensor& accumulated_grad();
 };
 
 class Layer {
@@ -43,8 +48,13 @@ class Layer {
   // Per-sample output shape for per-sample input shapes; throws std::invalid_argument naming
   // the layer and the mismatch.
   virtual Shape output_shape(const std::vector<Shape>& inputs) const = 0;
-  // inputs are (B, ...) tensors; output is resized by the layer.
+  // inputs are (B, ...) tensors; output is resized by the layer. An element-wise layer may be
+  // handed `output` as the very tensor one of its inputs points to (see elementwise()).
   virtual void forward(const std::vector<const Tensor*>& inputs, Tensor& output, const ExecutionOptions& options) = 0;
+  // True when output element e depends only on element e of each input (one element count for
+  // all): forward then also runs in place, and Network::forward does so in an inference where
+  // nothing reads that input later (its buffer becomes the output).
+  virtual bool elementwise() const { return false; }
   // After a forward with the same inputs, in either mode (the gradient of the function that
   // forward computed; eval mode keeps batch-norm statistics fixed): dinputs[i] (pre-sized like
   // inputs[i]) are overwritten with the input gradients (nullptr = not needed); parameter grads

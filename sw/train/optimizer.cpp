@@ -25,8 +25,9 @@ class Sgd : public Optimizer {
     for (Parameter* p : parameters) {
       std::vector<float>& v = velocity_[p];
       v.resize(p->value.size(), 0.0f);
+      const Tensor& grad = p->accumulated_grad();
       for (std::size_t i = 0; i < v.size(); ++i) {
-        const float g = p->grad[i] + decay_of(*p, c_) * p->value[i];
+        const float g = grad[i] + decay_of(*p, c_) * p->value[i];
         v[i] = c_.momentum * v[i] + g;
         p->value[i] -= lr * v[i];
       }
@@ -50,8 +51,9 @@ class Adam : public Optimizer {
       const float decay = decay_of(*p, c_);
       s.m.resize(p->value.size(), 0.0f);
       s.v.resize(p->value.size(), 0.0f);
+      const Tensor& grad = p->accumulated_grad();
       for (std::size_t i = 0; i < s.m.size(); ++i) {
-        const float g = p->grad[i];
+        const float g = grad[i];
         s.m[i] = c_.beta1 * s.m[i] + (1.0f - c_.beta1) * g;
         s.v[i] = c_.beta2 * s.v[i] + (1.0f - c_.beta2) * g * g;
         const float update = (s.m[i] / correction1) / (std::sqrt(s.v[i] / correction2) + c_.epsilon);
