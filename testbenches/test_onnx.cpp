@@ -259,6 +259,57 @@ TEST_CASE("weights in float_data and shapes in int64_data read as from raw_data"
   std::filesystem::remove(path);
 }
 
+TEST_CASE("a weight read by several nodes, directly and through an Identity, reaches every layer", "[onnx]") {
+  // x (N, 3) -> MatMul W -> Relu -> MatMul Identity(W) -> Relu -> MatMul W: the import frees a
+  // constant's values after its last read, so each of the three layers must still get all of W.
+  onnx::ModelProto model;
+  model.set_ir_version(8);
+  model.add_opset_import()->set_version(13);
+  onnx::GraphProto& graph = *model.mutable_graph();
+  graph.set_name("shared");
+  const auto value_info = [](onnx::ValueInfoProto& v, const std::string& name) {
+    v.set_name(name);
+    onnx::TypeProto::Tensor& type = *v.mutable_type()->mutable_tensor_type();
+    type.set_elem_type(onnx::TensorProto::FLOAT);
+    type.mutable_shape()->add_dim()->set_dim_param("N");
+    type.mutable_shape()->add_dim()->set_dim_value(3);
+  };
+  value_info(*graph.add_input(), "x");
+  value_info(*graph.add_output(), "y");
+  onnx::TensorProto& w = *graph.add_initializer();
+  w.set_name("W");
+  w.set_data_type(onnx::TensorProto::FLOAT);
+  w.add_dims(3);
+  w.add_dims(3);
+  for (int i = 1; i <= 9; ++i) w.add_float_data(0.1f * static_cast<float>(i));
+  const auto node = [&](const std::string& op, const std::vector<std::string>& inputs, const std::string& output) {
+    onnx::NodeProto& n = *graph.add_node();
+    n.set_op_type(op);
+    n.set_name(output);
+    for (const std::string& i : inputs) n.add_input(i);
+    n.add_output(output);
+  };
+  node("MatMul", {"x", "W"}, "a");
+  node("Relu", {"a"}, "r");
+  node("Identity", {"W"}, "W2");
+  node("MatMul", {"r", "W2"}, "b");
+  node("Relu", {"b"}, "s");
+  node("MatMul", {"s", "W"}, "y");
+  const std::string path = temp_path("shared_weight.onnx");
+  {
+    std::ofstream out(path, std::ios::binary);
+    REQUIRE(model.SerializeToOstream(&out));
+  }
+  const Network network = import_onnx(path).network;
+  std::filesystem::remove(path);
+  REQUIRE(layer_names(network) == std::vector<std::string>{"a", "r", "b", "s", "y"});
+  const Tensor& first = network.layer(0).parameter("weight").value;
+  for (int out = 0; out < 3; ++out)
+    for (int in = 0; in < 3; ++in) CHECK(first[out * 3 + in] == w.float_data(in * 3 + out));  // W^T
+  CHECK(same_bits(network.layer(2).parameter("weight").value, first));
+  CHECK(same_bits(network.layer(4).parameter("weight").value, first));
+}
+
 TEST_CASE("zoo models survive ONNX export and import bit for bit", "[onnx]") {
   const std::string name = GENERATE(from_range(architecture_names()));
   INFO(name);

@@ -24,12 +24,13 @@ void fold_into(GemmLayer& gemm, const BatchNorm& bn) {
 
 }  // namespace
 
-Network fold_batch_norm(const Network& network) {
+Network fold_batch_norm(Network network) {
   const std::vector<int> readers = network.reader_counts();
   Network folded(network.architecture(), network.input_shape());
-  std::vector<int> new_index(network.size(), Network::kInput);
-  for (std::size_t i = 0; i < network.size(); ++i) {
-    const Node& node = network.node(i);
+  std::vector<Node> nodes = network.take_nodes();
+  std::vector<int> new_index(nodes.size(), Network::kInput);
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    Node& node = nodes[i];
     std::vector<int> inputs;
     for (int j : node.inputs) inputs.push_back(j == Network::kInput ? Network::kInput : new_index[j]);
     const auto* bn = dynamic_cast<const BatchNorm*>(node.layer.get());
@@ -41,7 +42,7 @@ Network fold_batch_norm(const Network& network) {
         continue;
       }
     }
-    new_index[i] = folded.add(node.layer->clone(), inputs);
+    new_index[i] = folded.add(std::move(node.layer), inputs);
   }
   return folded;
 }
@@ -61,8 +62,8 @@ nlohmann::json calibrate_input_ranges(Network& network, const Tensor& images) {
   return ranges;
 }
 
-Deployment::Deployment(const Network& trained, Format format, const nlohmann::json& input_ranges)
-    : format_(format), network_(fold_batch_norm(trained)) {
+Deployment::Deployment(Network trained, Format format, const nlohmann::json& input_ranges)
+    : format_(format), network_(fold_batch_norm(std::move(trained))) {
   if (format == Format::int32) throw std::invalid_argument("int32 is a bias format, not a deployment format");
   for (std::size_t i = 0; i < network_.size(); ++i) {
     auto* gemm = dynamic_cast<GemmLayer*>(&network_.layer(i));

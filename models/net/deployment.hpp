@@ -13,7 +13,8 @@ namespace proact {
 
 // Folds every batch norm that directly follows a conv/dense layer (and is that layer's only
 // reader) into its weights and bias: w' = w * s, b' = (b - mean) * s + beta, s = gamma/sqrt(var+eps).
-Network fold_batch_norm(const Network& network);
+// The layers are moved, not copied: pass a copy (or std::move the network) as the caller needs.
+Network fold_batch_norm(Network network);
 
 // Per conv/dense layer, the largest |input| seen over `images` (eval mode): the ranges from
 // which int8 deployments derive their activation scales. {"layer name": max, ...}
@@ -28,8 +29,9 @@ struct StoredParameter {
 class Deployment {
  public:
   // int8 needs `input_ranges` for every conv/dense layer (a checkpoint's "activation_ranges");
-  // other formats ignore it. Throws std::invalid_argument naming a missing layer.
-  Deployment(const Network& trained, Format format, const nlohmann::json& input_ranges = {});
+  // other formats ignore it. Throws std::invalid_argument naming a missing layer. `trained` is
+  // taken over (std::move a network you no longer need; a copy is made otherwise).
+  Deployment(Network trained, Format format, const nlohmann::json& input_ranges = {});
 
   Format format() const { return format_; }
   Network& network() { return network_; }

@@ -43,6 +43,11 @@ int Network::add(std::unique_ptr<Layer> layer, std::vector<int> inputs) {
   return index;
 }
 
+std::vector<Node> Network::take_nodes() {
+  activations_.clear();
+  return std::exchange(nodes_, {});
+}
+
 const Shape& Network::output_shape() const {
   if (nodes_.empty()) throw std::logic_error("network '" + architecture_ + "' has no layers");
   return nodes_.back().output_shape;

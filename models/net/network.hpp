@@ -41,6 +41,9 @@ class Network {
   const Layer& layer(std::size_t i) const { return *nodes_.at(i).layer; }
   int index_of(const std::string& layer_name) const;  // throws std::out_of_range naming it
   std::vector<int> reader_counts() const;  // per node: how many later nodes read its output
+  // Moves the nodes out and leaves the network without layers, for rebuilding it from them
+  // (fold_batch_norm) without copying their parameters.
+  std::vector<Node> take_nodes();
 
   // images (B, input_shape...) -> output (B, output_shape...). Every node's output is kept
   // (activation(i)) for backward() and for profiling, unless options.keep_activations is false.

@@ -7,10 +7,9 @@
 
 namespace proact {
 
-GraphBuilder::GraphBuilder(const onnx::GraphProto& graph, const std::string& input, Network network)
-    : graph_(graph), network_(std::move(network)) {
+GraphBuilder::GraphBuilder(onnx::GraphProto& graph, const std::string& input, Network network)
+    : network_(std::move(network)) {
   values_[input] = Value{Network::kInput, network_.input_shape()};
-  for (const onnx::TensorProto& t : graph.initializer()) constants_[t.name()] = &t;
   for (const onnx::NodeProto& n : graph.node()) {
     for (const std::string& name : n.input()) {
       if (name.empty()) continue;
@@ -19,6 +18,10 @@ GraphBuilder::GraphBuilder(const onnx::GraphProto& graph, const std::string& inp
     }
   }
   for (const onnx::ValueInfoProto& output : graph.output()) ++readers_[output.name()];
+  for (onnx::TensorProto& t : *graph.mutable_initializer()) {
+    constants_[t.name()] = &t;
+    unread_[&t] = readers(t.name());
+  }
 }
 
 void GraphBuilder::refuse_undefined(const NodeReader& node, const std::string& name) const {
@@ -52,7 +55,7 @@ const Value& GraphBuilder::spatial_value(const NodeReader& node, int i) const {
   return v;
 }
 
-const onnx::TensorProto& GraphBuilder::constant(const NodeReader& node, int i) const {
+onnx::TensorProto& GraphBuilder::constant(const NodeReader& node, int i) const {
   const std::string name = node.input(i);
   if (name.empty()) node.refuse("input " + std::to_string(i) + " is missing");
   const auto it = constants_.find(name);
@@ -64,13 +67,19 @@ const onnx::TensorProto& GraphBuilder::constant(const NodeReader& node, int i) c
   refuse_undefined(node, name);
 }
 
-Tensor GraphBuilder::float_constant(const NodeReader& node, int i) const {
-  const onnx::TensorProto& proto = constant(node, i);
+Tensor GraphBuilder::float_constant(const NodeReader& node, int i) {
+  onnx::TensorProto& proto = constant(node, i);
+  Tensor values;
   try {
-    return float_tensor(proto);
+    values = float_tensor(proto);
   } catch (const std::invalid_argument& e) {
     node.refuse(e.what());
   }
+  if (--unread_[&proto] == 0) {  // the last read: free the model's copy (clear() would keep the capacity)
+    std::string().swap(*proto.mutable_raw_data());
+    google::protobuf::RepeatedField<float>().Swap(proto.mutable_float_data());
+  }
+  return values;
 }
 
 std::vector<std::int64_t> GraphBuilder::int64_constant(const NodeReader& node, int i) const {
@@ -135,6 +144,7 @@ void GraphBuilder::define_alias(const NodeReader& node, const std::string& outpu
   if (it == constants_.end()) refuse_undefined(node, input);
   check_new(node, output);
   constants_[output] = it->second;
+  unread_[it->second] += readers(output);
 }
 
 void GraphBuilder::define_constant(const NodeReader& node, const std::string& output, onnx::TensorProto tensor) {
@@ -142,6 +152,7 @@ void GraphBuilder::define_constant(const NodeReader& node, const std::string& ou
   tensor.set_name(output);
   owned_constants_.push_back(std::move(tensor));
   constants_[output] = &owned_constants_.back();
+  unread_[&owned_constants_.back()] = readers(output);
 }
 
 std::string GraphBuilder::layer_name(const NodeReader& node) {

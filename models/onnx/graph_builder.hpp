@@ -39,16 +39,20 @@ struct DeferredPad {
 class GraphBuilder {
  public:
   // `network`: empty, with the graph input's per-sample shape; `input` names that graph input.
-  // The graph's initializers become constants; its nodes and outputs count as readers.
-  GraphBuilder(const onnx::GraphProto& graph, const std::string& input, Network network);
+  // The graph's initializers become constants (their values are freed as the network takes
+  // them: see float_constant); its nodes and outputs count as readers.
+  GraphBuilder(onnx::GraphProto& graph, const std::string& input, Network network);
 
   // Input i of `node` as a computed tensor (refused when absent, constant or undefined).
   const Value& value(const NodeReader& node, int i) const;
   // The same, required to be held as (C, H, W) by the network (refused after GlobalAveragePool).
   const Value& spatial_value(const NodeReader& node, int i) const;
-  // Input i of `node` as a constant: float32 values with its ONNX shape, or int64 values.
+  // Input i of `node` as a constant: float32 values with its ONNX shape, or int64 values. Each
+  // float_constant call counts as one of the constant's reads (a translation takes each input
+  // once); after the last, its values are freed from the model, so a model's weights are held
+  // about once during import, not twice.
   bool is_constant(const std::string& name) const { return constants_.count(name) > 0; }
-  Tensor float_constant(const NodeReader& node, int i) const;
+  Tensor float_constant(const NodeReader& node, int i);
   std::vector<std::int64_t> int64_constant(const NodeReader& node, int i) const;
   // The network's per-sample shape of a value (differs from value.shape only after GlobalAveragePool).
   const Shape& held_shape(const Value& value) const;
@@ -85,13 +89,13 @@ class GraphBuilder {
 
  private:
   [[noreturn]] void refuse_undefined(const NodeReader& node, const std::string& name) const;
-  const onnx::TensorProto& constant(const NodeReader& node, int i) const;
+  onnx::TensorProto& constant(const NodeReader& node, int i) const;
   void check_new(const NodeReader& node, const std::string& output) const;
 
-  const onnx::GraphProto& graph_;
   Network network_;
   std::map<std::string, Value> values_;
-  std::map<std::string, const onnx::TensorProto*> constants_;
+  std::map<std::string, onnx::TensorProto*> constants_;
+  std::map<const onnx::TensorProto*, int> unread_;  // reads of each constant not yet taken by float_constant
   std::deque<onnx::TensorProto> owned_constants_;  // values of Constant nodes
   std::map<std::string, int> readers_;
   std::map<std::string, const onnx::NodeProto*> last_reader_;

@@ -128,14 +128,14 @@ Checkpoint import_onnx(const std::string& path) {
   const onnx::GraphProto& graph = model.graph();
   check_operators(path, opset, graph);
   const GraphInput input = graph_input(path, graph);
-  GraphBuilder builder(graph, input.name, Network(std::filesystem::path(path).stem().string(), input.shape));
+  GraphBuilder builder(*model.mutable_graph(), input.name, Network(std::filesystem::path(path).stem().string(), input.shape));
   for (const onnx::NodeProto& node : graph.node()) {
     if (builder.consumed(node)) continue;
     operator_translations().at(node.op_type())(NodeReader(node, path, opset), builder);
   }
   Network network = builder.take_network();
   check_output(path, graph, builder, network);
-  return {fold_batch_norm(network), stored_metadata(path, model)};
+  return {fold_batch_norm(std::move(network)), stored_metadata(path, model)};
 }
 
 }  // namespace proact

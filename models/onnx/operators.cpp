@@ -25,18 +25,19 @@ void require_unread_outputs(const NodeReader& node, const GraphBuilder& graph, i
   }
 }
 
-// Copies `values` (input i of the node) into the layer's parameter; refuses a size mismatch.
-void set_parameter(const NodeReader& node, Layer& layer, const std::string& parameter, const Tensor& values, int i) {
+// Moves `values` (input i of the node) into the layer's parameter, keeping the parameter's shape;
+// refuses a size mismatch.
+void set_parameter(const NodeReader& node, Layer& layer, const std::string& parameter, Tensor values, int i) {
   Tensor& target = layer.parameter(parameter).value;
   if (values.size() != target.size()) {
     node.refuse("input '" + node.input(i) + "' has shape " + shape_string(values.shape()) + ", the " + parameter +
                 " needs " + shape_string(target.shape()));
   }
-  target.values() = values.values();
+  target.values() = std::move(values.values());
 }
 
 // Optional input i: a constant holding one float, or `fallback` when the input is absent.
-float optional_scalar(const NodeReader& node, const GraphBuilder& graph, int i, float fallback) {
+float optional_scalar(const NodeReader& node, GraphBuilder& graph, int i, float fallback) {
   if (node.input(i).empty()) return fallback;
   const Tensor t = graph.float_constant(node, i);
   if (t.size() != 1) {
@@ -83,7 +84,7 @@ const Value& feature_vector(const NodeReader& node, const GraphBuilder& graph) {
 }
 
 // Input i, a (K, N) or (N, K) constant whose K matches the features of x.
-Tensor weight_matrix(const NodeReader& node, const GraphBuilder& graph, int i, bool transposed, int features) {
+Tensor weight_matrix(const NodeReader& node, GraphBuilder& graph, int i, bool transposed, int features) {
   const Tensor w = graph.float_constant(node, i);
   if (w.rank() != 2 || w.dim(transposed ? 1 : 0) != features) {
     node.refuse("weight '" + node.input(i) + "' has shape " + shape_string(w.shape()) + "; expected " +
@@ -124,7 +125,7 @@ void flatten(const NodeReader& node, GraphBuilder& graph, const Value& x) {
 // kernels, a stride per axis; a deferred zero Pad before it is added to its pads.
 void conv(const NodeReader& node, GraphBuilder& graph) {
   const SpatialInput in = spatial_input(node, graph);
-  const Tensor w = graph.float_constant(node, 1);
+  Tensor w = graph.float_constant(node, 1);
   if (w.rank() != 4) {
     node.refuse("weight '" + node.input(1) + "' has shape " + shape_string(w.shape()) +
                 "; only 2-D convolutions (O, C / group, kh, kw) are supported");
@@ -148,7 +149,7 @@ void conv(const NodeReader& node, GraphBuilder& graph) {
   }
   const ConvWindow window{a.kernel, a.stride, a.dilation, a.padding + in.deferred, static_cast<int>(group)};
   auto layer = std::make_unique<Conv2d>(graph.layer_name(node), channels, w.dim(0), window);
-  set_parameter(node, *layer, "weight", w, 1);
+  set_parameter(node, *layer, "weight", std::move(w), 1);
   if (!node.input(2).empty()) set_parameter(node, *layer, "bias", graph.float_constant(node, 2), 2);
   graph.add_layer(node, std::move(layer), {in.value});
 }

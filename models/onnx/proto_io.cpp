@@ -1,5 +1,7 @@
 #include "models/onnx/proto_io.hpp"
 
+#include <google/protobuf/io/zero_copy_stream_impl.h>
+
 #include <algorithm>
 #include <fstream>
 #include <stdexcept>
@@ -7,13 +9,15 @@
 namespace proact {
 
 void read_message(const std::string& path, google::protobuf::MessageLite& message, const std::string& what) {
+  // Parsed from the stream, so the file's bytes are never held beside the message they become
+  // (an ONNX model is mostly its weights).
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) throw std::runtime_error(path + ": cannot open");
-  std::string bytes(static_cast<std::size_t>(std::max<std::streamoff>(0, in.tellg())), '\0');
+  const std::streamoff bytes = in.tellg();
   in.seekg(0);
-  if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) throw std::runtime_error(path + ": read error");
-  if (bytes.empty() || !message.ParseFromString(bytes)) {
-    throw std::runtime_error(path + ": not " + what + " (" + std::to_string(bytes.size()) +
+  google::protobuf::io::IstreamInputStream stream(&in);
+  if (bytes <= 0 || !message.ParseFromZeroCopyStream(&stream) || in.bad()) {
+    throw std::runtime_error(path + ": not " + what + " (" + std::to_string(std::max<std::streamoff>(0, bytes)) +
                              " bytes that do not parse as protobuf: another format, or a truncated file)");
   }
 }
