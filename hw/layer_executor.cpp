@@ -277,8 +277,7 @@ void LayerExecutor::run_vector(const LayerDescriptor& d, std::uint32_t index, Dr
                            static_cast<int>(d.in_width), d.pool_window()};
       require_geometry(d, index, g);
       if (d.op == LayerOp::max_pool) {
-        std::vector<std::int32_t> argmax;
-        max_pool_forward(g, batch, input, output, argmax);
+        max_pool_forward(g, batch, input, output, nullptr);
       } else {
         avg_pool_forward(g, batch, input, output);
       }

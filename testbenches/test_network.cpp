@@ -14,12 +14,14 @@
 #include "models/net/checkpoint.hpp"
 #include "models/net/deployment.hpp"
 #include "models/net/gemm_layers.hpp"
+#include "models/net/structure_layers.hpp"
 #include "models/random.hpp"
 
 using namespace proact;
 using Catch::Matchers::Contains;
 
 using proact::testing::max_abs_difference;
+using proact::testing::same_bits;
 using proact::testing::random_images;
 
 namespace {
@@ -36,6 +38,24 @@ void randomise_batch_norms(Network& network, std::uint64_t seed) {
     }
   }
 }
+
+// y = -x, recording whether its last forward ran in place (output aliasing its input).
+class Negate : public Layer {
+ public:
+  using Layer::Layer;
+  std::string kind() const override { return "negate"; }
+  Shape output_shape(const std::vector<Shape>& inputs) const override { return inputs.at(0); }
+  void forward(const std::vector<const Tensor*>& inputs, Tensor& output, const ExecutionOptions&) override {
+    const Tensor& x = *inputs[0];
+    in_place = &output == &x;
+    if (!in_place) output = Tensor(x.shape());
+    for (std::size_t i = 0; i < x.size(); ++i) output[i] = -x[i];
+  }
+  void backward(const std::vector<const Tensor*>&, const Tensor&, const Tensor&, const std::vector<Tensor*>&) override {}
+  bool elementwise() const override { return true; }
+  std::unique_ptr<Layer> clone() const override { return std::make_unique<Negate>(*this); }
+  bool in_place = false;
+};
 
 std::filesystem::path temp_path(const std::string& name) {
   return std::filesystem::temp_directory_path() / ("proact_test_network_" + name);
@@ -77,6 +97,34 @@ TEST_CASE("folding batch norm keeps the eval-mode function", "[network][fold]") 
   const Tensor reference = network.forward(images, ExecutionOptions{});
   const Tensor& result = folded.forward(images, ExecutionOptions{});
   CHECK(max_abs_difference(reference, result) < 1e-3f);
+}
+
+TEST_CASE("an inference that frees activations runs element-wise layers in place, with the same bits", "[network]") {
+  SECTION("the zoo (ReLU, flatten, residual adds)") {
+    const std::string name = GENERATE(from_range(architecture_names()));
+    Network network = fold_batch_norm(build_network(name, 5));
+    const Tensor images = random_images(3, 6);
+    const Tensor kept = network.forward(images, ExecutionOptions{});
+    ExecutionOptions freeing;
+    freeing.keep_activations = false;
+    CHECK(same_bits(network.forward(images, freeing), kept));
+  }
+  SECTION("only where nothing reads the input later, never on the network input") {
+    Network network("negations", {2});
+    const int first = network.add(std::make_unique<Negate>("first"), {Network::kInput});
+    const int second = network.add(std::make_unique<Negate>("second"), {first});
+    const int third = network.add(std::make_unique<Negate>("third"), {first});  // first's last reader
+    network.add(std::make_unique<Add>("sum"), {second, third});
+    const Tensor images({1, 2}, {1.0f, -2.0f});
+    ExecutionOptions freeing;
+    freeing.keep_activations = false;
+    CHECK(same_bits(network.forward(images, freeing), Tensor({1, 2}, {2.0f, -4.0f})));
+    CHECK(images.values() == std::vector<float>{1.0f, -2.0f});
+    const auto in_place = [&](int i) { return dynamic_cast<const Negate&>(network.layer(i)).in_place; };
+    CHECK((!in_place(first) && !in_place(second) && in_place(third)));
+    network.forward(images, ExecutionOptions{});
+    CHECK(!in_place(third));  // activations kept: nothing in place
+  }
 }
 
 TEST_CASE("checkpoints round-trip and refuse damaged or foreign files", "[network][checkpoint]") {

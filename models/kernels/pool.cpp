@@ -82,10 +82,10 @@ void PoolGeometry::validate() const {
   }
 }
 
-void max_pool_forward(const PoolGeometry& g, int batch, const float* x, float* y, std::vector<std::int32_t>& argmax) {
+void max_pool_forward(const PoolGeometry& g, int batch, const float* x, float* y, std::vector<std::int32_t>* argmax) {
   const int oh = g.out_height(), ow = g.out_width();
   const size_t planes = static_cast<size_t>(batch) * g.channels;
-  argmax.resize(planes * oh * ow);
+  if (argmax) argmax->resize(planes * oh * ow);
   for (size_t p = 0; p < planes; ++p) {
     const float* in = x + p * g.in_height * g.in_width;
     for (int oy = 0; oy < oh; ++oy) {
@@ -101,7 +101,7 @@ void max_pool_forward(const PoolGeometry& g, int batch, const float* x, float* y
         }
         const size_t o = (p * oh + oy) * ow + ox;
         y[o] = in[best];
-        argmax[o] = static_cast<std::int32_t>(p * g.in_height * g.in_width + best);
+        if (argmax) (*argmax)[o] = static_cast<std::int32_t>(p * g.in_height * g.in_width + best);
       }
     }
   }

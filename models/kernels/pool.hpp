@@ -36,8 +36,9 @@ struct PoolGeometry {
   void validate() const;
 };
 
-// argmax (B*C*OH*OW) receives the input index of each output's maximum (first on ties).
-void max_pool_forward(const PoolGeometry& g, int batch, const float* x, float* y, std::vector<std::int32_t>& argmax);
+// argmax (B*C*OH*OW), unless nullptr (inference), receives the input index of each output's
+// maximum (first on ties), for max_pool_backward.
+void max_pool_forward(const PoolGeometry& g, int batch, const float* x, float* y, std::vector<std::int32_t>* argmax);
 void max_pool_backward(const PoolGeometry& g, int batch, const std::vector<std::int32_t>& argmax, const float* dy,
                        float* dx);  // dx overwritten
 

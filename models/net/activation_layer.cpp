@@ -32,7 +32,7 @@ const float* Activation::thresholds_for(std::size_t sample_size) const {
 
 void Activation::forward(const std::vector<const Tensor*>& inputs, Tensor& output, const ExecutionOptions&) {
   const Tensor& x = *inputs[0];
-  output = Tensor(x.shape());
+  if (&output != &x) output = Tensor(x.shape());  // else in place
   const std::size_t n = per_sample(x);
   const float* t = thresholds_for(n);
   const std::size_t count = t ? parameter("thresholds").value.size() : 1;
@@ -54,7 +54,7 @@ void Activation::backward(const std::vector<const Tensor*>& inputs, const Tensor
     scratch = Tensor(x.shape());
     dx = &scratch;
   }
-  clip_backward(form_, x.data(), doutput.data(), dx->data(), thresholds ? thresholds->grad.data() : nullptr,
+  clip_backward(form_, x.data(), doutput.data(), dx->data(), thresholds ? thresholds->accumulated_grad().data() : nullptr,
                 batch_of(x), n, t ? t : &no_threshold, count, sharpness_, bounds_);
 }
 

@@ -15,6 +15,7 @@ class Activation : public Layer {
   std::string kind() const override { return "activation"; }
   Shape output_shape(const std::vector<Shape>& inputs) const override { return inputs.at(0); }
   void forward(const std::vector<const Tensor*>& inputs, Tensor& output, const ExecutionOptions& options) override;
+  bool elementwise() const override { return true; }
   void backward(const std::vector<const Tensor*>& inputs, const Tensor& output, const Tensor& doutput,
                 const std::vector<Tensor*>& dinputs) override;
   nlohmann::json attributes() const override;

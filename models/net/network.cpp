@@ -1,6 +1,8 @@
 #include "models/net/network.hpp"
 
+#include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 namespace proact {
 
@@ -59,9 +61,9 @@ int Network::index_of(const std::string& layer_name) const {
   throw std::out_of_range("network '" + architecture_ + "' has no layer '" + layer_name + "'");
 }
 
-std::vector<const Tensor*> Network::inputs_of(std::size_t i) const {
+std::vector<const Tensor*> Network::inputs_of(std::size_t i, const Tensor& input) const {
   std::vector<const Tensor*> in;
-  for (int j : nodes_[i].inputs) in.push_back(j == kInput ? &input_ : &activations_[j]);
+  for (int j : nodes_[i].inputs) in.push_back(j == kInput ? &input : &activations_[j]);
   return in;
 }
 
@@ -79,7 +81,7 @@ const Tensor& Network::forward(const Tensor& images, const ExecutionOptions& opt
     throw std::invalid_argument("network '" + architecture_ + "' expects input (B, " +
                                 shape_string(input_shape_).substr(1) + ", got " + shape_string(images.shape()));
   }
-  input_ = images;
+  input_ = options.keep_activations ? images : Tensor();
   activations_.resize(nodes_.size());
   std::vector<std::size_t> last_reader(nodes_.size(), nodes_.size());  // the output's: none
   if (!options.keep_activations) {
@@ -88,7 +90,18 @@ const Tensor& Network::forward(const Tensor& images, const ExecutionOptions& opt
         if (j != kInput) last_reader[j] = i;
   }
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
-    nodes_[i].layer->forward(inputs_of(i), activations_[i], options);
+    std::vector<const Tensor*> inputs = inputs_of(i, images);
+    if (!options.keep_activations && nodes_[i].layer->elementwise()) {  // in place on an input read last here
+      const std::vector<int>& sources = nodes_[i].inputs;
+      for (std::size_t k = 0; k < sources.size(); ++k) {
+        const int j = sources[k];
+        if (j == kInput || last_reader[j] != i || std::count(sources.begin(), sources.end(), j) > 1) continue;
+        activations_[i] = std::move(activations_[j]);
+        inputs[k] = &activations_[i];
+        break;
+      }
+    }
+    nodes_[i].layer->forward(inputs, activations_[i], options);
     if (options.keep_activations) continue;
     for (int j : nodes_[i].inputs)
       if (j != kInput && last_reader[j] == i) activations_[j] = Tensor();
@@ -101,7 +114,7 @@ void Network::backward(const Tensor& doutput, std::size_t first) {
   grads.back() = doutput;
   for (std::size_t i = nodes_.size(); i-- > first;) {
     if (grads[i].empty()) continue;  // output does not reach the loss
-    const std::vector<const Tensor*> in = inputs_of(i);
+    const std::vector<const Tensor*> in = inputs_of(i, input_);
     std::vector<Tensor> local;
     std::vector<Tensor*> targets;
     local.reserve(in.size());
@@ -124,7 +137,7 @@ void Network::backward(const Tensor& doutput, std::size_t first) {
 }
 
 void Network::zero_grad() {
-  for (Parameter* p : trainable_parameters()) p->grad.fill(0.0f);
+  for (Parameter* p : trainable_parameters()) p->accumulated_grad().fill(0.0f);
 }
 
 std::vector<Parameter*> Network::trainable_parameters() {

@@ -60,12 +60,13 @@ class Network {
   std::size_t trainable_count() const;  // number of trainable scalars
 
  private:
-  std::vector<const Tensor*> inputs_of(std::size_t i) const;
+  // Node i's inputs, `input` standing for the network input.
+  std::vector<const Tensor*> inputs_of(std::size_t i, const Tensor& input) const;
 
   std::string architecture_;
   Shape input_shape_;
   std::vector<Node> nodes_;
-  Tensor input_;
+  Tensor input_;  // the last forward's images, when it kept its activations (for backward)
   std::vector<Tensor> activations_;
 };
 

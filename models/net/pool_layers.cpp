@@ -38,12 +38,13 @@ Shape Pool2d::output_shape(const std::vector<Shape>& inputs) const {
   return {g.channels, g.out_height(), g.out_width()};
 }
 
-void Pool2d::forward(const std::vector<const Tensor*>& inputs, Tensor& output, const ExecutionOptions&) {
+void Pool2d::forward(const std::vector<const Tensor*>& inputs, Tensor& output, const ExecutionOptions& options) {
   const Tensor& x = *inputs[0];
   const PoolGeometry g = geometry(sample_shape(x));
   output = Tensor(batched(batch_of(x), {g.channels, g.out_height(), g.out_width()}));
   if (kind_ == Kind::max) {
-    max_pool_forward(g, batch_of(x), x.data(), output.data(), argmax_);
+    if (!options.keep_activations) argmax_ = {};  // no backward follows
+    max_pool_forward(g, batch_of(x), x.data(), output.data(), options.keep_activations ? &argmax_ : nullptr);
   } else {
     avg_pool_forward(g, batch_of(x), x.data(), output.data());
   }

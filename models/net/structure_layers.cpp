@@ -18,7 +18,7 @@ Shape Add::output_shape(const std::vector<Shape>& inputs) const {
 void Add::forward(const std::vector<const Tensor*>& inputs, Tensor& output, const ExecutionOptions&) {
   const Tensor& a = *inputs[0];
   const Tensor& b = *inputs[1];
-  output = Tensor(a.shape());
+  if (&output != &a && &output != &b) output = Tensor(a.shape());  // else in place
   for (std::size_t i = 0; i < a.size(); ++i) output[i] = a[i] + b[i];
 }
 
@@ -34,7 +34,12 @@ Shape Flatten::output_shape(const std::vector<Shape>& inputs) const {
 
 void Flatten::forward(const std::vector<const Tensor*>& inputs, Tensor& output, const ExecutionOptions&) {
   const Tensor& x = *inputs[0];
-  output = Tensor({batch_of(x), static_cast<int>(per_sample(x))}, x.values());
+  const Shape flat{batch_of(x), static_cast<int>(per_sample(x))};
+  if (&output == &x) {
+    output.reshape(flat);  // in place
+  } else {
+    output = Tensor(flat, x.values());
+  }
 }
 
 void Flatten::backward(const std::vector<const Tensor*>&, const Tensor&, const Tensor& doutput,

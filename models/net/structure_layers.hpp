@@ -13,6 +13,7 @@ class Add : public Layer {
   int arity() const override { return 2; }
   Shape output_shape(const std::vector<Shape>& inputs) const override;
   void forward(const std::vector<const Tensor*>& inputs, Tensor& output, const ExecutionOptions& options) override;
+  bool elementwise() const override { return true; }
   void backward(const std::vector<const Tensor*>& inputs, const Tensor& output, const Tensor& doutput,
                 const std::vector<Tensor*>& dinputs) override;
   std::unique_ptr<Layer> clone() const override { return std::make_unique<Add>(*this); }
@@ -24,6 +25,7 @@ class Flatten : public Layer {
   std::string kind() const override { return "flatten"; }
   Shape output_shape(const std::vector<Shape>& inputs) const override;
   void forward(const std::vector<const Tensor*>& inputs, Tensor& output, const ExecutionOptions& options) override;
+  bool elementwise() const override { return true; }
   void backward(const std::vector<const Tensor*>& inputs, const Tensor& output, const Tensor& doutput,
                 const std::vector<Tensor*>& dinputs) override;
   std::unique_ptr<Layer> clone() const override { return std::make_unique<Flatten>(*this); }

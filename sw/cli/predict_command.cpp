@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 
 #include "models/io/output_file.hpp"
@@ -61,15 +62,15 @@ void run_predict(const PredictOptions& o) {
   if (images.dim(0) == 0) {
     throw std::invalid_argument(o.input + ": holds no images (shape " + shape_string(images.shape()) + ")");
   }
-  // The loaded model is freed once deployed: from here on the weights are held twice (the
-  // deployment's stored words and the values it computes with), not three times.
-  Deployment deployment = [&] {
+  // The loaded network becomes the deployment's (moved, not copied): the weights are held twice,
+  // as the deployment's stored words and as the values it computes with.
+  std::optional<Deployment> deployment = [&] {
     Checkpoint checkpoint = load_model(o.model);
     check_images_fit(images, o.input, checkpoint.network, o.model);
     normalize(images, normalization, o.input);
     // A model without activation ranges (imported) quantises to int8 with those of these images.
     if (config.weight_format == Format::int8) add_missing_activation_ranges(checkpoint, images);
-    return Deployment(checkpoint.network, config.weight_format,
+    return Deployment(std::move(checkpoint.network), config.weight_format,
                       checkpoint.metadata.value("activation_ranges", nlohmann::json::object()));
   }();
 
@@ -79,9 +80,13 @@ void run_predict(const PredictOptions& o) {
   const OrderOptions order = functional_order(o, config);  // the systemc engine's too (it refuses --dataflow)
   Tensor logits;
   if (engine == Engine::functional) {
-    logits = batched_logits(deployment.network(), images, order.order(), static_cast<std::size_t>(o.batch), report);
+    // The decoded network is all the functional engine reads: the stored words go before the
+    // images run, so the weights are held once.
+    Network network = std::move(deployment->network());
+    deployment.reset();
+    logits = batched_logits(network, images, order.order(), static_cast<std::size_t>(o.batch), report);
   } else {
-    const Program program = compile_program(deployment, config, o.batch);
+    const Program program = compile_program(*deployment, config, o.batch);
     SystemcEngine systemc(config);
     logits = systemc.run(program, images, report).logits;
   }

@@ -28,7 +28,10 @@ Tensor batched_logits(Network& network, const Tensor& images, AccumulationOrder 
   options.keep_activations = false;
   for (std::size_t begin = 0; begin < count; begin += batch_size) {
     const std::size_t take = std::min(batch_size, count - begin);
-    const Tensor& batch = network.forward(batch_images(images, begin, take), options);
+    const bool whole = begin == 0 && take == count;  // no copy of the images needed
+    Tensor part;
+    if (!whole) part = batch_images(images, begin, take);
+    const Tensor& batch = network.forward(whole ? images : part, options);
     std::copy_n(batch.data(), take * outputs, logits.data() + begin * outputs);
     if (on_batch) on_batch(begin + take);
   }
