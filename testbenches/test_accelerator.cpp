@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <memory>
+#include <set>
 
 #include "testbenches/error_helpers.hpp"
 #include "testbenches/tensor_helpers.hpp"
@@ -196,6 +197,51 @@ TEST_CASE("the compiler fuses activations, frees flatten and names what does not
     AcceleratorConfig c = preset("default");
     c.dram_bytes = 1 << 20;
     CHECK_THROWS_WITH(compile_program(deployment, c, 256), Catch::Matchers::Contains("dram_bytes"));
+  }
+}
+
+TEST_CASE("the compiler reuses an activation buffer once its last reader has run, and only then", "[accelerator]") {
+  // resnet-small: residual adds (a buffer read twice, far apart), fused activations, flatten.
+  Deployment deployment(build_network("resnet-small", 2), Format::fp32);
+  const Network& network = deployment.network();  // batch norm folded: the nodes the descriptors name
+  const int batch = 3;
+  const Program program = compile_program(deployment, preset("default"), batch);
+  std::uint64_t one_per_value = 0;
+  for (std::size_t i = 0; i < network.size(); ++i) one_per_value += shape_numel(network.node(i).output_shape);
+  one_per_value *= batch * sizeof(float);
+  CHECK(program.dram_bytes < program.layers.front().weights + one_per_value / 2);  // most buffers reused
+  // Every read sees its producer's words: the last descriptor before the reader that wrote any
+  // byte of the range it reads is the one mapping the node that computed the value (through
+  // flatten and fused activations, which have no descriptor of their own).
+  const auto bytes = [&](std::size_t elements) { return static_cast<std::uint64_t>(elements) * batch * sizeof(float); };
+  std::set<std::uint32_t> mapped;
+  for (const LayerDescriptor& d : program.layers) mapped.insert(d.node);
+  const auto producer = [&](int node) {
+    while (node != Network::kInput && !mapped.count(static_cast<std::uint32_t>(node))) node = network.node(node).inputs[0];
+    return node;
+  };
+  for (std::size_t u = 0, part = 0; u < program.layers.size(); ++u) {
+    const LayerDescriptor& reader = program.layers[u];
+    part = u > 0 && program.layers[u - 1].node == reader.node ? part + 1 : 0;  // a concat's descriptor per input
+    const std::vector<int>& sources = network.node(reader.node).inputs;
+    std::vector<std::uint64_t> reads{reader.input};
+    if (reader.op == LayerOp::add) reads.push_back(reader.input2);
+    for (std::size_t which = 0; which < reads.size(); ++which) {
+      const std::uint64_t address = reads[which];
+      const int source = producer(sources[part + which]);
+      if (source == Network::kInput) continue;
+      const LayerDescriptor* last = nullptr;
+      for (std::size_t s = 0; s < u; ++s) {
+        const LayerDescriptor& writer = program.layers[s];
+        const bool overlaps = writer.output < address + bytes(reader.input_elements()) &&
+                              address < writer.output + bytes(writer.output_elements());
+        if (overlaps) last = &writer;
+      }
+      INFO("descriptor " << u << " (" << program.layer_names[u] << ") reads " << address);
+      REQUIRE(last != nullptr);
+      CHECK(last->node == static_cast<std::uint32_t>(source));
+      CHECK(last->output == address);
+    }
   }
 }
 

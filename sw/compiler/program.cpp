@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -26,7 +27,10 @@ std::uint64_t align(std::uint64_t address) { return (address + kAlignment - 1) /
   throw std::invalid_argument("layer '" + layer.name() + "' cannot be mapped onto the accelerator: " + why);
 }
 
-// Lays out DRAM: constant segments first, then one fp32 activation buffer per value.
+// Lays out DRAM: constant segments and activation buffers. Constants always go past everything
+// placed so far; an activation buffer goes into the lowest released block that holds it (a
+// buffer is released once its last reader's descriptors are emitted, and descriptors run in
+// order), else past everything, so DRAM holds the live activations, not all of them.
 class DramAllocator {
  public:
   std::uint64_t reserve(std::size_t bytes) {
@@ -39,10 +43,39 @@ class DramAllocator {
     program.segments.push_back({std::move(name), address, std::move(words)});
     return address;
   }
+  std::uint64_t reserve_buffer(std::size_t bytes) {
+    const std::uint64_t size = align(bytes);
+    for (auto it = released_.begin(); it != released_.end(); ++it) {
+      if (it->second < size) continue;
+      const auto [address, room] = *it;
+      released_.erase(it);
+      if (room > size) released_[address + size] = room - size;
+      return address;
+    }
+    return reserve(bytes);
+  }
+  // Makes [address, address + align(bytes)) available again, merged with released neighbours.
+  void release(std::uint64_t address, std::size_t bytes) {
+    std::uint64_t size = align(bytes);
+    auto next = released_.lower_bound(address);
+    if (next != released_.end() && next->first == address + size) {
+      size += next->second;
+      next = released_.erase(next);
+    }
+    if (next != released_.begin()) {
+      const auto previous = std::prev(next);
+      if (previous->first + previous->second == address) {
+        previous->second += size;
+        return;
+      }
+    }
+    released_[address] = size;
+  }
   std::uint64_t end() const { return next_; }
 
  private:
   std::uint64_t next_ = 0;
+  std::map<std::uint64_t, std::uint64_t> released_;  // address -> bytes
 };
 
 void set_shape(LayerDescriptor& d, const Shape& in, const Shape& out) {
@@ -75,9 +108,12 @@ class Compiler {
     const std::uint64_t descriptors = dram_.reserve(kDescriptorBytes * descriptor_count());
     place_parameters();
     program_.input_elements = shape_numel(network_.input_shape());
-    program_.input_address = buffer(program_.input_elements);
+    program_.input_address = dram_.reserve(bytes_of(network_.input_shape()));
     buffers_.assign(network_.size(), 0);
-    for (std::size_t i = 0; i < network_.size(); ++i) map_node(i);
+    for (std::size_t i = 0; i < network_.size(); ++i) {
+      map_node(i);
+      retire_inputs(i);
+    }
     program_.output_address = buffers_.back();
     program_.output_elements = shape_numel(network_.output_shape());
 
@@ -106,8 +142,25 @@ class Compiler {
     return count;
   }
 
-  std::uint64_t buffer(std::size_t elements_per_sample) {
-    return dram_.reserve(elements_per_sample * program_.batch * sizeof(float));
+  std::uint64_t bytes_of(const Shape& per_sample) const { return shape_numel(per_sample) * program_.batch * sizeof(float); }
+
+  // Node i's output buffer: a new one with the node's readers still to run.
+  std::uint64_t output_buffer(std::size_t i) {
+    const std::uint64_t address = dram_.reserve_buffer(bytes_of(network_.node(i).output_shape));
+    pending_reads_[address] = readers_[i];
+    return address;
+  }
+
+  // Node i, just mapped, has read its inputs: a buffer none of whose readers is left is released.
+  // A node that shares its input's buffer (flatten, a fused activation) hands its readers on.
+  void retire_inputs(std::size_t i) {
+    if (buffers_[i] == input_of(i)) pending_reads_[buffers_[i]] += readers_[i];
+    const Node& node = network_.node(i);
+    for (std::size_t which = 0; which < node.inputs.size(); ++which) {
+      if (node.inputs[which] == Network::kInput) continue;
+      const std::uint64_t address = input_of(i, which);
+      if (--pending_reads_.at(address) == 0) dram_.release(address, bytes_of(input_shape_of(i, which)));
+    }
   }
 
   void place_parameters() {
@@ -200,7 +253,7 @@ class Compiler {
         fused_.insert(i + 1);
       }
     }
-    d.output = buffer(shape_numel(node.output_shape));
+    d.output = output_buffer(i);
     buffers_[i] = d.output;
     program_.layers.push_back(d);
     program_.layer_names.push_back(layer.name());
@@ -210,7 +263,7 @@ class Compiler {
   void map_concat(std::size_t i, LayerDescriptor d) {
     const Node& node = network_.node(i);
     d.op = LayerOp::concat;
-    d.output = buffer(shape_numel(node.output_shape));
+    d.output = output_buffer(i);
     std::uint32_t offset = 0;
     for (std::size_t which = 0; which < node.inputs.size(); ++which) {
       d.input = input_of(i, which);
@@ -283,6 +336,7 @@ class Compiler {
   Program program_;
   DramAllocator dram_;
   std::vector<std::uint64_t> buffers_;  // per node: DRAM address of its output
+  std::map<std::uint64_t, int> pending_reads_;  // per activation buffer: reads still to be mapped
   std::map<std::pair<std::size_t, std::string>, std::uint64_t> parameter_addresses_;
   std::set<std::size_t> fused_;         // activation nodes folded into their producer
 };

@@ -1,7 +1,8 @@
 #pragma once
 // A deployed network compiled for the accelerator: the layer descriptors, the DRAM image the
-// driver loads once (stored weights, biases, int8 scales), the activation buffers, and the clip
-// thresholds destined for the threshold registers and table.
+// driver loads once (stored weights, biases, int8 scales), the activation buffers (one per value,
+// reused once the value's last reader has run), and the clip thresholds destined for the
+// threshold registers and table.
 #include <cstdint>
 #include <string>
 #include <vector>
