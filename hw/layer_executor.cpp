@@ -87,12 +87,7 @@ void LayerExecutor::stage_outputs(float* values, std::size_t count) {
   const std::size_t chunk = act_sram_.bank(0).size();
   for (std::size_t begin = 0, c = 0; begin < count; begin += chunk, ++c) {
     const std::size_t n = std::min(chunk, count - begin);
-    stage_buffer_.resize(n);
-    std::memcpy(stage_buffer_.data(), values + begin, n * sizeof(float));
-    WordMemory& bank = act_sram_.bank(static_cast<int>(c % 2));
-    bank.store_block(0, stage_buffer_.data(), n);
-    bank.read_block(0, stage_buffer_.data(), n);
-    std::memcpy(values + begin, stage_buffer_.data(), n * sizeof(float));
+    act_sram_.bank(static_cast<int>(c % 2)).store_and_read_back(0, values + begin, n);
   }
 }
 

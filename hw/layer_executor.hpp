@@ -76,7 +76,6 @@ class LayerExecutor {
   WordMemory& weight_sram_;
   ActivationSram& act_sram_;
   CsrBank& csr_;
-  std::vector<std::uint32_t> stage_buffer_;
 };
 
 }  // namespace proact

@@ -1,6 +1,7 @@
 #include "hw/sram.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 
 #include "hw/config.hpp"
@@ -56,6 +57,25 @@ void WordMemory::read_block(std::uint64_t address, std::uint32_t* words, std::ui
   } else {
     std::copy_n(cells, count, words);
   }
+  reads_ += count;
+}
+
+void WordMemory::store_and_read_back(std::uint64_t address, float* values, std::uint64_t count) {
+  if (count == 0) return;
+  check(address, count);
+  std::uint32_t* cells = words_.data() + address;
+  std::memcpy(cells, values, count * sizeof(float));
+  if (hook_) {
+    for (std::uint64_t i = 0; i < count; ++i) cells[i] = hook_->on_store(address + i, cells[i] & mask_) & mask_;
+    for (std::uint64_t i = 0; i < count; ++i) {
+      const std::uint32_t word = hook_->on_read(address + i, cells[i]) & mask_;
+      std::memcpy(values + i, &word, sizeof word);
+    }
+  } else if (mask_ != 0xffffffffu) {
+    for (std::uint64_t i = 0; i < count; ++i) cells[i] &= mask_;
+    std::memcpy(values, cells, count * sizeof(float));
+  }
+  writes_ += count;
   reads_ += count;
 }
 

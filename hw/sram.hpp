@@ -31,6 +31,9 @@ class WordMemory {
   // and counted); the whole range is bounds-checked before any access.
   void store_block(std::uint64_t address, const std::uint32_t* words, std::uint64_t count);
   void read_block(std::uint64_t address, std::uint32_t* words, std::uint64_t count);
+  // store_block of the bit patterns of `values`, then read_block of them back into `values`
+  // (same hook calls in the same order, same counts), without a staging copy.
+  void store_and_read_back(std::uint64_t address, float* values, std::uint64_t count);
   // Every cell takes hook->on_store(address, word) (a reset or power-on fill); not counted.
   void fill(std::uint32_t word);
   // Backdoor for tests and debug dumps: what the cells hold, with no hook and no count.

@@ -97,6 +97,44 @@ TEST_CASE("word memory: widths, bounds and access counts", "[hw][memory]") {
   }
 }
 
+TEST_CASE("store_and_read_back is store_block then read_block of the floats' bits", "[hw][memory]") {
+  const std::vector<float> values = {1.5f, -2.25f, 3.0e-7f, 1.0e9f, -0.0f};
+  const auto bits = [](float v) {
+    std::uint32_t w;
+    std::memcpy(&w, &v, sizeof w);
+    return w;
+  };
+  const int word_bits = GENERATE(32, 16);
+  const bool hooked = GENERATE(false, true);
+  INFO(word_bits << " bits, " << (hooked ? "hooked" : "no hook"));
+  // Reference: the words staged through store_block / read_block.
+  WordMemory reference("reference", 8, word_bits), memory("memory", 8, word_bits);
+  const FaultMap faults({{4, 0, FaultKind::flip}, {5, 15, FaultKind::stuck_at_1}});
+  if (hooked) {
+    reference.set_fault_hook(std::make_shared<FaultMap>(faults));
+    memory.set_fault_hook(std::make_shared<FaultMap>(faults));
+  }
+  std::vector<std::uint32_t> words;
+  for (float v : values) words.push_back(bits(v));
+  reference.store_block(3, words.data(), words.size());
+  reference.read_block(3, words.data(), words.size());
+  std::vector<float> staged = values;
+  memory.store_and_read_back(3, staged.data(), staged.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    CHECK(bits(staged[i]) == words[i]);
+    CHECK(memory.cells(3 + i) == reference.cells(3 + i));
+  }
+  CHECK((memory.writes() == 5 && memory.reads() == 5));
+  if (hooked) CHECK(words[1] != (bits(values[1]) & reference.word_mask()));  // the flip at address 4 acted
+  SECTION("a recording hook sees every store, then every read") {
+    auto hook = std::make_shared<RecordingHook>();
+    memory.set_fault_hook(hook);
+    memory.store_and_read_back(0, staged.data(), 2);
+    CHECK(hook->stores == std::vector<std::uint64_t>{0, 1});
+    CHECK(hook->reads == std::vector<std::uint64_t>{0, 1});
+  }
+}
+
 TEST_CASE("fault map: flips on store, stuck-at on store and read", "[hw][memory][faults]") {
   WordMemory memory("weights", 8, 32);
   auto map = std::make_shared<FaultMap>(std::vector<Fault>{
