@@ -1,5 +1,7 @@
 #include "hw/memory_target.hpp"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cstring>
 #include <new>
@@ -14,14 +16,27 @@ DramTiming dram_timing(const AcceleratorConfig& config) {
   return {period * static_cast<double>(config.dram_latency_cycles), period / config.dram_words_per_cycle};
 }
 
+namespace {
+
+unsigned char* map_zero_pages(std::uint64_t bytes) {
+  if (bytes == 0) return nullptr;
+  void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  ::madvise(p, bytes, MADV_HUGEPAGE);  // a hint: without transparent huge pages, 4 KiB pages
+  return static_cast<unsigned char*>(p);
+}
+
+}  // namespace
+
+void DramTarget::Unmap::operator()(unsigned char* p) const { ::munmap(p, size); }
+
 DramTarget::DramTarget(sc_core::sc_module_name name, std::uint64_t bytes, DramTiming timing)
     : sc_core::sc_module(name),
       socket("socket"),
-      bytes_(static_cast<unsigned char*>(std::calloc(bytes, 1))),
+      bytes_(map_zero_pages(bytes), Unmap{bytes}),
       size_(bytes),
       timing_(timing) {
   if (bytes == 0) throw std::invalid_argument(std::string(this->name()) + ": a DRAM needs at least one byte");
-  if (!bytes_) throw std::bad_alloc();
   socket.register_b_transport(this, &DramTarget::b_transport);
   socket.register_transport_dbg(this, &DramTarget::transport_dbg);
   socket.register_get_direct_mem_ptr(this, &DramTarget::get_direct_mem_ptr);

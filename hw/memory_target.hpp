@@ -8,7 +8,6 @@
 // Responses: an access reaching beyond the memory -> TLM_ADDRESS_ERROR_RESPONSE; a streaming
 // width below the data length -> TLM_BURST_ERROR_RESPONSE; byte enables are honoured.
 #include <cstdint>
-#include <cstdlib>
 #include <memory>
 #include <systemc>
 #include <tlm>
@@ -48,12 +47,14 @@ class DramTarget : public sc_core::sc_module {
   tlm::tlm_response_status access(tlm::tlm_generic_payload& payload);
   void check(std::uint64_t address, std::uint64_t count) const;
 
-  struct Free {
-    void operator()(unsigned char* p) const { std::free(p); }
+  struct Unmap {
+    std::uint64_t size;
+    void operator()(unsigned char* p) const;
   };
-  // (size) bytes from calloc: a large block is the kernel's zero pages, so a DRAM takes memory only
-  // where a program writes (a 4 GiB DRAM for ResNet-50 costs what its program uses).
-  std::unique_ptr<unsigned char[], Free> bytes_;
+  // (size) bytes of anonymous zero pages: a DRAM takes memory only where a program writes (a
+  // 4 GiB DRAM for ResNet-50 costs what its program uses), in transparent huge pages where the
+  // kernel offers them (a first touch then maps 2 MiB, not 4 KiB).
+  std::unique_ptr<unsigned char[], Unmap> bytes_;
   std::uint64_t size_;
   DramTiming timing_;
 };
