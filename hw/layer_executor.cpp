@@ -151,12 +151,12 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
                     static_cast<int>(b.n1 - b.n0), static_cast<int>(b.k1 - b.k0), static_cast<int>(b.m1 - b.m0),
                     scratch);
   };
+  const bool exact_readback = !weight_sram_.fault_hook() && !by_fold && !config_.validation_mode;
   if (!integer) {
     w_read.assign(static_cast<std::size_t>(rows) * k, 0.0f);
-    loaded.assign(w_read.size(), 0);
+    if (!exact_readback) loaded.assign(w_read.size(), 0);
   }
   if (by_fold || config_.validation_mode) start_by_fold();
-  const bool exact_readback = !weight_sram_.fault_hook() && !by_fold && !config_.validation_mode;
 
   for (std::size_t f = 0; f < folds.size(); ++f) {
     const FoldBlock& b = folds[f].block;
@@ -231,9 +231,7 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
     }
   }
 
-  if (exact_readback) {
-    for (std::size_t i = 0; i < w_read.size(); ++i) w_read[i] = decode_word(d.format, weights[i]);
-  }
+  if (exact_readback) decode_words(d.format, weights, w_read.size(), w_read.data());
 
   // Activation pipeline: bias, then the clip unit, then the fp32 output words.
   std::vector<float> bias_values(static_cast<std::size_t>(rows)), scale_values(integer ? rows : 0);

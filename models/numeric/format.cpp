@@ -140,6 +140,14 @@ float decode_word(Format format, std::uint32_t word, float scale) {
   throw std::invalid_argument("invalid Format value");
 }
 
+void decode_words(Format format, const std::uint32_t* words, std::size_t count, float* out, float scale) {
+  if (format == Format::fp32) {
+    std::memcpy(out, words, count * sizeof(float));
+    return;
+  }
+  for (std::size_t i = 0; i < count; ++i) out[i] = decode_word(format, words[i], scale);
+}
+
 std::uint32_t flip_bit(Format format, std::uint32_t word, int bit) {
   const int bits = format_bits(format);
   if (bit < 0 || bit >= bits) {
@@ -269,9 +277,7 @@ void decode_into(const StoredTensor& stored, float* out) {
   const std::size_t per_channel = channel_size(stored.shape);
   for (std::size_t c = 0; per_channel && c < channel_count(stored.shape); ++c) {
     const float scale = format_is_integer(stored.format) ? stored.scales[c] : 1.0f;
-    for (std::size_t i = c * per_channel; i < (c + 1) * per_channel; ++i) {
-      out[i] = decode_word(stored.format, stored.words[i], scale);
-    }
+    decode_words(stored.format, stored.words.data() + c * per_channel, per_channel, out + c * per_channel, scale);
   }
 }
 

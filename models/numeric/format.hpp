@@ -25,6 +25,8 @@ bool format_is_integer(Format format);   // int8 and int32: scaled integers, val
 // `scale` only matters for int8/int32 (value = q * scale) and must then be positive and finite.
 std::uint32_t encode_word(Format format, float value, float scale = 1.0f);
 float decode_word(Format format, std::uint32_t word, float scale = 1.0f);
+// decode_word of `count` words with one scale into out[0, count) (fp32: a copy of the bits).
+void decode_words(Format format, const std::uint32_t* words, std::size_t count, float* out, float scale = 1.0f);
 // word with `bit` inverted; throws std::out_of_range unless 0 <= bit < format_bits(format).
 std::uint32_t flip_bit(Format format, std::uint32_t word, int bit);
 
