@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Bring-your-own-network at scale, measured side by side in one run (benchmarks/at_scale.py has
 # the PyTorch side; random weights, fixed seeds):
-#   1. ResNet-50 (torchvision, 3x224x224, 16 images): images/s of `proact predict` (functional
-#      engine, then SystemC) against PyTorch CPU inference with the same thread count (1 and 2);
+#   1. ResNet-50 (torchvision, 3x224x224): images/s of `proact predict` (functional engine, then
+#      SystemC) on three batches of the same 16 images, so one-time setup (the SystemC engine
+#      compiles the program and loads its 100 MB into DRAM) is amortised as in any stream of
+#      images, against PyTorch CPU inference of the 16 images with the same thread count (1 and 2);
 #   2. peak RSS of `proact predict` on it against the weights plus the two largest activations;
 #   3. wall time of `proact cycles --model resnet50.onnx` (ONNX read included);
 #   4. a proact-paper campaign (10 maps at BER 1e-6, 1000 synthetic CIFAR-10 images) on a CIFAR
@@ -28,16 +30,22 @@ json() { "$python" -c "import json, sys; print(json.load(sys.stdin)$1)"; }
 "$proact" config --preset default | "$python" -c "
 import json, sys; c = json.load(sys.stdin); c['dram_bytes'] = 1 << 30; print(json.dumps(c))" > "$work/accelerator.json"
 
-echo "1. ResNet-50, 3x224x224, batch 16, random weights: images/s (PyTorch: best of 3; proact: one run)"
+"$python" -c "
+import numpy as np; x = np.load('$work/resnet50.images.npy'); np.save('$work/resnet50.stream.npy', np.concatenate([x] * 3))"
+echo "1. ResNet-50, 3x224x224, batch 16, random weights: images/s (each: best of 3; proact: 3 batches)"
 printf '%-8s %12s %12s %12s %10s %12s\n' threads pytorch functional systemc "func/torch" "systemc/func"
 for threads in 1 2; do
   torch_rate=$("$python" benchmarks/at_scale.py infer "$work" "$threads" | json '["images_per_second"]')
   rates=()
   for engine in functional systemc; do
-    seconds=$("$proact" predict --model "$work/resnet50.onnx" --input "$work/resnet50.images.npy" \
-      --out "$work/logits.npy" --engine "$engine" --config "$work/accelerator.json" --batch 16 --threads "$threads" \
-      --json 2>/dev/null | json '["seconds"]')
-    rates+=("$("$python" -c "print(16 / $seconds)")")
+    best=
+    for _ in 1 2 3; do
+      seconds=$("$proact" predict --model "$work/resnet50.onnx" --input "$work/resnet50.stream.npy" \
+        --out "$work/logits.npy" --engine "$engine" --config "$work/accelerator.json" --batch 16 --threads "$threads" \
+        --json 2>/dev/null | json '["seconds"]')
+      best=$("$python" -c "print(min($seconds, ${best:-1e9}))")
+    done
+    rates+=("$("$python" -c "print(48 / $best)")")
   done
   "$python" -c "
 t, f, s = $torch_rate, ${rates[0]}, ${rates[1]}

@@ -172,8 +172,8 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
     const std::uint64_t block = weight_sram_address(b, f, half, b.n0, b.k0);
     const std::uint32_t* group_weights = weights + group_w;
     words.resize(static_cast<std::size_t>(nw) * kw);
-    for (long kk = b.k0; kk < b.k1; ++kk)
-      for (long nn = b.n0; nn < b.n1; ++nn) words[(kk - b.k0) * nw + (nn - b.n0)] = group_weights[nn * k + kk];
+    for (long nn = b.n0; nn < b.n1; ++nn)  // W's rows read in order; the block (at most half the SRAM) takes the strides
+      for (long kk = b.k0; kk < b.k1; ++kk) words[(kk - b.k0) * nw + (nn - b.n0)] = group_weights[nn * k + kk];
     weight_sram_.store_block(block, words.data(), words.size());
     weight_sram_.read_block(block, words.data(), words.size());
     // Without a fault hook every word reads back as stored: W is decoded once, after the folds.
