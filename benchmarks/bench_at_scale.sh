@@ -10,7 +10,7 @@
 #   4. a proact-paper campaign (10 maps at BER 1e-6, 1000 synthetic CIFAR-10 images) on a CIFAR
 #      VGG-16 with batch norm: maps/s of `proact campaign` against the plain PyTorch loop.
 # Usage: benchmarks/bench_at_scale.sh [BUILD_DIR]   (env: WORK=DIR keeps the exported files there;
-# about 15 minutes on 2 cores). Needs Debian's python3-torch and python3-torchvision
+# about 10 minutes on 2 cores). Needs Debian's python3-torch and python3-torchvision
 # (scripts/install-deps.sh fixtures).
 set -euo pipefail
 cd "$(dirname "$0")/.."
