@@ -442,7 +442,7 @@ TEST_CASE("what the importer cannot read is refused with one line", "[onnx][erro
   SECTION("an unsupported operator, before any node is translated (the dilated pool before it is not reached)") {
     CHECK_THAT(refusal(kFixtures + "refuse_sigmoid.onnx"),
                Contains("node '/Sigmoid' (Sigmoid, opset 13): operator Sigmoid is not supported") &&
-                   Contains("supported: Add, AveragePool, BatchNormalization, Clip, Concat"));
+                   Contains("supported: Add, AveragePool, BatchNormalization, Cast, Clip, Concat"));
   }
   SECTION("an attribute the layer cannot express") {
     CHECK_THAT(refusal(kFixtures + "refuse_dilated_max_pool.onnx"),
@@ -511,7 +511,14 @@ TEST_CASE("attribute values a layer cannot express are refused, naming the attri
         "pads [0, 1, 0, 0, 0, 0, 0, 0]: only the H and W axes of (N, C, H, W) can be padded"},
        {"concat_clip_opset9", "Concat", "name: 'axis' type: INT i: 2",
         "attribute axis=2 is not supported (only the channel axis (1 or -3 for rank 4))"},
-       {"concat_clip_opset9", "Clip", "name: 'min' type: FLOAT f: 7", "clamps to [7, 6]; min must not exceed max"}}));
+       {"concat_clip_opset9", "Clip", "name: 'min' type: FLOAT f: 7", "clamps to [7, 6]; min must not exceed max"},
+       // F.pad's pads as PyTorch computes them from opset 11 on, folded at import
+       {"conv_variants_opset11", "Transpose", "name: 'perm' type: INTS ints: [0, 0]",
+        "attribute perm=[0, 0] is not supported (a permutation of the input's axes)"},
+       {"conv_variants_opset11", "Cast", "name: 'to' type: INT i: 1",
+        "attribute to=1 is not supported (only a cast of int64 constants to int64 (shape arithmetic))"},
+       {"conv_variants_opset11", "ConstantOfShape", "name: 'value' type: TENSOR t { dims: 1 data_type: 1 float_data: 0 }",
+        "attribute value holds FLOAT; only an int64 value is folded (shape arithmetic)"}}));
   onnx::AttributeProto attribute;
   REQUIRE(google::protobuf::TextFormat::ParseFromString(text, &attribute));
   INFO(fixture << " " << op << " " << attribute.name());
@@ -535,6 +542,41 @@ TEST_CASE("attribute values a layer cannot express are refused, naming the attri
   CHECK_THAT(message, Contains("node '" + node.name() + "' (" + op + ", opset " + opset + "): " + expected));
   CHECK(message.find('\n') == std::string::npos);
   std::filesystem::remove(path);
+}
+
+TEST_CASE("shape arithmetic is folded only on constants, and only small", "[onnx][errors]") {
+  // conv_variants_opset11 computes each F.pad's pads from constants (the fixture test imports it).
+  onnx::ModelProto model;
+  std::ifstream in(kFixtures + "conv_variants_opset11.onnx", std::ios::binary);
+  REQUIRE(model.ParseFromIstream(&in));
+  const auto first = [&](const std::string& op) -> onnx::NodeProto& {
+    return *std::find_if(model.mutable_graph()->mutable_node()->begin(), model.mutable_graph()->mutable_node()->end(),
+                         [&](const onnx::NodeProto& n) { return n.op_type() == op; });
+  };
+  const auto refusal = [&] {
+    const std::string path = temp_path("folding.onnx");
+    {
+      std::ofstream out(path, std::ios::binary);
+      REQUIRE(model.SerializeToOstream(&out));
+    }
+    const std::string message = error_of([&] { import_onnx(path); });
+    std::filesystem::remove(path);
+    CHECK(message.find('\n') == std::string::npos);
+    return message;
+  };
+  SECTION("a Slice of a computed tensor") {
+    onnx::NodeProto& slice = first("Slice");
+    slice.set_input(0, model.graph().input(0).name());
+    CHECK_THAT(refusal(), Contains("node '" + slice.name() + "' (Slice, opset 11): input '" +
+                                   model.graph().input(0).name() + "' is computed from the graph input"));
+  }
+  SECTION("a ConstantOfShape of more values than shape arithmetic needs") {
+    onnx::TensorProto& shape = *first("Constant").mutable_attribute(0)->mutable_t();
+    shape.clear_raw_data();
+    shape.add_int64_data(100000);
+    CHECK_THAT(refusal(), Contains("(ConstantOfShape, opset 11): would fold to a tensor of shape [100000]; shape "
+                                   "arithmetic up to 65536 values is folded"));
+  }
 }
 
 TEST_CASE("export refuses layers it cannot write, naming them", "[onnx][errors]") {

@@ -91,6 +91,11 @@ std::vector<std::int64_t> GraphBuilder::int64_constant(const NodeReader& node, i
   }
 }
 
+std::vector<std::int64_t> GraphBuilder::constant_dims(const NodeReader& node, int i) const {
+  const onnx::TensorProto& proto = constant(node, i);
+  return {proto.dims().begin(), proto.dims().end()};
+}
+
 const Shape& GraphBuilder::held_shape(const Value& value) const {
   return network_.shape_of(value.node);
 }

@@ -54,6 +54,7 @@ class GraphBuilder {
   bool is_constant(const std::string& name) const { return constants_.count(name) > 0; }
   Tensor float_constant(const NodeReader& node, int i);
   std::vector<std::int64_t> int64_constant(const NodeReader& node, int i) const;
+  std::vector<std::int64_t> constant_dims(const NodeReader& node, int i) const;  // its ONNX shape
   // The network's per-sample shape of a value (differs from value.shape only after GlobalAveragePool).
   const Shape& held_shape(const Value& value) const;
 

@@ -9,6 +9,7 @@
 #include "models/net/gemm_layers.hpp"
 #include "models/net/pool_layers.hpp"
 #include "models/net/structure_layers.hpp"
+#include "models/onnx/constant_folding.hpp"
 #include "models/onnx/window_attributes.hpp"
 
 namespace proact {
@@ -249,7 +250,9 @@ void clip(const NodeReader& node, GraphBuilder& graph) {
 }
 
 // Along the channel axis of (C, H, W) values or the feature axis of (F) ones, any number of them.
+// Constants are concatenated at import instead (shape arithmetic).
 void concat(const NodeReader& node, GraphBuilder& graph) {
+  if (all_inputs_constant(node, graph)) return fold_concat(node, graph);
   if (!node.has_attribute("axis")) node.refuse("has no axis");
   const int count = node.proto().input_size();
   if (count == 1) return identity(node, graph);
@@ -381,8 +384,9 @@ void flatten_operator(const NodeReader& node, GraphBuilder& graph) {
 }
 
 // Only to (batch, features): shape [-1, F], [0, -1] or [0, F] (F the per-sample size; 0 copies
-// the input's dimension unless allowzero).
+// the input's dimension unless allowzero). A constant is reshaped at import instead.
 void reshape(const NodeReader& node, GraphBuilder& graph) {
+  if (all_inputs_constant(node, graph)) return fold_reshape(node, graph);
   const Value& x = graph.value(node, 0);
   const std::vector<std::int64_t> shape = graph.int64_constant(node, 1);
   const bool allow_zero = node.int_attribute("allowzero", 0) != 0;
@@ -440,9 +444,11 @@ const std::map<std::string, Translation>& operator_translations() {
       {"Add", add},
       {"AveragePool", average_pool},
       {"BatchNormalization", batch_normalization},
+      {"Cast", fold_cast},
       {"Clip", clip},
       {"Concat", concat},
       {"Constant", constant},
+      {"ConstantOfShape", fold_constant_of_shape},
       {"Conv", conv},
       {"Dropout", dropout},
       {"Flatten", flatten_operator},
@@ -454,6 +460,8 @@ const std::map<std::string, Translation>& operator_translations() {
       {"Pad", pad},
       {"Relu", relu},
       {"Reshape", reshape},
+      {"Slice", fold_slice},
+      {"Transpose", fold_transpose},
   };
   return table;
 }
