@@ -152,7 +152,9 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
                     scratch);
   };
   const bool exact_readback = !weight_sram_.fault_hook() && !by_fold && !config_.validation_mode;
-  if (!integer) {
+  // fp32 words read back exactly are W's values as they sit in DRAM: read there, not decoded.
+  const bool weights_in_place = exact_readback && d.format == Format::fp32;
+  if (!integer && !weights_in_place) {
     w_read.assign(static_cast<std::size_t>(rows) * k, 0.0f);
     if (!exact_readback) loaded.assign(w_read.size(), 0);
   }
@@ -231,7 +233,8 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
     }
   }
 
-  if (exact_readback) decode_words(d.format, weights, w_read.size(), w_read.data());
+  if (exact_readback && !weights_in_place) decode_words(d.format, weights, w_read.size(), w_read.data());
+  const float* w = weights_in_place ? dram_span<float>(dram, d.weights, rows * k, "weights", index) : w_read.data();
 
   // Activation pipeline: bias, then the clip unit, then the fp32 output words.
   std::vector<float> bias_values(static_cast<std::size_t>(rows)), scale_values(integer ? rows : 0);
@@ -240,7 +243,7 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
     else bias_values[o] = decode_word(d.format, bias[o]);
   }
   if (!integer && !config_.validation_mode && !by_fold) {
-    gemm_layer(d, input, w_read.data(), bias_values.data(), accumulation_order(config_.dataflow, config_.array_rows),
+    gemm_layer(d, input, w, bias_values.data(), accumulation_order(config_.dataflow, config_.array_rows),
                output);
   } else {
     std::vector<float> y(static_cast<std::size_t>(rows) * m);

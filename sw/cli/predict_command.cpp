@@ -86,7 +86,7 @@ void run_predict(const PredictOptions& o) {
     deployment.reset();
     logits = batched_logits(network, images, order.order(), static_cast<std::size_t>(o.batch), report);
   } else {
-    const Program program = compile_program(*deployment, config, o.batch);
+    const Program program = compile_program(std::move(*deployment), config, o.batch);
     SystemcEngine systemc(config);
     logits = systemc.run(program, images, report).logits;
   }

@@ -98,8 +98,10 @@ const StoredTensor& stored(const Deployment& deployment, std::size_t node, const
 
 class Compiler {
  public:
-  Compiler(Deployment& deployment, const AcceleratorConfig& config, int batch)
-      : deployment_(deployment), network_(deployment.network()), config_(config), readers_(network_.reader_counts()) {
+  // take_words: the stored words move into the program's segments instead of being copied.
+  Compiler(Deployment& deployment, const AcceleratorConfig& config, int batch, bool take_words)
+      : deployment_(deployment), network_(deployment.network()), config_(config), readers_(network_.reader_counts()),
+        take_words_(take_words) {
     program_.batch = batch;
   }
 
@@ -164,9 +166,10 @@ class Compiler {
   }
 
   void place_parameters() {
-    for (const StoredParameter& p : deployment_.parameters()) {
+    for (StoredParameter& p : deployment_.parameters()) {
       const std::string name = network_.layer(p.node).name() + "." + p.parameter;
-      parameter_addresses_[{p.node, p.parameter}] = dram_.place(program_, name, p.stored.words);
+      parameter_addresses_[{p.node, p.parameter}] =
+          dram_.place(program_, name, take_words_ ? std::move(p.stored.words) : p.stored.words);
       if (p.parameter == "weight" && format_is_integer(p.stored.format)) {
         std::vector<std::uint32_t> scales;
         for (float s : p.stored.scales) scales.push_back(encode_word(Format::fp32, s));
@@ -339,12 +342,17 @@ class Compiler {
   std::map<std::uint64_t, int> pending_reads_;  // per activation buffer: reads still to be mapped
   std::map<std::pair<std::size_t, std::string>, std::uint64_t> parameter_addresses_;
   std::set<std::size_t> fused_;         // activation nodes folded into their producer
+  bool take_words_;
 };
 
 }  // namespace
 
 Program compile_program(Deployment& deployment, const AcceleratorConfig& config, int batch) {
-  return Compiler(deployment, config, batch).run();
+  return Compiler(deployment, config, batch, false).run();
+}
+
+Program compile_program(Deployment&& deployment, const AcceleratorConfig& config, int batch) {
+  return Compiler(deployment, config, batch, true).run();
 }
 
 const DramSegment& parameter_segment(const Program& program, const Deployment& deployment, std::size_t index) {

@@ -49,6 +49,9 @@ struct Program {
 // layers than threshold registers, a second neuron-wise layer or one larger than the table, or
 // a DRAM image larger than config.dram_bytes.
 Program compile_program(Deployment& deployment, const AcceleratorConfig& config, int batch);
+// The same for a caller that needs the deployment no further: its stored words move into the
+// program (no copy of the weights); its parameters keep their formats and scales, not their words.
+Program compile_program(Deployment&& deployment, const AcceleratorConfig& config, int batch);
 
 // The words of stored parameter `index` of the deployment as they sit in the program's DRAM
 // image (for reloading after its words changed, e.g. a fault map on the stored tensors).
