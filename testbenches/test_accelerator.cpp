@@ -245,6 +245,23 @@ TEST_CASE("the compiler reuses an activation buffer once its last reader has run
   }
 }
 
+TEST_CASE("a deployment compiled by move gives the program its stored words, the same program", "[accelerator]") {
+  Deployment deployment(build_network("lenet5", 3), Format::int8, {{"conv1", 1.0}, {"conv2", 2.0}, {"fc1", 3.0},
+                                                                    {"fc2", 4.0}, {"fc3", 5.0}});
+  const Program copied = compile_program(deployment, preset("default"), 2);
+  Deployment moved_from = deployment;
+  const Program moved = compile_program(std::move(moved_from), preset("default"), 2);
+  REQUIRE(moved.segments.size() == copied.segments.size());
+  for (std::size_t s = 0; s < copied.segments.size(); ++s) {
+    CHECK(moved.segments[s].name == copied.segments[s].name);
+    CHECK(moved.segments[s].address == copied.segments[s].address);
+    CHECK(moved.segments[s].words == copied.segments[s].words);
+  }
+  CHECK(moved.dram_bytes == copied.dram_bytes);
+  CHECK(moved_from.parameters().front().stored.words.empty());  // taken, not copied
+  CHECK(!deployment.parameters().front().stored.words.empty());
+}
+
 TEST_CASE("SystemC and functional engines give bit-identical logits on the whole zoo in every format",
           "[accelerator][zoo]") {
   const Tensor images = test_images(24);
