@@ -162,17 +162,19 @@ MemoryTiming simulate_ports(const std::vector<FoldTraffic>& folds, const StreamS
     };
     for (long c = 0; c < fold.cycles;) {
       const long now = elapsed + c + timing.stall_cycles;
-      const long drain_quiet = ofmap.quiet_cycles(now);
-      const long quiet_end = std::min({fold.cycles, drain_quiet == LONG_MAX ? LONG_MAX : c + drain_quiet,
-                                       first_cycle_beyond(fold.ifmap, c, ifmap.quiet_words()),
-                                       first_cycle_beyond(fold.filter, c, filter.quiet_words()),
-                                       first_cycle_beyond(fold.ofmap, c, ofmap.quiet_words(now))});
-      if (skip_quiet_stretches && quiet_end > c) {
-        ifmap.count(words(fold.ifmap, c, quiet_end - 1));
-        filter.count(words(fold.filter, c, quiet_end - 1));
-        ofmap.count(words(fold.ofmap, c, quiet_end - 1));
-        c = quiet_end;
-        continue;
+      if (skip_quiet_stretches) {
+        const long drain_quiet = ofmap.quiet_cycles(now);
+        const long quiet_end = std::min({fold.cycles, drain_quiet == LONG_MAX ? LONG_MAX : c + drain_quiet,
+                                         first_cycle_beyond(fold.ifmap, c, ifmap.quiet_words()),
+                                         first_cycle_beyond(fold.filter, c, filter.quiet_words()),
+                                         first_cycle_beyond(fold.ofmap, c, ofmap.quiet_words(now))});
+        if (quiet_end > c) {
+          ifmap.count(words(fold.ifmap, c, quiet_end - 1));
+          filter.count(words(fold.filter, c, quiet_end - 1));
+          ofmap.count(words(fold.ofmap, c, quiet_end - 1));
+          c = quiet_end;
+          continue;
+        }
       }
       timing.stall_cycles += std::max({0L, ifmap.read(words(fold.ifmap, c, c), now),
                                        filter.read(words(fold.filter, c, c), now),
