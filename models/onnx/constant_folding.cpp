@@ -152,7 +152,6 @@ void fold_reshape(const NodeReader& node, GraphBuilder& graph) {
   const std::vector<std::int64_t> shape = graph.int64_constant(node, 1);
   const bool allow_zero = node.int_attribute("allowzero", 0) != 0;
   std::vector<std::int64_t> dims;
-  std::int64_t known = 1;
   int inferred = -1;
   for (std::size_t i = 0; i < shape.size(); ++i) {
     std::int64_t d = shape[i];
@@ -163,14 +162,14 @@ void fold_reshape(const NodeReader& node, GraphBuilder& graph) {
     if (d == -1) {
       if (inferred >= 0) node.refuse("shape " + ints_string(shape) + " has more than one -1");
       inferred = static_cast<int>(i);
+      d = 1;  // for the product of the known dimensions
     } else if (d < 0) {
       node.refuse("shape " + ints_string(shape) + " has a negative dimension");
-    } else {
-      known *= d;
     }
     dims.push_back(d);
   }
   const auto count = static_cast<std::int64_t>(data.values.size());
+  const std::int64_t known = element_count(node, dims);  // refuses a product past the folding limit
   if (inferred >= 0) dims[inferred] = known == 0 ? 0 : count / known;
   if (element_count(node, dims) != count) {
     node.refuse("reshapes " + std::to_string(count) + " values to " + ints_string(shape));
@@ -187,11 +186,7 @@ void fold_constant_of_shape(const NodeReader& node, GraphBuilder& graph) {
   if (value == attributes.end()) node.refuse("needs an int64 value attribute (only shape arithmetic is folded)");
   const int type = value->t().data_type();
   if (type != onnx::TensorProto::INT64) {
-    node.refuse("attribute value holds " +
-                (onnx::TensorProto_DataType_IsValid(type)
-                     ? onnx::TensorProto_DataType_Name(static_cast<onnx::TensorProto_DataType>(type))
-                     : "data type " + std::to_string(type)) +
-                "; only an int64 value is folded (shape arithmetic)");
+    node.refuse("attribute value holds " + data_type_name(type) + "; only an int64 value is folded (shape arithmetic)");
   }
   std::vector<std::int64_t> fill;
   try {

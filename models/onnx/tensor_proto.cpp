@@ -14,12 +14,6 @@ namespace {
   throw std::invalid_argument("tensor '" + proto.name() + "': " + problem);
 }
 
-std::string type_name(int type) {
-  return onnx::TensorProto_DataType_IsValid(type)
-             ? onnx::TensorProto_DataType_Name(static_cast<onnx::TensorProto_DataType>(type))
-             : "data type " + std::to_string(type);
-}
-
 Shape shape_of(const onnx::TensorProto& proto) {
   Shape shape;
   for (std::int64_t d : proto.dims()) {
@@ -33,7 +27,7 @@ Shape shape_of(const onnx::TensorProto& proto) {
 template <typename T, typename Repeated>
 std::vector<T> values_of(const onnx::TensorProto& proto, int expected_type, const Repeated& typed) {
   if (proto.data_type() != expected_type) {
-    refuse(proto, "holds " + type_name(proto.data_type()) + ", expected " + type_name(expected_type));
+    refuse(proto, "holds " + data_type_name(proto.data_type()) + ", expected " + data_type_name(expected_type));
   }
   if (proto.data_location() == onnx::TensorProto::EXTERNAL) {
     refuse(proto, "stores its data in an external file, which this importer does not read");
@@ -58,6 +52,12 @@ std::vector<T> values_of(const onnx::TensorProto& proto, int expected_type, cons
 }
 
 }  // namespace
+
+std::string data_type_name(int type) {
+  return onnx::TensorProto_DataType_IsValid(type)
+             ? onnx::TensorProto_DataType_Name(static_cast<onnx::TensorProto_DataType>(type))
+             : "data type " + std::to_string(type);
+}
 
 Tensor float_tensor(const onnx::TensorProto& proto) {
   return Tensor(shape_of(proto), values_of<float>(proto, onnx::TensorProto::FLOAT, proto.float_data()));

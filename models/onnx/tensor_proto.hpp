@@ -10,6 +10,9 @@
 
 namespace proact {
 
+// "FLOAT", "INT64", ..., or "data type N" for a number ONNX does not define.
+std::string data_type_name(int type);
+
 // A FLOAT tensor's values from raw_data (little-endian) or float_data, shaped by its dims
 // (a scalar has shape ()). Throws std::invalid_argument "tensor 'name': ..." for another data type,
 // external data, or a value count that does not match the dims (a truncated file).
