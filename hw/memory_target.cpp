@@ -22,7 +22,6 @@ unsigned char* map_zero_pages(std::uint64_t bytes) {
   if (bytes == 0) return nullptr;
   void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) throw std::bad_alloc();
-  ::madvise(p, bytes, MADV_HUGEPAGE);  // a hint: without transparent huge pages, 4 KiB pages
   return static_cast<unsigned char*>(p);
 }
 
