@@ -83,14 +83,6 @@ LayerExecutor::LayerExecutor(const AcceleratorConfig& config, WordMemory& weight
                              CsrBank& csr)
     : config_(config), weight_sram_(weight_sram), act_sram_(act_sram), csr_(csr) {}
 
-void LayerExecutor::stage_outputs(float* values, std::size_t count) {
-  const std::size_t chunk = act_sram_.bank(0).size();
-  for (std::size_t begin = 0, c = 0; begin < count; begin += chunk, ++c) {
-    const std::size_t n = std::min(chunk, count - begin);
-    act_sram_.bank(static_cast<int>(c % 2)).store_and_read_back(0, values + begin, n);
-  }
-}
-
 LayerReport LayerExecutor::execute(const LayerDescriptor& d, std::uint32_t index, DramView dram) {
   if (is_gemm(d.op)) run_gemm(d, index, dram);
   else run_vector(d, index, dram);
@@ -159,6 +151,17 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
     if (!exact_readback) loaded.assign(w_read.size(), 0);
   }
   if (by_fold || config_.validation_mode) start_by_fold();
+  std::vector<std::uint64_t> surviving;  // per fold, its first word no later fold overwrites (exact readback)
+  if (exact_readback) {
+    std::vector<int> halves(folds.size());
+    std::vector<std::uint64_t> lengths(folds.size());
+    for (std::size_t f = 0; f < folds.size(); ++f) {
+      const FoldBlock& b = folds[f].block;
+      halves[f] = static_cast<int>(f % 2);
+      lengths[f] = static_cast<std::uint64_t>((b.n1 - b.n0) * (b.k1 - b.k0));
+    }
+    surviving = surviving_from(halves, lengths);
+  }
 
   for (std::size_t f = 0; f < folds.size(); ++f) {
     const FoldBlock& b = folds[f].block;
@@ -172,13 +175,17 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
     // DMA into the fold's half, then the array reads the block back (both through the hooks). The
     // block is contiguous in the SRAM, k-major (weight_sram_address): word (kk - k0) * nw + (nn - n0).
     const std::uint64_t block = weight_sram_address(b, f, half, b.n0, b.k0);
+    // Without a fault hook every word reads back as stored: W is decoded once, after the folds,
+    // and only the words the SRAM still holds after the layer are copied in.
+    const std::uint64_t skip = exact_readback ? surviving[f] : 0;
+    if (skip) weight_sram_.count_overwritten(skip);
+    if (skip == static_cast<std::uint64_t>(nw * kw)) continue;
     const std::uint32_t* group_weights = weights + group_w;
     words.resize(static_cast<std::size_t>(nw) * kw);
     for (long nn = b.n0; nn < b.n1; ++nn)  // W's rows read in order; the block (at most half the SRAM) takes the strides
       for (long kk = b.k0; kk < b.k1; ++kk) words[(kk - b.k0) * nw + (nn - b.n0)] = group_weights[nn * k + kk];
-    weight_sram_.store_block(block, words.data(), words.size());
-    weight_sram_.read_block(block, words.data(), words.size());
-    // Without a fault hook every word reads back as stored: W is decoded once, after the folds.
+    weight_sram_.store_block(block + skip, words.data() + skip, words.size() - skip);
+    weight_sram_.read_block(block + skip, words.data() + skip, words.size() - skip);
     if (exact_readback) continue;
     if (integer) w_int8.resize(words.size());
     else w_float.resize(words.size());
@@ -258,7 +265,7 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
     scatter_gemm_output(d, y.data(), output);
   }
   post_process(d, index, output);
-  stage_outputs(output, out_count);
+  act_sram_.stage(output, out_count);
 }
 
 void LayerExecutor::run_vector(const LayerDescriptor& d, std::uint32_t index, DramView dram) {
@@ -303,7 +310,7 @@ void LayerExecutor::run_vector(const LayerDescriptor& d, std::uint32_t index, Dr
       }
       const std::size_t offset = d.channel_offset * static_cast<std::size_t>(d.in_height) * d.in_width;
       copy_into_samples(batch, d.input_elements(), d.output_elements(), offset, input, output);
-      for (int b = 0; b < batch; ++b) stage_outputs(output + b * d.output_elements() + offset, d.input_elements());
+      for (int b = 0; b < batch; ++b) act_sram_.stage(output + b * d.output_elements() + offset, d.input_elements());
       return;
     }
     case LayerOp::batch_norm: {
@@ -324,7 +331,7 @@ void LayerExecutor::run_vector(const LayerDescriptor& d, std::uint32_t index, Dr
                                                          " is not an activation-unit op");
   }
   post_process(d, index, output);
-  stage_outputs(output, out_count);
+  act_sram_.stage(output, out_count);
 }
 
 void LayerExecutor::post_process(const LayerDescriptor& d, std::uint32_t index, float* values) {

@@ -68,9 +68,6 @@ class LayerExecutor {
   void run_vector(const LayerDescriptor& d, std::uint32_t index, DramView dram);
   // The clamp and clip unit on one layer's output buffer (batch, elements) in place.
   void post_process(const LayerDescriptor& d, std::uint32_t index, float* values);
-  // The output buffer's words through the activation SRAM: chunks of one bank, alternating banks
-  // (ping-pong), each stored by the pipeline and read back by the drain DMA (both hooked).
-  void stage_outputs(float* values, std::size_t count);
 
   const AcceleratorConfig& config_;
   WordMemory& weight_sram_;

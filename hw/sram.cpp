@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 #include "hw/config.hpp"
 
@@ -79,6 +80,12 @@ void WordMemory::store_and_read_back(std::uint64_t address, float* values, std::
   reads_ += count;
 }
 
+void WordMemory::count_overwritten(std::uint64_t count) {
+  if (hook_) throw std::logic_error(name_ + ": a store with a fault hook installed cannot be skipped");
+  writes_ += count;
+  reads_ += count;
+}
+
 void WordMemory::fill(std::uint32_t word) {
   word &= mask_;
   for (std::uint64_t a = 0; a < words_.size(); ++a) words_[a] = hook_ ? hook_->on_store(a, word) & mask_ : word;
@@ -99,6 +106,18 @@ void WordMemory::reset_counters() {
   writes_ = 0;
 }
 
+std::vector<std::uint64_t> surviving_from(const std::vector<int>& regions, const std::vector<std::uint64_t>& lengths) {
+  std::vector<std::uint64_t> from(lengths.size());
+  std::vector<std::pair<int, std::uint64_t>> covered;  // (region, words overwritten by later writes)
+  for (std::size_t i = lengths.size(); i-- > 0;) {
+    auto it = std::find_if(covered.begin(), covered.end(), [&](const auto& c) { return c.first == regions[i]; });
+    if (it == covered.end()) it = covered.insert(covered.end(), {regions[i], 0});
+    from[i] = std::min(it->second, lengths[i]);
+    it->second = std::max(it->second, lengths[i]);
+  }
+  return from;
+}
+
 WordMemory make_weight_sram(const AcceleratorConfig& config) {
   return WordMemory("weight_sram", config.weight_sram_words(), config.sram_word_bits);
 }
@@ -107,5 +126,26 @@ ActivationSram::ActivationSram(std::uint64_t words_per_bank)
     : banks_{WordMemory("act_sram[0]", words_per_bank, 32), WordMemory("act_sram[1]", words_per_bank, 32)} {}
 
 ActivationSram::ActivationSram(const AcceleratorConfig& config) : ActivationSram(config.act_sram_words()) {}
+
+void ActivationSram::stage(float* values, std::uint64_t count) {
+  const std::uint64_t chunk = banks_[0].size();
+  const std::uint64_t chunks = (count + chunk - 1) / chunk;
+  const auto length = [&](std::uint64_t c) { return std::min(chunk, count - c * chunk); };
+  if (banks_[0].fault_hook() || banks_[1].fault_hook()) {
+    for (std::uint64_t c = 0; c < chunks; ++c) banks_[c % 2].store_and_read_back(0, values + c * chunk, length(c));
+    return;
+  }
+  std::vector<int> regions(chunks);
+  std::vector<std::uint64_t> lengths(chunks);
+  for (std::uint64_t c = 0; c < chunks; ++c) {
+    regions[c] = static_cast<int>(c % 2);
+    lengths[c] = length(c);
+  }
+  const std::vector<std::uint64_t> from = surviving_from(regions, lengths);
+  for (std::uint64_t c = 0; c < chunks; ++c) {
+    banks_[c % 2].count_overwritten(from[c]);
+    banks_[c % 2].store_and_read_back(from[c], values + c * chunk + from[c], lengths[c] - from[c]);
+  }
+}
 
 }  // namespace proact

@@ -34,6 +34,10 @@ class WordMemory {
   // store_block of the bit patterns of `values`, then read_block of them back into `values`
   // (same hook calls in the same order, same counts), without a staging copy.
   void store_and_read_back(std::uint64_t address, float* values, std::uint64_t count);
+  // Counts `count` stores and `count` reads of words whose values nobody uses and that no hook can
+  // see, into cells a later store overwrites: callers skip copying them. Throws
+  // std::logic_error when a hook is installed.
+  void count_overwritten(std::uint64_t count);
   // Every cell takes hook->on_store(address, word) (a reset or power-on fill); not counted.
   void fill(std::uint32_t word);
   // Backdoor for tests and debug dumps: what the cells hold, with no hook and no count.
@@ -66,6 +70,11 @@ class WordMemory {
   std::uint64_t writes_ = 0;
 };
 
+// Writes in order, write i covering words [0, lengths[i]) of region regions[i] (a fold's block in a
+// weight SRAM half, a chunk in an activation bank): for each write, the first of its words that no
+// later write to the same region overwrites (lengths[i] when none is left at the end).
+std::vector<std::uint64_t> surviving_from(const std::vector<int>& regions, const std::vector<std::uint64_t>& lengths);
+
 // The weight SRAM of `config`: config.weight_sram_words() words of config.sram_word_bits bits,
 // named "weight_sram".
 WordMemory make_weight_sram(const AcceleratorConfig& config);
@@ -82,6 +91,11 @@ class ActivationSram {
   WordMemory& write_bank() { return banks_[1 - read_index_]; }
   int read_index() const { return static_cast<int>(read_index_); }
   void swap() { read_index_ = 1 - read_index_; }
+  // `count` words of a layer's output through the banks: chunks of one bank in order, alternating
+  // banks from bank 0 (ping-pong), each stored by the pipeline and read back by the drain DMA
+  // (both hooked). Without hooks a word reads back as stored (the banks are 32 bits wide), so only
+  // the words left in the banks are copied; cells and counts are as if every chunk had been.
+  void stage(float* values, std::uint64_t count);
   std::uint64_t reads() const { return banks_[0].reads() + banks_[1].reads(); }
   std::uint64_t writes() const { return banks_[0].writes() + banks_[1].writes(); }
 

@@ -392,6 +392,58 @@ TEST_CASE("a weight SRAM fault map hits the weights the mapping stores there, an
   CHECK(same_bits(default_engine.run(program, images).logits, clean.logits));
 }
 
+TEST_CASE("without fault hooks the SRAMs end a run holding and counting what a hook that changes nothing sees",
+          "[accelerator][faults]") {
+  // The executor copies only the words an SRAM still holds after each layer when no hook can see
+  // the others: the cells and counts must be those of storing every fold and every output chunk.
+  struct Unchanged : FaultHook {
+    std::uint32_t on_store(std::uint64_t, std::uint32_t word) override { return word; }
+    std::uint32_t on_read(std::uint64_t, std::uint32_t word) override { return word; }
+  };
+  const bool grouped = GENERATE(false, true);
+  Network network = grouped ? import_onnx("testbenches/fixtures/onnx/mobilenet_blocks_opset13.onnx").network
+                            : build_network("lenet5", 9);
+  Deployment deployment(network, Format::fp32);
+  const Program program = compile_program(deployment, small_default(), 4);
+  const Tensor images = random_images(8, 3);
+  Accelerator& accelerator = default_engine.accelerator();
+  std::vector<WordMemory*> memories{&accelerator.weight_sram(), &accelerator.activation_sram().bank(0),
+                                    &accelerator.activation_sram().bank(1)};
+  struct State {
+    InferenceRun run;
+    std::vector<std::vector<std::uint32_t>> cells;
+    std::vector<std::uint64_t> reads, writes;
+  };
+  const auto run = [&](bool hooked) {
+    State state;
+    for (WordMemory* memory : memories) {
+      memory->set_fault_hook(nullptr);
+      memory->fill(0);
+      memory->reset_counters();
+      if (hooked) memory->set_fault_hook(std::make_shared<Unchanged>());
+    }
+    state.run = default_engine.run(program, images);
+    for (WordMemory* memory : memories) {
+      memory->set_fault_hook(nullptr);
+      std::vector<std::uint32_t> cells(memory->size());
+      for (std::uint64_t a = 0; a < memory->size(); ++a) cells[a] = memory->cells(a);
+      state.cells.push_back(std::move(cells));
+      state.reads.push_back(memory->reads());
+      state.writes.push_back(memory->writes());
+    }
+    return state;
+  };
+  const State hooked = run(true), plain = run(false);
+  CHECK(same_bits(hooked.run.logits, plain.run.logits));
+  CHECK(hooked.run.counters == plain.run.counters);
+  for (std::size_t i = 0; i < memories.size(); ++i) {
+    INFO(memories[i]->name());
+    CHECK(hooked.reads[i] == plain.reads[i]);
+    CHECK(hooked.writes[i] == plain.writes[i]);
+    CHECK(hooked.cells[i] == plain.cells[i]);
+  }
+}
+
 TEST_CASE("the driver polls or takes the interrupt, and the device reports bad programs", "[accelerator][driver]") {
   Network lenet = build_network("lenet5", 4);
   Deployment deployment(lenet, Format::int8, nlohmann::json{{"conv1", 1.0}, {"conv2", 4.0}, {"fc1", 8.0}, {"fc2", 8.0}, {"fc3", 8.0}});

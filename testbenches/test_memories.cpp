@@ -265,6 +265,43 @@ TEST_CASE("weight SRAM and ping-pong activation SRAM from the config", "[hw][mem
   CHECK_THROWS_AS(act.bank(2), std::out_of_range);
 }
 
+TEST_CASE("surviving_from: the words of each write that no later write to its region covers", "[hw][memory]") {
+  // Regions 0 and 1 alternate (ping-pong); the last write is short, so the one before it in its
+  // region keeps its tail.
+  CHECK(surviving_from({0, 1, 0, 1, 0}, {4, 4, 4, 4, 2}) == std::vector<std::uint64_t>{4, 4, 2, 0, 0});
+  CHECK(surviving_from({0, 0, 0}, {2, 5, 3}) == std::vector<std::uint64_t>{2, 3, 0});
+  CHECK(surviving_from({3}, {7}) == std::vector<std::uint64_t>{0});
+  CHECK(surviving_from({}, {}).empty());
+}
+
+TEST_CASE("staging through the activation banks: cells, counts and values as chunk by chunk, hooked or not",
+          "[hw][memory]") {
+  const std::uint64_t bank_words = 8;
+  const std::uint64_t count = GENERATE(0, 1, 8, 9, 16, 20, 43);
+  INFO("count " << count);
+  std::vector<float> values(count);
+  for (std::uint64_t i = 0; i < count; ++i) values[i] = 0.5f + static_cast<float>(i);
+
+  // With a hook that changes nothing every chunk is stored and read back word by word.
+  ActivationSram hooked(bank_words), plain(bank_words);
+  auto hook = std::make_shared<RecordingHook>();
+  hooked.bank(0).set_fault_hook(hook);
+  hooked.bank(1).set_fault_hook(hook);
+  std::vector<float> hooked_values = values, plain_values = values;
+  hooked.stage(hooked_values.data(), count);
+  plain.stage(plain_values.data(), count);
+  CHECK(hook->stores.size() == count);
+  CHECK(hook->reads.size() == count);
+  CHECK(plain_values == values);
+  CHECK(hooked_values == values);
+  for (int b = 0; b < 2; ++b) {
+    CHECK(plain.bank(b).reads() == hooked.bank(b).reads());
+    CHECK(plain.bank(b).writes() == hooked.bank(b).writes());
+    for (std::uint64_t a = 0; a < bank_words; ++a) CHECK(plain.bank(b).cells(a) == hooked.bank(b).cells(a));
+  }
+  CHECK_THROWS_WITH(hooked.bank(0).count_overwritten(1), Contains("act_sram[0]") && Contains("fault hook"));
+}
+
 namespace {
 
 // Issues b_transport, debug and DMI requests from its own thread, one job at a time.
