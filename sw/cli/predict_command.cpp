@@ -86,7 +86,9 @@ void run_predict(const PredictOptions& o) {
     deployment.reset();
     logits = batched_logits(network, images, order.order(), static_cast<std::size_t>(o.batch), report);
   } else {
+    // The program holds the stored words; the decoded network is not needed by the device.
     const Program program = compile_program(std::move(*deployment), config, o.batch);
+    deployment.reset();
     SystemcEngine systemc(config);
     logits = systemc.run(program, images, report).logits;
   }
