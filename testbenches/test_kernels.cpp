@@ -538,6 +538,33 @@ TEST_CASE("Activation layer backward with thresholds matches finite differences"
   check_layer_backward(activation, x, step, 5e-3, 1e-2);
 }
 
+TEST_CASE("max pooling without argmax gives the general loop's bits: ties, signed zeros, NaNs", "[kernels][pool]") {
+  // Inference takes vectorised paths for windows inside the input (2x2 moved by 2, and any other
+  // window); with argmax the general loop runs. Values from a small set so that windows tie,
+  // with -0, +0 and NaN (first element wins a tie; a NaN wins only as the first element).
+  const PoolGeometry g = GENERATE(PoolGeometry{3, 8, 8, PoolWindow::square(2, 2)},
+                                  PoolGeometry{2, 9, 37, PoolWindow::square(2, 2)},
+                                  PoolGeometry{2, 7, 9, PoolWindow::square(3, 2)},
+                                  PoolGeometry{2, 6, 20, PoolWindow{{2, 3}, {1, 2}, {}, false, false}},
+                                  PoolGeometry{2, 6, 7, PoolWindow{{3, 3}, {2, 2}, {1, 1, 1, 1}, true, false}});
+  const int batch = 2;
+  g.validate();
+  const std::size_t in_size = static_cast<std::size_t>(batch) * g.channels * g.in_height * g.in_width;
+  const std::size_t out_size = static_cast<std::size_t>(batch) * g.channels * g.out_height() * g.out_width();
+  const float values[] = {-0.0f, 0.0f, 1.0f, -1.0f, std::numeric_limits<float>::quiet_NaN(), 2.0f};
+  std::vector<float> x(in_size);
+  Rng rng(41);
+  for (float& v : x) v = values[rng.uniform_int(6)];
+  std::vector<float> fast(out_size), general(out_size);
+  std::vector<std::int32_t> argmax;
+  max_pool_forward(g, batch, x.data(), fast.data(), nullptr);
+  max_pool_forward(g, batch, x.data(), general.data(), &argmax);
+  for (std::size_t i = 0; i < out_size; ++i) {
+    INFO("output " << i);
+    CHECK(std::memcmp(&fast[i], &general[i], sizeof(float)) == 0);
+  }
+}
+
 TEST_CASE("pool windows: padding, ceil mode and count_include_pad as in PyTorch", "[kernels][pool]") {
   CHECK(sliding_windows(5, 2, 2, 0, 0, true) == 3);   // a partial last window
   CHECK(sliding_windows(4, 1, 2, 0, 0, true) == 2);   // the ceiling's window would start past the input: dropped

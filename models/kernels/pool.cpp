@@ -82,9 +82,66 @@ void PoolGeometry::validate() const {
   }
 }
 
+namespace {
+
+// Inference (no argmax) over windows wholly inside the input (no padding, floor mode): each
+// output row as running maxima over the window's elements in row-major order, vectorisable
+// across the row. The update (v > best ? v : best) is the general loop's, so ties and NaNs
+// resolve the same way, bit for bit.
+void max_pool_interior(const PoolGeometry& g, size_t planes, const float* x, float* y) {
+  const int oh = g.out_height(), ow = g.out_width(), width = g.in_width;
+  const Size2d kernel = g.window.kernel, stride = g.window.stride;
+  for (size_t p = 0; p < planes; ++p) {
+    for (int oy = 0; oy < oh; ++oy) {
+      float* out = y + (p * oh + oy) * ow;
+      const float* window_row = x + (p * g.in_height + static_cast<size_t>(oy) * stride.height) * width;
+      for (int ox = 0; ox < ow; ++ox) out[ox] = window_row[ox * stride.width];
+      for (int ky = 0; ky < kernel.height; ++ky) {
+        for (int kx = ky == 0 ? 1 : 0; kx < kernel.width; ++kx) {
+          const float* in = window_row + ky * width + kx;
+          for (int ox = 0; ox < ow; ++ox) {
+            const float v = in[ox * stride.width];
+            out[ox] = v > out[ox] ? v : out[ox];
+          }
+        }
+      }
+    }
+  }
+}
+
+// The same for 2x2 windows moved by 2 (the common pooling), with the shape known at compile
+// time so that the compiler vectorises the deinterleaving of each pair of input rows.
+void max_pool_2x2_stride_2(const PoolGeometry& g, size_t planes, const float* x, float* y) {
+  const int oh = g.out_height(), ow = g.out_width(), width = g.in_width;
+  for (size_t p = 0; p < planes; ++p) {
+    for (int oy = 0; oy < oh; ++oy) {
+      float* out = y + (p * oh + oy) * ow;
+      const float* top = x + (p * g.in_height + 2 * static_cast<size_t>(oy)) * width;
+      const float* bottom = top + width;
+      for (int ox = 0; ox < ow; ++ox) {
+        float best = top[2 * ox];
+        best = top[2 * ox + 1] > best ? top[2 * ox + 1] : best;
+        best = bottom[2 * ox] > best ? bottom[2 * ox] : best;
+        best = bottom[2 * ox + 1] > best ? bottom[2 * ox + 1] : best;
+        out[ox] = best;
+      }
+    }
+  }
+}
+
+}  // namespace
+
 void max_pool_forward(const PoolGeometry& g, int batch, const float* x, float* y, std::vector<std::int32_t>* argmax) {
   const int oh = g.out_height(), ow = g.out_width();
   const size_t planes = static_cast<size_t>(batch) * g.channels;
+  if (!argmax && g.window.padding.is_zero() && !g.window.ceil_mode) {
+    if (g.window.kernel == Size2d::square(2) && g.window.stride == Size2d::square(2)) {
+      max_pool_2x2_stride_2(g, planes, x, y);
+    } else {
+      max_pool_interior(g, planes, x, y);
+    }
+    return;
+  }
   if (argmax) argmax->resize(planes * oh * ow);
   for (size_t p = 0; p < planes; ++p) {
     const float* in = x + p * g.in_height * g.in_width;
