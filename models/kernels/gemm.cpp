@@ -98,11 +98,10 @@ inline void vstore_first(float* p, Vec v, int count) {
   _mm256_maskstore_ps(p, _mm256_cmpgt_epi32(_mm256_set1_epi32(count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)), v);
 }
 inline Vec vslice(Vec lo, Vec hi, int from) {
-  alignas(32) float lanes[4 * kLanes];
-  vstore(lanes, lo);
-  vstore(lanes + kLanes, hi);
-  vstore(lanes + 2 * kLanes, lo);
-  return vload(lanes + from);
+  const __m256i lanes = _mm256_add_epi32(_mm256_set1_epi32(from), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  const __m256i within = _mm256_and_si256(lanes, _mm256_set1_epi32(kLanes - 1));
+  const __m256 from_hi = _mm256_castsi256_ps(_mm256_slli_epi32(lanes, 28));  // sign bit: lane index & 8
+  return _mm256_blendv_ps(_mm256_permutevar8x32_ps(lo, within), _mm256_permutevar8x32_ps(hi, within), from_hi);
 }
 #else
 struct Vec {
@@ -191,8 +190,13 @@ void tile_kernel(const float* a, std::ptrdiff_t lda, const float* b, const std::
       const Piece piece = out.pieces[q];
       float* at = out.data + piece.to;
       for (int i = 0; i < Rows; ++i) {
-        const Vec value = vslice(p[i][0], p[i][1], piece.from);
-        vstore_first(at + i * out.row_stride, out.bias ? vadd(value, vbroadcast(out.bias + i)) : value, piece.count);
+        const Vec value = piece.from == 0 ? p[i][0] : piece.from == kLanes ? p[i][1] : vslice(p[i][0], p[i][1], piece.from);
+        const Vec result = out.bias ? vadd(value, vbroadcast(out.bias + i)) : value;
+        if (piece.count == kLanes) {
+          vstore(at + i * out.row_stride, result);
+        } else {
+          vstore_first(at + i * out.row_stride, result, piece.count);  // masked: slow on some CPUs
+        }
       }
     }
   }
