@@ -61,6 +61,7 @@ IncrementalForward::IncrementalForward(Network& network, const Tensor& images, A
     : network_(network), images_(images), chunk_images_(std::max<std::size_t>(chunk_images, 1)) {
   if (images.rank() != 4) throw std::invalid_argument("images must be (N, C, H, W), got " + shape_string(images.shape()));
   options_.order = order;
+  options_.keep_activations = false;  // inference: no argmax or other state for a backward pass
   const auto count = static_cast<std::size_t>(images.dim(0));
   chunks_ = (count + chunk_images_ - 1) / chunk_images_;
   // Kept: outputs a dirty node may read while they are clean (read by a conv/dense or activation
@@ -85,8 +86,10 @@ IncrementalForward::IncrementalForward(Network& network, const Tensor& images, A
     kept_bytes_ -= bytes_of(i);
   }
   clean_.resize(chunks_);
+  ExecutionOptions keep = options_;  // every node's output stays readable for clean_
+  keep.keep_activations = true;
   for (std::size_t c = 0; c < chunks_; ++c) {
-    network_.forward(chunk(c), options_);
+    network_.forward(chunk(c), keep);
     for (std::size_t i = 0; i < nodes; ++i) clean_[c].push_back(kept_[i] ? network_.activation(i) : Tensor());
   }
   clean_logits_ = logits({});
@@ -152,7 +155,8 @@ Tensor IncrementalForward::logits(const std::vector<NodeChange>& changes) {
   const Shape& classes = network_.output_shape();
   Tensor logits(batched(images_.dim(0), classes));
   const std::size_t per_image = shape_numel(classes);
-  std::vector<Tensor> fresh(nodes);
+  std::vector<Tensor>& fresh = fresh_;
+  fresh.resize(nodes);
   std::vector<const Tensor*> inputs;
   for (std::size_t c = 0; c < chunks_; ++c) {
     Tensor images;
