@@ -40,6 +40,11 @@ void Tensor::reshape(Shape shape) {
   shape_ = std::move(shape);
 }
 
+void Tensor::resize_for_overwrite(Shape shape) {
+  values_.resize(shape_numel(shape));
+  shape_ = std::move(shape);
+}
+
 void Tensor::fill(float value) { std::fill(values_.begin(), values_.end(), value); }
 
 }  // namespace proact

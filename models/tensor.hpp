@@ -35,6 +35,10 @@ class Tensor {
 
   // Same values under a new shape with the same element count (throws otherwise).
   void reshape(Shape shape);
+  // Takes `shape` for an output a kernel overwrites in full: the storage is kept where it is
+  // large enough (no allocation, no zero fill when a layer runs again on the same shape), so
+  // the values are unspecified until then.
+  void resize_for_overwrite(Shape shape);
   void fill(float value);
 
  private:

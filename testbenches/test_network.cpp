@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "testbenches/tensor_helpers.hpp"
 #include "models/net/architectures.hpp"
@@ -15,6 +16,7 @@
 #include "models/net/deployment.hpp"
 #include "models/net/gemm_layers.hpp"
 #include "models/net/structure_layers.hpp"
+#include "models/onnx/import.hpp"
 #include "models/random.hpp"
 
 using namespace proact;
@@ -124,6 +126,32 @@ TEST_CASE("an inference that frees activations runs element-wise layers in place
     CHECK((!in_place(first) && !in_place(second) && in_place(third)));
     network.forward(images, ExecutionOptions{});
     CHECK(!in_place(third));  // activations kept: nothing in place
+  }
+}
+
+TEST_CASE("every layer writes its whole output: a reused buffer gives a fresh one's bits", "[network]") {
+  // Layers keep their output's storage from run to run (Tensor::resize_for_overwrite), so a
+  // stale value left anywhere would leak into the next run: fill the reused buffer with NaNs.
+  const std::string source = GENERATE(as<std::string>{}, "lenet5", "vgg-small", "resnet-small", "conv_variants_opset11",
+                                      "concat_clip_opset13", "pool_variants", "mobilenet_blocks_opset13");
+  INFO(source);
+  Network network = source.find("opset") != std::string::npos || source == "pool_variants"
+                        ? import_onnx("testbenches/fixtures/onnx/" + source + ".onnx").network
+                        : build_network(source, 5);  // batch norms unfolded
+  Shape shape{3};
+  shape.insert(shape.end(), network.input_shape().begin(), network.input_shape().end());
+  Tensor images(shape);
+  Rng rng(7);
+  for (float& v : images.values()) v = 2.0f * rng.uniform() - 0.5f;
+  network.forward(images, ExecutionOptions{});
+  std::vector<const Tensor*> inputs;
+  for (std::size_t i = 0; i < network.size(); ++i) {
+    INFO(network.layer(i).name());
+    inputs.clear();
+    for (int j : network.node(i).inputs) inputs.push_back(j == Network::kInput ? &images : &network.activation(j));
+    Tensor reused(network.activation(i).shape(), std::numeric_limits<float>::quiet_NaN());
+    network.layer(i).forward(inputs, reused, ExecutionOptions{});
+    CHECK(same_bits(reused, network.activation(i)));
   }
 }
 

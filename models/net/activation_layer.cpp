@@ -32,7 +32,7 @@ const float* Activation::thresholds_for(std::size_t sample_size) const {
 
 void Activation::forward(const std::vector<const Tensor*>& inputs, Tensor& output, const ExecutionOptions&) {
   const Tensor& x = *inputs[0];
-  if (&output != &x) output = Tensor(x.shape());  // else in place
+  if (&output != &x) output.resize_for_overwrite(x.shape());  // else in place
   const std::size_t n = per_sample(x);
   const float* t = thresholds_for(n);
   const std::size_t count = t ? parameter("thresholds").value.size() : 1;

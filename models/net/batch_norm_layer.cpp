@@ -50,7 +50,7 @@ Shape BatchNorm::output_shape(const std::vector<Shape>& inputs) const {
 
 void BatchNorm::forward(const std::vector<const Tensor*>& inputs, Tensor& output, const ExecutionOptions& options) {
   const Tensor& x = *inputs[0];
-  output = Tensor(x.shape());
+  output.resize_for_overwrite(x.shape());
   const int batch = batch_of(x);
   const int pixels = static_cast<int>(per_sample(x) / channels_);
   const BatchNormParams p{parameter("gamma").value.data(), parameter("beta").value.data(), epsilon_};

@@ -67,7 +67,7 @@ void Conv2d::forward(const std::vector<const Tensor*>& inputs, Tensor& output, c
   const int batch = batch_of(x);
   const Shape sample(x.shape().begin() + 1, x.shape().end());
   const ConvGeometry g = geometry(sample);
-  output = Tensor(batched(batch, {out_channels_, g.out_height(), g.out_width()}));
+  output.resize_for_overwrite(batched(batch, {out_channels_, g.out_height(), g.out_width()}));
   if (!integer_) {
     conv2d_forward(g, batch, x.data(), parameter("weight").value.data(), parameter("bias").value.data(),
                    output.data(), options.order);
@@ -131,7 +131,7 @@ Shape Dense::output_shape(const std::vector<Shape>& inputs) const {
 void Dense::forward(const std::vector<const Tensor*>& inputs, Tensor& output, const ExecutionOptions& options) {
   const Tensor& x = *inputs[0];
   const int batch = batch_of(x);
-  output = Tensor({batch, out_features_});
+  output.resize_for_overwrite({batch, out_features_});
   if (!integer_) {
     dense_forward(batch, in_features_, out_features_, x.data(), parameter("weight").value.data(),
                   parameter("bias").value.data(), output.data(), options.order);

@@ -41,7 +41,7 @@ Shape Pool2d::output_shape(const std::vector<Shape>& inputs) const {
 void Pool2d::forward(const std::vector<const Tensor*>& inputs, Tensor& output, const ExecutionOptions& options) {
   const Tensor& x = *inputs[0];
   const PoolGeometry g = geometry(sample_shape(x));
-  output = Tensor(batched(batch_of(x), {g.channels, g.out_height(), g.out_width()}));
+  output.resize_for_overwrite(batched(batch_of(x), {g.channels, g.out_height(), g.out_width()}));
   if (kind_ == Kind::max) {
     if (!options.keep_activations) argmax_ = {};  // no backward follows
     max_pool_forward(g, batch_of(x), x.data(), output.data(), options.keep_activations ? &argmax_ : nullptr);
@@ -70,7 +70,7 @@ Shape GlobalAvgPool::output_shape(const std::vector<Shape>& inputs) const {
 
 void GlobalAvgPool::forward(const std::vector<const Tensor*>& inputs, Tensor& output, const ExecutionOptions&) {
   const Tensor& x = *inputs[0];
-  output = Tensor({batch_of(x), x.dim(1)});
+  output.resize_for_overwrite({batch_of(x), x.dim(1)});
   global_avg_pool_forward(batch_of(x), x.dim(1), x.dim(2) * x.dim(3), x.data(), output.data());
 }
 

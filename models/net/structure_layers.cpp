@@ -18,7 +18,7 @@ Shape Add::output_shape(const std::vector<Shape>& inputs) const {
 void Add::forward(const std::vector<const Tensor*>& inputs, Tensor& output, const ExecutionOptions&) {
   const Tensor& a = *inputs[0];
   const Tensor& b = *inputs[1];
-  if (&output != &a && &output != &b) output = Tensor(a.shape());  // else in place
+  if (&output != &a && &output != &b) output.resize_for_overwrite(a.shape());  // else in place
   for (std::size_t i = 0; i < a.size(); ++i) output[i] = a[i] + b[i];
 }
 
@@ -69,7 +69,7 @@ void Concat::forward(const std::vector<const Tensor*>& inputs, Tensor& output, c
   const int batch = batch_of(*inputs[0]);
   Shape shape = inputs[0]->shape();
   for (std::size_t i = 1; i < inputs.size(); ++i) shape[1] += inputs[i]->dim(1);
-  output = Tensor(shape);
+  output.resize_for_overwrite(shape);
   // Sample b of the output is the inputs' samples b one after the other.
   const std::size_t out_sample = per_sample(output);
   std::size_t offset = 0;
@@ -106,8 +106,8 @@ Shape Pad::output_shape(const std::vector<Shape>& inputs) const {
 
 void Pad::forward(const std::vector<const Tensor*>& inputs, Tensor& output, const ExecutionOptions&) {
   const Tensor& x = *inputs[0];
-  output = Tensor({batch_of(x), x.dim(1), padding_.top + x.dim(2) + padding_.bottom,
-                   padding_.left + x.dim(3) + padding_.right});
+  output.resize_for_overwrite({batch_of(x), x.dim(1), padding_.top + x.dim(2) + padding_.bottom,
+                               padding_.left + x.dim(3) + padding_.right});
   pad_planes(batch_of(x) * x.dim(1), x.dim(2), x.dim(3), padding_, value_, x.data(), output.data());
 }
 

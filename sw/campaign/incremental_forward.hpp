@@ -49,6 +49,7 @@ class IncrementalForward {
   std::size_t kept_bytes_ = 0;
   std::vector<bool> kept_;                  // per node: its clean output is kept
   std::vector<std::vector<Tensor>> clean_;  // [chunk][node] clean outputs of kept nodes
+  std::vector<Tensor> fresh_;               // [node] a run's outputs of dirty nodes, storage reused across runs
   Tensor clean_logits_;
 };
 
