@@ -2,7 +2,10 @@
 # Fault maps per second of `proact campaign` (proact-paper protocol, functional engine, incremental
 # and --naive) against the same protocol as a plain PyTorch CPU loop
 # (benchmarks/pytorch_paper_campaign.py), measured side by side in one run, one thread each: one
-# row per BER and a "sweep" row for the whole list of BERs, as a campaign runs them.
+# row per BER and a "sweep" row for the whole list of BERs, as a campaign runs them. Beside them,
+# the physical limit of a map whose every layer is faulted: one forward pass over the images at
+# this machine's one-thread Eigen sgemm FLOP rate (proact_bench's square_gemm/eigen). Then the
+# sweep on two threads, ours against our one thread and against PyTorch on two.
 # Usage: benchmarks/bench_vs_pytorch.sh [BUILD_DIR]   (env: MAPS, TORCH_MAPS, LIMIT, RATES, MODELS)
 # Needs Debian's python3-torch (scripts/install-deps.sh bench installs it).
 set -euo pipefail
@@ -19,11 +22,20 @@ export OMP_NUM_THREADS=1 OMP_WAIT_POLICY=passive
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+images=$(( limit < 10000 ? limit : 10000 ))  # the Fashion-MNIST test split
+
 "$python" -c "import torch" 2>/dev/null || { echo "bench_vs_pytorch: $python has no torch; run: bash scripts/install-deps.sh bench" >&2; exit 1; }
+"$build/benchmarks/proact_bench" --benchmark_filter='^square_gemm/eigen$' --benchmark_out="$work/sgemm.json" \
+  --benchmark_out_format=json > /dev/null 2>&1
+sgemm=$("$python" -c "import json; print(json.load(open('$work/sgemm.json'))['benchmarks'][0]['FLOP/s'])")
+"$python" -c "print(f'Eigen sgemm on this machine, 1 thread: {$sgemm / 1e9:.1f} GFLOP/s (the physical limit below)')"
 echo "proact-paper fault maps per second, first $limit test images, 1 thread each ($maps maps per BER ours, $torch_maps PyTorch)"
-printf '%-12s %-7s %-6s %10s %10s %10s %10s %8s %8s  %s\n' model clip ber proact "(wall)" naive pytorch "x torch" "(wall)" \
-  "mean accuracy % proact / naive / pytorch"
+printf '%-12s %-7s %-6s %10s %10s %10s %10s %8s %8s %8s %6s  %s\n' model clip ber proact "(wall)" naive pytorch "x torch" "(wall)" \
+  bound "/naive" "mean accuracy % proact / naive / pytorch"
 for model in $models; do
+  # A map's every layer recomputed at the sgemm rate: maps/s = rate / (FLOPs per image * images).
+  bound=$("$proact" cycles --model "$model" --json | "$python" -c "
+import json, sys; flops = 2 * sum(l['macs'] for l in json.load(sys.stdin)['layers']); print($sgemm / (flops * $images))")
   for clip in none proact; do
     thresholds=none
     [ "$clip" = none ] || thresholds="models/zoo/$model.$clip.thresholds.json"
@@ -36,9 +48,9 @@ for model in $models; do
     done
     "$python" benchmarks/pytorch_paper_campaign.py --checkpoint "models/zoo/$model.ckpt" --thresholds "$thresholds" \
       --bers "$rates" --maps "$torch_maps" --limit "$limit" > "$work/$model-$clip-torch.json"
-    "$python" - "$work/$model-$clip" "$model" "$clip" <<'PY'
+    "$python" - "$work/$model-$clip" "$model" "$clip" "$bound" <<'PY'
 import collections, json, sys
-base, model, clip = sys.argv[1:]
+base, model, clip, bound = sys.argv[1:4] + [float(sys.argv[4])]
 ours = {v: json.load(open(f"{base}-{v}.json")) for v in ("incremental", "naive")}
 torch = json.load(open(f"{base}-torch.json"))
 loop = {v: collections.defaultdict(float) for v in ours}   # rate -> seconds of its maps
@@ -62,11 +74,35 @@ for ber, n, s, wall, n_naive, s_naive, n_torch, s_torch, acc in rows:
     wall_rate = f"{n / wall:10.1f}" if wall else f"{'-':>10}"
     wall_ratio = f"{n / wall / torch_rate:8.1f}" if wall else f"{'-':>8}"
     print(f"{model:<12} {clip:<7} {ber:<6} {ours_rate:10.1f} {wall_rate} {n_naive / s_naive:10.2f} "
-          f"{torch_rate:10.2f} {ours_rate / torch_rate:8.1f} {wall_ratio}  {acc}")
+          f"{torch_rate:10.2f} {ours_rate / torch_rate:8.1f} {wall_ratio} {bound:8.2f} {bound * s_naive / n_naive:6.2f}  {acc}")
 PY
   done
 done
 echo "maps per second of the map loop (inject, infer, score; per-map seconds from maps.jsonl for ours);"
 echo "(wall): the whole proact campaign over all the BERs, data loading and the fault-free pass included."
 echo "sweep: all the BERs above together, as one campaign runs them (maps over seconds, summed)."
+echo "bound: maps/s of a full forward pass at the sgemm rate (every layer faulted); /naive: bound over the"
+echo "naive column, which recomputes every layer (goal: at most 1.3)."
 echo "Accuracies differ by sampling only: each side draws its maps from its own random stream."
+
+echo
+echo "Two threads: the sweep ($rates), unprotected, in maps/s of the map loop"
+printf '%-12s %10s %10s %8s %10s %8s\n' model "proact 1t" "proact 2t" scaling "pytorch 2t" "x torch"
+for model in $models; do
+  OMP_NUM_THREADS=2 "$proact" campaign --model "$model" --thresholds none --fault-model proact-paper --rates "$rates" \
+    --maps "$maps" --limit "$limit" --threads 2 --out "$work/$model-two" --json 2>/dev/null > /dev/null
+  OMP_NUM_THREADS=2 "$python" benchmarks/pytorch_paper_campaign.py --checkpoint "models/zoo/$model.ckpt" --thresholds none \
+    --bers "$rates" --maps "$torch_maps" --limit "$limit" --threads 2 > "$work/$model-two-torch.json"
+  "$python" - "$work" "$model" <<'PY'
+import json, sys
+work, model = sys.argv[1:]
+def rate(directory):
+    records = [json.loads(line) for line in open(f"{work}/{directory}/maps.jsonl")]
+    return len(records) / sum(r["seconds"] for r in records)
+one, two = rate(f"{model}-none-incremental"), rate(f"{model}-two")
+torch = json.load(open(f"{work}/{model}-two-torch.json"))["points"]
+torch_rate = sum(p["maps"] for p in torch) / sum(p["seconds"] for p in torch)
+print(f"{model:<12} {one:10.2f} {two:10.2f} {two / one:8.2f} {torch_rate:10.2f} {two / torch_rate:8.1f}")
+PY
+done
+echo "scaling: two threads over one (goal: at least 1.8); x torch: against PyTorch's loop on two threads."

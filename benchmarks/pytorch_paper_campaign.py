@@ -156,9 +156,10 @@ def main():
     parser.add_argument("--batch", type=int, default=256)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--data-dir", default="/usr/share/datasets/fashion-mnist")
+    parser.add_argument("--threads", type=int, default=1, help="torch CPU threads")
     args = parser.parse_args()
 
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
     metadata, tensors = read_archive(args.checkpoint)
     thresholds = {}
     if args.thresholds != "none":
