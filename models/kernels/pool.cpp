@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "models/kernels/parallel.hpp"
+
 namespace proact {
 
 using std::size_t;
@@ -91,6 +93,7 @@ namespace {
 void max_pool_interior(const PoolGeometry& g, size_t planes, const float* x, float* y) {
   const int oh = g.out_height(), ow = g.out_width(), width = g.in_width;
   const Size2d kernel = g.window.kernel, stride = g.window.stride;
+#pragma omp parallel for schedule(static) if (planes * oh * ow >= kParallelElements)
   for (size_t p = 0; p < planes; ++p) {
     for (int oy = 0; oy < oh; ++oy) {
       float* out = y + (p * oh + oy) * ow;
@@ -113,6 +116,7 @@ void max_pool_interior(const PoolGeometry& g, size_t planes, const float* x, flo
 // time so that the compiler vectorises the deinterleaving of each pair of input rows.
 void max_pool_2x2_stride_2(const PoolGeometry& g, size_t planes, const float* x, float* y) {
   const int oh = g.out_height(), ow = g.out_width(), width = g.in_width;
+#pragma omp parallel for schedule(static) if (planes * oh * ow >= kParallelElements)
   for (size_t p = 0; p < planes; ++p) {
     for (int oy = 0; oy < oh; ++oy) {
       float* out = y + (p * oh + oy) * ow;
@@ -143,6 +147,7 @@ void max_pool_forward(const PoolGeometry& g, int batch, const float* x, float* y
     return;
   }
   if (argmax) argmax->resize(planes * oh * ow);
+#pragma omp parallel for schedule(static) if (planes * oh * ow >= kParallelElements)
   for (size_t p = 0; p < planes; ++p) {
     const float* in = x + p * g.in_height * g.in_width;
     for (int oy = 0; oy < oh; ++oy) {
@@ -173,6 +178,7 @@ void max_pool_backward(const PoolGeometry& g, int batch, const std::vector<std::
 void avg_pool_forward(const PoolGeometry& g, int batch, const float* x, float* y) {
   const int oh = g.out_height(), ow = g.out_width();
   const size_t planes = static_cast<size_t>(batch) * g.channels;
+#pragma omp parallel for schedule(static) if (planes * oh * ow >= kParallelElements)
   for (size_t p = 0; p < planes; ++p) {
     const float* in = x + p * g.in_height * g.in_width;
     for (int oy = 0; oy < oh; ++oy) {

@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "models/kernels/parallel.hpp"
+
 namespace proact {
 namespace {
 
@@ -116,6 +118,7 @@ namespace {
 template <ClipForm Form, bool NeuronWise, bool Clamped>
 void clip_forward_as(const float* x, float* y, std::size_t batch, std::size_t per_sample, const float* thresholds,
                      float k, ClampBounds bounds) {
+#pragma omp parallel for schedule(static) if (batch * per_sample >= kParallelElements)
   for (std::size_t b = 0; b < batch; ++b) {
     const float* xb = x + b * per_sample;
     float* yb = y + b * per_sample;
