@@ -68,35 +68,46 @@ IncrementalForward::IncrementalForward(Network& network, const Tensor& images, A
   // node, which a map can change, or by a node with several inputs), the outputs of conv/dense
   // nodes (the base of a sparse update) and the logits; over the budget, the earliest go first.
   const std::size_t nodes = network.size();
-  kept_.assign(nodes, false);
-  kept_[nodes - 1] = true;
+  clean_ = std::make_shared<CleanRun>();
+  std::vector<bool>& kept = clean_->kept;
+  std::size_t& kept_bytes = clean_->kept_bytes;
+  kept.assign(nodes, false);
+  kept[nodes - 1] = true;
   for (std::size_t i = 0; i < nodes; ++i) {
     const Layer& layer = network.layer(i);
     const bool changeable = dynamic_cast<const GemmLayer*>(&layer) || dynamic_cast<const Activation*>(&layer);
-    if (dynamic_cast<const GemmLayer*>(&layer)) kept_[i] = true;
+    if (dynamic_cast<const GemmLayer*>(&layer)) kept[i] = true;
     for (int j : network.node(i).inputs)
-      if (j != Network::kInput && (changeable || network.node(i).inputs.size() > 1)) kept_[static_cast<std::size_t>(j)] = true;
+      if (j != Network::kInput && (changeable || network.node(i).inputs.size() > 1)) kept[static_cast<std::size_t>(j)] = true;
   }
   const auto bytes_of = [&](std::size_t i) { return shape_numel(network.node(i).output_shape) * count * sizeof(float); };
   for (std::size_t i = 0; i < nodes; ++i)
-    if (kept_[i]) kept_bytes_ += bytes_of(i);
-  for (std::size_t i = 0; i + 1 < nodes && kept_bytes_ > cache_bytes; ++i) {
-    if (!kept_[i]) continue;
-    kept_[i] = false;
-    kept_bytes_ -= bytes_of(i);
+    if (kept[i]) kept_bytes += bytes_of(i);
+  for (std::size_t i = 0; i + 1 < nodes && kept_bytes > cache_bytes; ++i) {
+    if (!kept[i]) continue;
+    kept[i] = false;
+    kept_bytes -= bytes_of(i);
   }
-  clean_.resize(chunks_);
-  ExecutionOptions keep = options_;  // every node's output stays readable for clean_
+  clean_->outputs.resize(chunks_);
+  ExecutionOptions keep = options_;  // every node's output stays readable for the clean outputs
   keep.keep_activations = true;
   for (std::size_t c = 0; c < chunks_; ++c) {
     network_.forward(chunk(c), keep);
-    for (std::size_t i = 0; i < nodes; ++i) clean_[c].push_back(kept_[i] ? network_.activation(i) : Tensor());
+    for (std::size_t i = 0; i < nodes; ++i) clean_->outputs[c].push_back(kept[i] ? network_.activation(i) : Tensor());
   }
-  clean_logits_ = logits({});
+  clean_->logits = logits({});
 }
 
+IncrementalForward::IncrementalForward(Network& network, const IncrementalForward& shared)
+    : network_(network),
+      images_(shared.images_),
+      options_(shared.options_),
+      chunk_images_(shared.chunk_images_),
+      chunks_(shared.chunks_),
+      clean_(shared.clean_) {}
+
 std::size_t IncrementalForward::kept_nodes() const {
-  return static_cast<std::size_t>(std::count(kept_.begin(), kept_.end(), true));
+  return static_cast<std::size_t>(std::count(clean_->kept.begin(), clean_->kept.end(), true));
 }
 
 Tensor IncrementalForward::chunk(std::size_t c) const {
@@ -148,9 +159,9 @@ Tensor IncrementalForward::logits(const std::vector<NodeChange>& changes) {
   // A dirty node that reads a clean output that was not kept: recompute everything.
   for (std::size_t i = 0; i < nodes; ++i) {
     if (!dirty[i]) continue;
-    if (!kept_[i]) sparse[i] = nullptr;
+    if (!clean_->kept[i]) sparse[i] = nullptr;
     for (int j : network_.node(i).inputs)
-      if (j != Network::kInput && !dirty[j] && !kept_[j]) return naive_logits();
+      if (j != Network::kInput && !dirty[j] && !clean_->kept[j]) return naive_logits();
   }
   const Shape& classes = network_.output_shape();
   Tensor logits(batched(images_.dim(0), classes));
@@ -161,7 +172,7 @@ Tensor IncrementalForward::logits(const std::vector<NodeChange>& changes) {
   for (std::size_t c = 0; c < chunks_; ++c) {
     Tensor images;
     const auto output_of = [&](int j) -> const Tensor* {
-      if (j != Network::kInput) return dirty[j] ? &fresh[j] : &clean_[c][j];
+      if (j != Network::kInput) return dirty[j] ? &fresh[j] : &clean_->outputs[c][j];
       if (images.empty()) images = chunk(c);
       return &images;
     };
@@ -170,7 +181,7 @@ Tensor IncrementalForward::logits(const std::vector<NodeChange>& changes) {
       inputs.clear();
       for (int j : network_.node(i).inputs) inputs.push_back(output_of(j));
       if (sparse[i]) {
-        fresh[i] = clean_[c][i];
+        fresh[i] = clean_->outputs[c][i];
         forward_channels(dynamic_cast<const GemmLayer&>(network_.layer(i)), *inputs[0], *sparse[i], options_, fresh[i]);
       } else {
         network_.layer(i).forward(inputs, fresh[i], options_);

@@ -7,6 +7,7 @@
 // array's accumulation order, so the result is bit-identical to recomputing the whole layer.
 // Every node downstream of a change is recomputed in full.
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 #include "models/kernels/gemm.hpp"
@@ -29,10 +30,14 @@ class IncrementalForward {
   // and a run whose first change needs a dropped one recomputes everything from the images.
   IncrementalForward(Network& network, const Tensor& images, AccumulationOrder order, std::size_t chunk_images = 256,
                      std::size_t cache_bytes = std::size_t{2} << 30);
+  // Another forward over `network`, a copy of `shared`'s network (same layers and values), that
+  // shares its clean outputs instead of computing them again: runs in parallel, each thread on
+  // its own copy. `shared` must outlive it only through the outputs, which it holds a share of.
+  IncrementalForward(Network& network, const IncrementalForward& shared);
 
   std::size_t kept_nodes() const;                    // node outputs kept
-  std::size_t kept_bytes() const { return kept_bytes_; }
-  const Tensor& clean_logits() const { return clean_logits_; }  // (N, classes)
+  std::size_t kept_bytes() const { return clean_->kept_bytes; }
+  const Tensor& clean_logits() const { return clean_->logits; }  // (N, classes)
 
   // Logits (N, classes) of the network as it is now, given every node that changed.
   Tensor logits(const std::vector<NodeChange>& changes);
@@ -42,15 +47,20 @@ class IncrementalForward {
  private:
   Tensor chunk(std::size_t c) const;  // images of chunk c
 
+  // The clean network's run, fixed once computed (shared by the forwards of copies).
+  struct CleanRun {
+    std::vector<bool> kept;                   // per node: its clean output is kept
+    std::size_t kept_bytes = 0;
+    std::vector<std::vector<Tensor>> outputs;  // [chunk][node] clean outputs of kept nodes
+    Tensor logits;
+  };
+
   Network& network_;
   const Tensor& images_;
   ExecutionOptions options_;
   std::size_t chunk_images_, chunks_;
-  std::size_t kept_bytes_ = 0;
-  std::vector<bool> kept_;                  // per node: its clean output is kept
-  std::vector<std::vector<Tensor>> clean_;  // [chunk][node] clean outputs of kept nodes
-  std::vector<Tensor> fresh_;               // [node] a run's outputs of dirty nodes, storage reused across runs
-  Tensor clean_logits_;
+  std::shared_ptr<CleanRun> clean_;
+  std::vector<Tensor> fresh_;  // [node] a run's outputs of dirty nodes, storage reused across runs
 };
 
 }  // namespace proact

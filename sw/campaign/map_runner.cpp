@@ -44,6 +44,12 @@ FunctionalRunner::FunctionalRunner(ProtectedNetwork& network, const AcceleratorC
   if (program) placement_.emplace(*program, network.deployment(), config, ecc);
 }
 
+FunctionalRunner::FunctionalRunner(ProtectedNetwork& network, const FunctionalRunner& shared)
+    : network_(network),
+      placement_(shared.placement_),
+      incremental_(shared.incremental_),
+      forward_(network.deployment().network(), shared.forward_) {}
+
 void FunctionalRunner::set_word(std::size_t parameter, std::size_t element, std::uint32_t word) {
   std::uint32_t& stored = network_.deployment().parameters()[parameter].stored.words[element];
   saved_words_.push_back({parameter, element, stored});

@@ -39,6 +39,10 @@ class FunctionalRunner : public MapRunner {
   FunctionalRunner(ProtectedNetwork& network, const AcceleratorConfig& config, const Program* program, EccScheme ecc,
                    const Tensor& images, bool incremental = true, std::size_t cache_bytes = std::size_t{2} << 30);
 
+  // A runner over `network`, a copy of `shared`'s protected network, sharing its clean run: maps
+  // run in parallel, one runner per thread.
+  FunctionalRunner(ProtectedNetwork& network, const FunctionalRunner& shared);
+
   const Tensor& clean_logits() const override { return forward_.clean_logits(); }
   // Throws std::invalid_argument for transient faults (per-read upsets need --engine systemc).
   MapOutcome run(const MapFaults& faults) override;

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <omp.h>
 #include <set>
 #include <sstream>
 #include <systemc>
@@ -50,13 +51,21 @@ void together(const ProcessGroup& group, Step&& step) {
     if (!message.empty()) throw std::runtime_error(message);
 }
 
-// One protection under test: its deployed network, its engine runner and its fault-free run.
-struct Method {
+// A protected network and the runner that faults it: one per thread running maps.
+struct Worker {
   std::unique_ptr<ProtectedNetwork> network;
-  std::unique_ptr<Program> program;  // functional engine with weight-SRAM faults: the fold mapping
   std::unique_ptr<MapRunner> runner;
+};
+
+// One protection under test: its deployed network and engine runner (workers[0]; the functional
+// engine adds a copy per further thread, sharing the clean run), and its fault-free run.
+struct Method {
+  std::vector<Worker> workers;
+  std::unique_ptr<Program> program;  // functional engine with weight-SRAM faults: the fold mapping
   std::vector<int> clean_predictions;
   double clean_accuracy = 0;
+  const ProtectedNetwork& network() const { return *workers.front().network; }
+  const MapRunner& runner() const { return *workers.front().runner; }
 };
 
 class Campaign {
@@ -71,7 +80,8 @@ class Campaign {
   nlohmann::json identity() const;
   void prepare_directory();
   void write_campaign_json(const std::string& status, double wall_seconds, std::size_t maps_run);
-  MapRecord evaluate(std::size_t rate, std::size_t map, std::size_t method);
+  // Thread-safe across distinct workers: each runs on its own copy of the method's network.
+  MapRecord evaluate(std::size_t rate, std::size_t map, std::size_t method, std::size_t worker);
   bool point_met(std::size_t rate, std::size_t method) const;
   std::vector<PointSummary> summaries() const;
   void add(const MapRecord& record);
@@ -83,6 +93,7 @@ class Campaign {
   Dataset test_;
   std::unique_ptr<SystemcEngine> engine_;
   std::vector<Method> methods_;
+  std::size_t threads_ = 1;  // maps run in parallel per process (functional engine: the OpenMP threads)
   MapLog log_{""};
   nlohmann::json previous_;  // campaign.json of the campaign being resumed (or null)
   // Records by point (rate index, method index), then map index.
@@ -118,26 +129,34 @@ void Campaign::load() {
   const AcceleratorConfig& config = o_.accelerator;
   if (o_.engine == Engine::systemc) engine_ = std::make_unique<SystemcEngine>(config, "", "campaign_accelerator");
   std::set<std::string> names;
+  threads_ = o_.engine == Engine::functional ? static_cast<std::size_t>(std::max(1, omp_get_max_threads())) : 1;
   for (const std::string& spec : o_.thresholds) {
     Method m;
-    m.network = std::make_unique<ProtectedNetwork>(checkpoint, load_protection(spec), config,
-                                                   o_.fault_model.stored_words());
-    const std::string& name = m.network->protection().method;
+    auto network = std::make_unique<ProtectedNetwork>(checkpoint, load_protection(spec), config,
+                                                      o_.fault_model.stored_words());
+    const std::string& name = network->protection().method;
     if (!names.insert(name).second) {
       throw std::invalid_argument("two --thresholds give the method '" + name +
                                   "'; every protection of a campaign needs its own method name");
     }
+    std::unique_ptr<MapRunner> runner;
     if (o_.engine == Engine::systemc) {
-      m.runner = std::make_unique<SystemcRunner>(*engine_, *m.network, config, o_.batch, o_.ecc, test_.images);
+      runner = std::make_unique<SystemcRunner>(*engine_, *network, config, o_.batch, o_.ecc, test_.images);
     } else {
       if (o_.fault_model.physical())
-        m.program = std::make_unique<Program>(compile_program(m.network->deployment(), config, o_.batch));
-      m.runner = std::make_unique<FunctionalRunner>(*m.network, config, m.program.get(), o_.ecc, test_.images,
-                                                    o_.incremental, o_.cache_mb << 20);
+        m.program = std::make_unique<Program>(compile_program(network->deployment(), config, o_.batch));
+      runner = std::make_unique<FunctionalRunner>(*network, config, m.program.get(), o_.ecc, test_.images,
+                                                  o_.incremental, o_.cache_mb << 20);
+    }
+    m.workers.push_back({std::move(network), std::move(runner)});
+    for (std::size_t t = 1; t < threads_; ++t) {
+      auto copy = std::make_unique<ProtectedNetwork>(m.network());
+      auto shared = std::make_unique<FunctionalRunner>(*copy, dynamic_cast<const FunctionalRunner&>(m.runner()));
+      m.workers.push_back({std::move(copy), std::move(shared)});
     }
     std::size_t correct = 0;
     for (std::size_t i = 0; i < test_.size(); ++i) {
-      m.clean_predictions.push_back(predicted_class(m.runner->clean_logits(), static_cast<int>(i)));
+      m.clean_predictions.push_back(predicted_class(m.runner().clean_logits(), static_cast<int>(i)));
       correct += m.clean_predictions.back() == test_.labels[i];
     }
     m.clean_accuracy = static_cast<double>(correct) / static_cast<double>(test_.size());
@@ -148,7 +167,7 @@ void Campaign::load() {
 nlohmann::json Campaign::identity() const {
   nlohmann::json protections = nlohmann::json::array();
   for (const Method& m : methods_)
-    protections.push_back({{"method", m.network->protection().method}, {"source", m.network->protection().source}});
+    protections.push_back({{"method", m.network().protection().method}, {"source", m.network().protection().source}});
   return {{"model", o_.model},
           {"data", o_.data.to_json()},
           {"images", test_.size()},
@@ -206,7 +225,7 @@ void Campaign::add(const MapRecord& record) {
   for (std::size_t r = 0; r < o_.rates.size(); ++r) {
     if (o_.rates[r] != record.rate) continue;
     for (std::size_t m = 0; m < methods_.size(); ++m)
-      if (methods_[m].network->protection().method == record.method) records_[{r, m}].emplace(record.map, record);
+      if (methods_[m].network().protection().method == record.method) records_[{r, m}].emplace(record.map, record);
   }
 }
 
@@ -227,17 +246,18 @@ bool Campaign::point_met(std::size_t rate, std::size_t method) const {
   return until_ci_met(accuracies, o_.summary.until_ci, o_.summary.confidence, o_.summary.min_maps);
 }
 
-MapRecord Campaign::evaluate(std::size_t rate, std::size_t map, std::size_t method) {
+MapRecord Campaign::evaluate(std::size_t rate, std::size_t map, std::size_t method, std::size_t worker) {
   const auto start = std::chrono::steady_clock::now();
-  Method& m = methods_[method];
+  const Method& m = methods_[method];
+  const Worker& w = m.workers.at(worker);
   MapRecord r;
   r.fault_model = o_.fault_model.name();
   r.rate = o_.rates[rate];
-  r.method = m.network->protection().method;
+  r.method = w.network->protection().method;
   r.map = map;
   r.seed = map_seed(o_.seed, o_.fault_model, r.rate, map);
-  const MapFaults faults = m.network->draw(o_.fault_model, r.rate, r.seed, o_.accelerator, o_.ecc);
-  const MapOutcome outcome = m.runner->run(faults);
+  const MapFaults faults = w.network->draw(o_.fault_model, r.rate, r.seed, o_.accelerator, o_.ecc);
+  const MapOutcome outcome = w.runner->run(faults);
   r.images = test_.size();
   for (std::size_t i = 0; i < test_.size(); ++i) {
     const int predicted = predicted_class(outcome.logits, static_cast<int>(i));
@@ -273,12 +293,12 @@ std::vector<PointSummary> Campaign::summaries() const {
 void Campaign::write_campaign_json(const std::string& status, double wall_seconds, std::size_t maps_run) {
   nlohmann::json protections = nlohmann::json::array();
   for (const Method& m : methods_) {
-    const Protection& p = m.network->protection();
+    const Protection& p = m.network().protection();
     nlohmann::json entry = {{"method", p.method}, {"source", p.source}, {"clip_form", p.clip_form},
                             {"threshold_words", p.threshold_words}, {"clean_accuracy", m.clean_accuracy}};
-    if (const auto* functional = dynamic_cast<const FunctionalRunner*>(m.runner.get())) {
+    if (const auto* functional = dynamic_cast<const FunctionalRunner*>(&m.runner())) {
       const IncrementalForward& f = functional->forward();
-      entry["kept_activations"] = {{"nodes", f.kept_nodes()}, {"of", m.network->deployment().network().size()},
+      entry["kept_activations"] = {{"nodes", f.kept_nodes()}, {"of", m.workers.front().network->deployment().network().size()},
                                    {"mebibytes", static_cast<double>(f.kept_bytes()) / (1 << 20)}};
     }
     protections.push_back(entry);
@@ -334,9 +354,11 @@ CampaignReport Campaign::run() {
   for (std::size_t r = 0; r < o_.rates.size() && !stopped; ++r) {
     std::size_t next_map = 0;
     while (!stopped) {
-      // The next wave: one pending map per process, each with its pending protections.
+      // The next wave: one pending map per thread of each process (process p takes entries
+      // [p * threads, (p + 1) * threads)), each with its pending protections.
       std::vector<std::pair<std::size_t, std::vector<std::size_t>>> wave;
-      while (wave.size() < static_cast<std::size_t>(group_.size()) && next_map < o_.summary.maps) {
+      const std::size_t width = static_cast<std::size_t>(group_.size()) * threads_;
+      while (wave.size() < width && next_map < o_.summary.maps) {
         std::vector<std::size_t> pending;
         for (std::size_t m = 0; m < methods_.size(); ++m)
           if (!done(r, m, next_map) && !point_met(r, m)) pending.push_back(m);
@@ -346,12 +368,26 @@ CampaignReport Campaign::run() {
       if (wave.empty()) break;
       std::string mine;
       together(group_, [&] {
-        if (static_cast<std::size_t>(group_.rank()) >= wave.size()) return;
-        const auto& [map, pending] = wave[static_cast<std::size_t>(group_.rank())];
-        for (std::size_t m : pending) {
-          const MapRecord record = evaluate(r, map, m);
-          log_.append(record);
-          mine += map_record_to_json(record).dump() + "\n";
+        const std::size_t first = static_cast<std::size_t>(group_.rank()) * threads_;
+        const std::size_t count = wave.size() > first ? std::min(threads_, wave.size() - first) : 0;
+        std::vector<std::vector<MapRecord>> records(count);
+        std::vector<std::exception_ptr> errors(count);
+        // One map per thread, each on its own worker; the kernels inside run on that thread alone.
+#pragma omp parallel for num_threads(static_cast<int>(std::max<std::size_t>(count, 1))) schedule(static, 1)
+        for (std::size_t t = 0; t < count; ++t) {
+          try {
+            for (std::size_t m : wave[first + t].second) records[t].push_back(evaluate(r, wave[first + t].first, m, t));
+          } catch (...) {
+            errors[t] = std::current_exception();
+          }
+        }
+        for (const std::exception_ptr& error : errors)
+          if (error) std::rethrow_exception(error);
+        for (const std::vector<MapRecord>& map_records : records) {
+          for (const MapRecord& record : map_records) {
+            log_.append(record);
+            mine += map_record_to_json(record).dump() + "\n";
+          }
         }
       });
       for (const std::string& part : group_.all_gather(mine)) {

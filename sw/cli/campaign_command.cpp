@@ -192,8 +192,8 @@ void add_campaign_command(CLI::App& app) {
   c->add_option("--confidence", o.summary.confidence, "Confidence level of the intervals")->capture_default_str();
   c->add_option("--stop-after", o.stop_after, "Stop after N map runs, as an interrupted campaign would (for testing --resume)");
   c->add_option("--threads", cli->threads,
-                "OpenMP threads per process for the layer kernels (0 = OpenMP's default); campaigns parallelise "
-                "over maps with mpirun")
+                "Threads per process (0 = OpenMP's default): the functional engine runs one map per thread, "
+                "the systemc engine's layer kernels use them; mpirun adds processes")
       ->check(CLI::Range(0, 1024))
       ->capture_default_str();
   c->add_option("--cache-mb", o.cache_mb,
