@@ -349,6 +349,7 @@ CampaignReport Campaign::run() {
   ProgressLine progress(std::cerr, "campaign " + o_.model + " " + o_.fault_model.name() + " (" + engine_name(o_.engine) + ")",
                         pending_units, o_.show_progress && group_.rank() == 0);
   const std::string csv_path = (fs::path(o_.out) / "results.csv").string();
+  const auto maps_start = std::chrono::steady_clock::now();
   std::size_t maps_run = 0;
   bool stopped = false;
   for (std::size_t r = 0; r < o_.rates.size() && !stopped; ++r) {
@@ -410,6 +411,7 @@ CampaignReport Campaign::run() {
   progress.finish(std::to_string(maps_run) + " map runs");
 
   CampaignReport report;
+  report.map_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - maps_start).count();
   report.points = summaries();
   report.maps_run = maps_run;
   report.finished = !stopped;

@@ -54,6 +54,7 @@ struct CampaignReport {
   std::size_t maps_run = 0;          // map runs in this invocation, all processes
   bool finished = false;             // every point complete (false after --stop-after)
   double wall_seconds = 0;
+  double map_seconds = 0;            // wall time of the map runs alone (no loading, no fault-free pass)
   nlohmann::json campaign;           // what campaign.json holds
 };
 

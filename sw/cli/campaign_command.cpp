@@ -121,7 +121,8 @@ void run_campaign_command(CampaignCli& cli) {
   }
   print_json({{"out", o.out}, {"results", report.results_csv}, {"campaign", report.campaign_json},
               {"plot", report.plot}, {"finished", report.finished}, {"maps_run", report.maps_run},
-              {"processes", group.size()}, {"wall_seconds", report.wall_seconds}, {"points", points}});
+              {"processes", group.size()}, {"wall_seconds", report.wall_seconds},
+              {"map_seconds", report.map_seconds}, {"points", points}});
 }
 
 void run_plan(const PlanCli& cli) {
