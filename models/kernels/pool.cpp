@@ -38,54 +38,6 @@ float average_divisor(const PoolGeometry& g, const Span& rows, const Span& colum
   return static_cast<float>((rows.end - rows.begin) * (columns.end - columns.begin));
 }
 
-}  // namespace
-
-PoolWindow PoolWindow::square(int kernel, int stride) {
-  PoolWindow w;
-  w.kernel = Size2d::square(kernel);
-  w.stride = Size2d::square(stride);
-  return w;
-}
-
-bool PoolWindow::is_square() const {
-  return kernel.is_square() && stride.is_square() && padding.is_zero() && !ceil_mode && !count_include_pad;
-}
-
-bool PoolWindow::operator==(const PoolWindow& other) const {
-  return kernel == other.kernel && stride == other.stride && padding == other.padding &&
-         ceil_mode == other.ceil_mode && count_include_pad == other.count_include_pad;
-}
-
-int PoolGeometry::out_height() const {
-  return sliding_windows(in_height, window.kernel.height, window.stride.height, window.padding.top,
-                         window.padding.bottom, window.ceil_mode);
-}
-
-int PoolGeometry::out_width() const {
-  return sliding_windows(in_width, window.kernel.width, window.stride.width, window.padding.left,
-                         window.padding.right, window.ceil_mode);
-}
-
-void PoolGeometry::validate() const {
-  const PoolWindow& w = window;
-  if (channels < 1 || in_height < 1 || in_width < 1) throw std::invalid_argument("pool input must be non-empty");
-  if (w.kernel.height < 1 || w.kernel.width < 1 || w.stride.height < 1 || w.stride.width < 1) {
-    throw std::invalid_argument("pool kernel and stride must be >= 1");
-  }
-  const Padding2d& p = w.padding;
-  if (p.top < 0 || p.left < 0 || p.bottom < 0 || p.right < 0 || p.top >= w.kernel.height ||
-      p.bottom >= w.kernel.height || p.left >= w.kernel.width || p.right >= w.kernel.width) {
-    throw std::invalid_argument("pool padding " + padding_string(p) + " must be in [0, kernel) on every side (kernel " +
-                                size_string(w.kernel) + ")");
-  }
-  if (out_height() < 1 || out_width() < 1) {
-    throw std::invalid_argument("pool kernel " + size_string(w.kernel) + " larger than padded input " +
-                                std::to_string(in_height) + "x" + std::to_string(in_width));
-  }
-}
-
-namespace {
-
 // Inference (no argmax) over windows wholly inside the input (no padding, floor mode): each
 // output row as running maxima over the window's elements in row-major order, vectorisable
 // across the row. The update (v > best ? v : best) is the general loop's, so ties and NaNs
@@ -134,6 +86,50 @@ void max_pool_2x2_stride_2(const PoolGeometry& g, size_t planes, const float* x,
 }
 
 }  // namespace
+
+PoolWindow PoolWindow::square(int kernel, int stride) {
+  PoolWindow w;
+  w.kernel = Size2d::square(kernel);
+  w.stride = Size2d::square(stride);
+  return w;
+}
+
+bool PoolWindow::is_square() const {
+  return kernel.is_square() && stride.is_square() && padding.is_zero() && !ceil_mode && !count_include_pad;
+}
+
+bool PoolWindow::operator==(const PoolWindow& other) const {
+  return kernel == other.kernel && stride == other.stride && padding == other.padding &&
+         ceil_mode == other.ceil_mode && count_include_pad == other.count_include_pad;
+}
+
+int PoolGeometry::out_height() const {
+  return sliding_windows(in_height, window.kernel.height, window.stride.height, window.padding.top,
+                         window.padding.bottom, window.ceil_mode);
+}
+
+int PoolGeometry::out_width() const {
+  return sliding_windows(in_width, window.kernel.width, window.stride.width, window.padding.left,
+                         window.padding.right, window.ceil_mode);
+}
+
+void PoolGeometry::validate() const {
+  const PoolWindow& w = window;
+  if (channels < 1 || in_height < 1 || in_width < 1) throw std::invalid_argument("pool input must be non-empty");
+  if (w.kernel.height < 1 || w.kernel.width < 1 || w.stride.height < 1 || w.stride.width < 1) {
+    throw std::invalid_argument("pool kernel and stride must be >= 1");
+  }
+  const Padding2d& p = w.padding;
+  if (p.top < 0 || p.left < 0 || p.bottom < 0 || p.right < 0 || p.top >= w.kernel.height ||
+      p.bottom >= w.kernel.height || p.left >= w.kernel.width || p.right >= w.kernel.width) {
+    throw std::invalid_argument("pool padding " + padding_string(p) + " must be in [0, kernel) on every side (kernel " +
+                                size_string(w.kernel) + ")");
+  }
+  if (out_height() < 1 || out_width() < 1) {
+    throw std::invalid_argument("pool kernel " + size_string(w.kernel) + " larger than padded input " +
+                                std::to_string(in_height) + "x" + std::to_string(in_width));
+  }
+}
 
 void max_pool_forward(const PoolGeometry& g, int batch, const float* x, float* y, std::vector<std::int32_t>* argmax) {
   const int oh = g.out_height(), ow = g.out_width();

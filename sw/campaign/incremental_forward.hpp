@@ -32,7 +32,7 @@ class IncrementalForward {
                      std::size_t cache_bytes = std::size_t{2} << 30);
   // Another forward over `network`, a copy of `shared`'s network (same layers and values), that
   // shares its clean outputs instead of computing them again: runs in parallel, each thread on
-  // its own copy. `shared` must outlive it only through the outputs, which it holds a share of.
+  // its own copy. Both hold the clean outputs, so `shared` need not outlive it; the images must.
   IncrementalForward(Network& network, const IncrementalForward& shared);
 
   std::size_t kept_nodes() const;                    // node outputs kept
