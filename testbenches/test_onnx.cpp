@@ -27,6 +27,7 @@
 #include "models/onnx/import.hpp"
 #include "models/onnx/tensor_file.hpp"
 #include "sw/compiler/program.hpp"
+#include "sw/scalesim/model_topology.hpp"
 #include "sw/thresholds/clip_sites.hpp"
 #include "sw/thresholds/threshold_file.hpp"
 #include "sw/train/evaluate.hpp"
@@ -131,6 +132,63 @@ TEST_CASE("PyTorch's ONNX exports give PyTorch's logits", "[onnx]") {
   CHECK(clip_sites(model.network).size() == relus);
   CHECK(model.network.architecture() == name);
   CHECK(model.metadata == nlohmann::json::object());
+}
+
+namespace {
+
+// The fixture `name` with every Constant node's value moved into an initializer (PyTorch writes
+// Clip bounds and Reshape shapes as Constant nodes; other exporters as initializers).
+std::string constants_as_initializers(const std::string& name) {
+  onnx::ModelProto model;
+  std::ifstream in(kFixtures + name + ".onnx", std::ios::binary);
+  REQUIRE(model.ParseFromIstream(&in));
+  onnx::GraphProto& graph = *model.mutable_graph();
+  google::protobuf::RepeatedPtrField<onnx::NodeProto> nodes;
+  for (onnx::NodeProto& n : *graph.mutable_node()) {
+    if (n.op_type() != "Constant") {
+      *nodes.Add() = n;
+      continue;
+    }
+    onnx::TensorProto& value = *graph.add_initializer();
+    value = n.attribute(0).t();
+    value.set_name(n.output(0));
+  }
+  graph.mutable_node()->Swap(&nodes);
+  const std::string path = temp_path("initializers_" + name + ".onnx");
+  std::ofstream out(path, std::ios::binary);
+  REQUIRE(model.SerializeToOstream(&out));
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("a shapes-only import gives the same layers, shapes and bounds, with zero weights", "[onnx]") {
+  const std::string name = GENERATE("conv_bn_pool", "residual_opset9", "residual_opset17", "mlp", "mobilenet_blocks_opset13",
+                                    "conv_variants_opset11", "pool_variants", "concat_clip_opset9", "concat_clip_opset13",
+                                    "cifar_vgg");
+  for (const std::string& path : {kFixtures + name + ".onnx", constants_as_initializers(name)}) {
+    INFO(path);
+    const Network full = import_onnx(path).network;
+    const Network shapes = import_onnx(path, Weights::shapes_only).network;
+    REQUIRE(layer_names(shapes) == layer_names(full));
+    for (std::size_t i = 0; i < full.size(); ++i) {
+      INFO(full.layer(i).name());
+      CHECK(shapes.layer(i).kind() == full.layer(i).kind());
+      CHECK(shapes.shape_of(static_cast<int>(i)) == full.shape_of(static_cast<int>(i)));
+      if (const auto* activation = dynamic_cast<const Activation*>(&full.layer(i))) {  // scalar Clip bounds: kept
+        const ClampBounds bounds = dynamic_cast<const Activation&>(shapes.layer(i)).bounds();
+        CHECK(bounds.lo == activation->bounds().lo);
+        CHECK(bounds.hi == activation->bounds().hi);
+      }
+      for (const Parameter& p : shapes.layer(i).parameters()) {
+        if (p.name != "weight") continue;
+        CHECK(std::all_of(p.value.values().begin(), p.value.values().end(), [](float v) { return v == 0.0f; }));
+      }
+    }
+    CHECK(format_topology(model_topology(shapes, shapes.input_shape())) ==
+          format_topology(model_topology(full, full.input_shape())));
+  }
+  std::filesystem::remove(temp_path("initializers_" + name + ".onnx"));
 }
 
 TEST_CASE("imported layers are named after the ONNX nodes, batch norm folded into its conv", "[onnx]") {

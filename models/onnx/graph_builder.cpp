@@ -7,7 +7,26 @@
 
 namespace proact {
 
-GraphBuilder::GraphBuilder(onnx::GraphProto& graph, const std::string& input, Network network)
+namespace {
+
+// Every dimension at least 1 and one above it (a dimension below 1 is left to float_tensor to refuse).
+bool has_several_elements(const onnx::TensorProto& proto) {
+  bool several = false;
+  for (std::int64_t d : proto.dims()) {
+    if (d < 1) return false;
+    several |= d > 1;
+  }
+  return several;
+}
+
+void free_values(onnx::TensorProto& proto) {  // clear() would keep the capacity
+  std::string().swap(*proto.mutable_raw_data());
+  google::protobuf::RepeatedField<float>().Swap(proto.mutable_float_data());
+}
+
+}  // namespace
+
+GraphBuilder::GraphBuilder(onnx::GraphProto& graph, const std::string& input, Network network, Weights weights)
     : network_(std::move(network)) {
   values_[input] = Value{Network::kInput, network_.input_shape()};
   for (const onnx::NodeProto& n : graph.node()) {
@@ -21,6 +40,10 @@ GraphBuilder::GraphBuilder(onnx::GraphProto& graph, const std::string& input, Ne
   for (onnx::TensorProto& t : *graph.mutable_initializer()) {
     constants_[t.name()] = &t;
     unread_[&t] = readers(t.name());
+    if (weights == Weights::shapes_only && t.data_type() == onnx::TensorProto::FLOAT && has_several_elements(t)) {
+      free_values(t);
+      zeroed_.insert(&t);
+    }
   }
 }
 
@@ -71,14 +94,11 @@ Tensor GraphBuilder::float_constant(const NodeReader& node, int i) {
   onnx::TensorProto& proto = constant(node, i);
   Tensor values;
   try {
-    values = float_tensor(proto);
+    values = zeroed_.count(&proto) ? zero_float_tensor(proto) : float_tensor(proto);
   } catch (const std::invalid_argument& e) {
     node.refuse(e.what());
   }
-  if (--unread_[&proto] == 0) {  // the last read: free the model's copy (clear() would keep the capacity)
-    std::string().swap(*proto.mutable_raw_data());
-    google::protobuf::RepeatedField<float>().Swap(proto.mutable_float_data());
-  }
+  if (--unread_[&proto] == 0) free_values(proto);  // the last read: free the model's copy
   return values;
 }
 

@@ -15,6 +15,7 @@
 
 #include "models/kernels/window.hpp"
 #include "models/net/network.hpp"
+#include "models/onnx/import.hpp"
 #include "models/onnx/node_reader.hpp"
 
 namespace proact {
@@ -40,8 +41,10 @@ class GraphBuilder {
  public:
   // `network`: empty, with the graph input's per-sample shape; `input` names that graph input.
   // The graph's initializers become constants (their values are freed as the network takes
-  // them: see float_constant); its nodes and outputs count as readers.
-  GraphBuilder(onnx::GraphProto& graph, const std::string& input, Network network);
+  // them: see float_constant); its nodes and outputs count as readers. Weights::shapes_only frees
+  // the values of every float initializer of two or more elements here (float_constant gives
+  // zeros of its shape).
+  GraphBuilder(onnx::GraphProto& graph, const std::string& input, Network network, Weights weights);
 
   // Input i of `node` as a computed tensor (refused when absent, constant or undefined).
   const Value& value(const NodeReader& node, int i) const;
@@ -97,6 +100,7 @@ class GraphBuilder {
   std::map<std::string, Value> values_;
   std::map<std::string, onnx::TensorProto*> constants_;
   std::map<const onnx::TensorProto*, int> unread_;  // reads of each constant not yet taken by float_constant
+  std::set<const onnx::TensorProto*> zeroed_;        // Weights::shapes_only: values freed, read as zeros
   std::deque<onnx::TensorProto> owned_constants_;  // values of Constant nodes
   std::map<std::string, int> readers_;
   std::map<std::string, const onnx::NodeProto*> last_reader_;

@@ -118,7 +118,7 @@ nlohmann::json stored_metadata(const std::string& path, const onnx::ModelProto& 
 
 }  // namespace
 
-Checkpoint import_onnx(const std::string& path) {
+Checkpoint import_onnx(const std::string& path, Weights weights) {
   onnx::ModelProto model;
   read_message(path, model, "an ONNX model");
   if (model.ir_version() <= 0 || !model.has_graph() || model.opset_import_size() == 0) {
@@ -128,7 +128,8 @@ Checkpoint import_onnx(const std::string& path) {
   const onnx::GraphProto& graph = model.graph();
   check_operators(path, opset, graph);
   const GraphInput input = graph_input(path, graph);
-  GraphBuilder builder(*model.mutable_graph(), input.name, Network(std::filesystem::path(path).stem().string(), input.shape));
+  GraphBuilder builder(*model.mutable_graph(), input.name, Network(std::filesystem::path(path).stem().string(), input.shape),
+                       weights);
   for (const onnx::NodeProto& node : graph.node()) {
     if (builder.consumed(node)) continue;
     operator_translations().at(node.op_type())(NodeReader(node, path, opset), builder);

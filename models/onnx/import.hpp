@@ -9,6 +9,14 @@
 
 namespace proact {
 
+// What the import reads of the float initializers (weights, biases, batch-norm statistics).
+enum class Weights {
+  values,       // all of them
+  shapes_only,  // tensors of two or more elements become zeros of their shape, their bytes freed
+                // before the graph is translated: for commands that need only the network's
+                // shapes (cycles, topologies); scalars (Clip bounds, Pad values) keep their values
+};
+
 // The network of an ONNX model, for a graph with one float input (batch axis dynamic or not,
 // the other axes fixed) and one output (batch, classes) computed last. Layer names come from
 // the node names (letters, digits, '_' and '-', unique); every Relu is an Activation (a clip
@@ -19,6 +27,6 @@ namespace proact {
 // fault: a file that is not ONNX or is truncated, an opset outside 9-17, an operator without a
 // translation (checked for every node before any is translated), an attribute or input its
 // layer cannot express, a missing initializer.
-Checkpoint import_onnx(const std::string& path);
+Checkpoint import_onnx(const std::string& path, Weights weights = Weights::values);
 
 }  // namespace proact

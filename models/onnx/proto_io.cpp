@@ -6,6 +6,8 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "models/io/heap.hpp"
+
 namespace proact {
 
 void read_message(const std::string& path, google::protobuf::MessageLite& message, const std::string& what) {
@@ -15,6 +17,7 @@ void read_message(const std::string& path, google::protobuf::MessageLite& messag
   if (!in) throw std::runtime_error(path + ": cannot open");
   const std::streamoff bytes = in.tellg();
   in.seekg(0);
+  if (bytes > 0) populate_heap(static_cast<std::size_t>(bytes));  // the message's copy of the bytes
   google::protobuf::io::IstreamInputStream stream(&in, 1 << 20);  // 1 MiB reads, not 8 KiB
   if (bytes <= 0 || !message.ParseFromZeroCopyStream(&stream) || in.bad()) {
     throw std::runtime_error(path + ": not " + what + " (" + std::to_string(std::max<std::streamoff>(0, bytes)) +

@@ -23,12 +23,16 @@ Shape shape_of(const onnx::TensorProto& proto) {
   return shape;
 }
 
-// The values of a tensor of element type T: raw_data, or the typed repeated field `typed`.
-template <typename T, typename Repeated>
-std::vector<T> values_of(const onnx::TensorProto& proto, int expected_type, const Repeated& typed) {
+void require_data_type(const onnx::TensorProto& proto, int expected_type) {
   if (proto.data_type() != expected_type) {
     refuse(proto, "holds " + data_type_name(proto.data_type()) + ", expected " + data_type_name(expected_type));
   }
+}
+
+// The values of a tensor of element type T: raw_data, or the typed repeated field `typed`.
+template <typename T, typename Repeated>
+std::vector<T> values_of(const onnx::TensorProto& proto, int expected_type, const Repeated& typed) {
+  require_data_type(proto, expected_type);
   if (proto.data_location() == onnx::TensorProto::EXTERNAL) {
     refuse(proto, "stores its data in an external file, which this importer does not read");
   }
@@ -61,6 +65,11 @@ std::string data_type_name(int type) {
 
 Tensor float_tensor(const onnx::TensorProto& proto) {
   return Tensor(shape_of(proto), values_of<float>(proto, onnx::TensorProto::FLOAT, proto.float_data()));
+}
+
+Tensor zero_float_tensor(const onnx::TensorProto& proto) {
+  require_data_type(proto, onnx::TensorProto::FLOAT);
+  return Tensor(shape_of(proto));
 }
 
 std::vector<std::int64_t> int64_values(const onnx::TensorProto& proto) {

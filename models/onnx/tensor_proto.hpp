@@ -17,6 +17,9 @@ std::string data_type_name(int type);
 // (a scalar has shape ()). Throws std::invalid_argument "tensor 'name': ..." for another data type,
 // external data, or a value count that does not match the dims (a truncated file).
 Tensor float_tensor(const onnx::TensorProto& proto);
+// Zeros of a FLOAT tensor's shape, its data not read (Weights::shapes_only); the same errors for
+// another data type or a dimension out of range.
+Tensor zero_float_tensor(const onnx::TensorProto& proto);
 
 // An INT64 tensor's values (raw_data or int64_data), flattened; same errors.
 std::vector<std::int64_t> int64_values(const onnx::TensorProto& proto);

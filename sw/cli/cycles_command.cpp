@@ -75,7 +75,7 @@ void run_cycles(const CyclesOptions& o) {
   if (o.model.empty()) {
     topology = read_topology(o.topology);
   } else {
-    const Checkpoint checkpoint = load_model(o.model);
+    const Checkpoint checkpoint = load_model(o.model, Weights::shapes_only);  // shapes are all it needs
     input_shape = o.input_shape.empty() ? checkpoint.network.input_shape() : Shape(o.input_shape);
     const std::vector<ConvRow> rows = model_topology(checkpoint.network, input_shape);
     if (rows.empty()) throw std::invalid_argument("model " + o.model + " has no layer the systolic array computes");

@@ -4,14 +4,13 @@
 #include <filesystem>
 
 #include "models/net/deployment.hpp"
-#include "models/onnx/import.hpp"
 #include "sw/train/evaluate.hpp"
 
 namespace proact {
 
-Checkpoint load_model(const std::string& name_or_path) {
+Checkpoint load_model(const std::string& name_or_path, Weights weights) {
   const std::string path = resolve_model_path(name_or_path);
-  if (std::filesystem::path(path).extension() == ".onnx") return import_onnx(path);
+  if (std::filesystem::path(path).extension() == ".onnx") return import_onnx(path, weights);
   return load_checkpoint(path);
 }
 

@@ -4,13 +4,15 @@
 #include <string>
 
 #include "models/net/checkpoint.hpp"
+#include "models/onnx/import.hpp"
 #include "sw/data/data_spec.hpp"
 
 namespace proact {
 
-// resolve_model_path(name_or_path), then import_onnx for a .onnx file, load_checkpoint for
-// anything else. Errors are theirs: one line naming the file (and node, for ONNX).
-Checkpoint load_model(const std::string& name_or_path);
+// resolve_model_path(name_or_path), then import_onnx for a .onnx file (reading `weights` of it),
+// load_checkpoint for anything else. Errors are theirs: one line naming the file (and node, for
+// ONNX).
+Checkpoint load_model(const std::string& name_or_path, Weights weights = Weights::values);
 
 // What an int8 deployment quantises each conv and dense input with: a checkpoint of the project's
 // trainer records these activation ranges; one without them (a model imported from ONNX) gets
