@@ -2,6 +2,7 @@
 // paths and int8 bit for bit, free order within a tolerance), and every backward pass (kernels
 // and layers, clip thresholds included) against central finite differences.
 #include <catch2/catch.hpp>
+#include <omp.h>
 
 #include <algorithm>
 #include <cmath>
@@ -274,6 +275,33 @@ TEST_CASE("conv2d_forward matches conv2d_forward_naive", "[kernels][conv]") {
     conv2d_forward_naive(g, batch, x.data(), w.data(), b, reference.data(), AccumulationOrder::free_order());
     check_close(fast, reference, 1e-6f * (g.patch_size() + 1), 1e-5f);
   }
+}
+
+TEST_CASE("conv2d_forward gathers small outputs of many images into one product, bit for bit", "[kernels][conv]") {
+  // Outputs of 4x4 and 2x2 pixels fill at most half of a column panel per image, so the kernel
+  // gathers images (32 of 4x4 per product: 70 images are three products, the last of 6), grouped
+  // and strided too; on one thread and on two.
+  ConvGeometry g;
+  g.in_channels = 6;
+  g.out_channels = 10;
+  const int size = GENERATE(4, 2);
+  g.in_height = g.in_width = size;
+  g.window = GENERATE(ConvWindow::square(3, 1, 1), conv_window({3, 3}, {1, 1}, {1, 1}, {1, 1, 1, 1}, 2),
+                      ConvWindow::square(1, 1, 0));
+  g.validate();
+  const int batch = 70, threads = GENERATE(1, 2);
+  INFO(describe(g) << ", " << threads << " threads");
+  const std::vector<float> x = normal_values(conv_input_size(g, batch), 13);
+  const std::vector<float> w = normal_values(static_cast<std::size_t>(g.out_channels) * g.patch_size(), 14);
+  const std::vector<float> bias = normal_values(g.out_channels, 15);
+  std::vector<float> fast(conv_output_size(g, batch), -1.0f), reference(fast.size(), -2.0f);
+  const AccumulationOrder order = accumulation_order(Dataflow::ws, 8);
+  const int before = omp_get_max_threads();
+  omp_set_num_threads(threads);
+  conv2d_forward(g, batch, x.data(), w.data(), bias.data(), fast.data(), order);
+  omp_set_num_threads(before);
+  conv2d_forward_naive(g, batch, x.data(), w.data(), bias.data(), reference.data(), order);
+  CHECK(bit_mismatches(fast, reference) == 0);
 }
 
 TEST_CASE("conv2d_backward matches conv2d_backward_naive", "[kernels][conv]") {

@@ -170,13 +170,17 @@ void ConvGeometry::validate() const {
 }
 
 void im2col(const ConvGeometry& g, const float* image, float* cols) {
+  im2col(g, image, cols, static_cast<size_t>(g.out_pixels()));
+}
+
+void im2col(const ConvGeometry& g, const float* image, float* cols, size_t row_stride) {
   const ConvWindow& w = g.window;
   const int oh = g.out_height(), ow = g.out_width();
   for (int c = 0; c < g.in_channels; ++c) {
     const float* plane = image + static_cast<size_t>(c) * g.in_pixels();
     for (int ky = 0; ky < w.kernel.height; ++ky) {
       for (int kx = 0; kx < w.kernel.width; ++kx) {
-        float* row = cols + static_cast<size_t>((c * w.kernel.height + ky) * w.kernel.width + kx) * oh * ow;
+        float* row = cols + static_cast<size_t>((c * w.kernel.height + ky) * w.kernel.width + kx) * row_stride;
         for (int oy = 0; oy < oh; ++oy) {
           const int iy = oy * w.stride.height - w.padding.top + ky * w.dilation.height;
           float* out = row + static_cast<size_t>(oy) * ow;
@@ -196,13 +200,17 @@ void im2col(const ConvGeometry& g, const float* image, float* cols) {
 }
 
 void col2im(const ConvGeometry& g, const float* cols, float* image) {
+  col2im(g, cols, image, static_cast<size_t>(g.out_pixels()));
+}
+
+void col2im(const ConvGeometry& g, const float* cols, float* image, size_t row_stride) {
   const ConvWindow& w = g.window;
   const int oh = g.out_height(), ow = g.out_width();
   for (int c = 0; c < g.in_channels; ++c) {
     float* plane = image + static_cast<size_t>(c) * g.in_pixels();
     for (int ky = 0; ky < w.kernel.height; ++ky) {
       for (int kx = 0; kx < w.kernel.width; ++kx) {
-        const float* row = cols + static_cast<size_t>((c * w.kernel.height + ky) * w.kernel.width + kx) * oh * ow;
+        const float* row = cols + static_cast<size_t>((c * w.kernel.height + ky) * w.kernel.width + kx) * row_stride;
         for (int oy = 0; oy < oh; ++oy) {
           const int iy = oy * w.stride.height - w.padding.top + ky * w.dilation.height;
           if (iy < 0 || iy >= g.in_height) continue;
@@ -218,12 +226,63 @@ void col2im(const ConvGeometry& g, const float* cols, float* image) {
   }
 }
 
+namespace {
+
+// Whether streaming one image in place fills less than kMinPanelUse of the column panels its
+// GEMM computes (out_pixels kept of columns() rounded up to whole panels).
+constexpr double kMinPanelUse = 0.8;
+bool fills_panels_poorly(const PhasedImage& layout) {
+  const int panel = gemm_panel_columns();
+  const int computed = (layout.columns() + panel - 1) / panel * panel;
+  return layout.geometry.out_pixels() < kMinPanelUse * computed;
+}
+
+// Columns gathered per product (then spread over the threads by gemm): a few panels per thread.
+constexpr int kGatheredColumns = 512;
+
+// The batch in chunks of images whose im2col columns sit side by side, cols (C*kh*kw, images *
+// OH*OW): one product per chunk and group, its column groups (one per image) landing on each
+// image's output.
+void conv2d_forward_gathered(const ConvGeometry& g, int batch, const float* x, const float* w, const float* bias,
+                             float* y, AccumulationOrder order) {
+  const int groups = g.window.groups, n = g.group_out_channels(), k = g.patch_size(), m = g.out_pixels();
+  const size_t in_stride = static_cast<size_t>(g.in_channels) * g.in_pixels();
+  const size_t out_stride = static_cast<size_t>(g.out_channels) * m;
+  const int chunk = std::max(1, std::min(batch, kGatheredColumns / m));
+  const size_t columns = static_cast<size_t>(chunk) * m;
+  thread_local std::vector<float> storage;  // the calling thread's; the im2col threads write through `cols`
+  if (storage.size() < static_cast<size_t>(groups) * k * columns) storage.resize(static_cast<size_t>(groups) * k * columns);
+  float* const cols = storage.data();
+  std::vector<std::ptrdiff_t> rows(static_cast<size_t>(groups) * k);
+  for (size_t r = 0; r < rows.size(); ++r) rows[r] = static_cast<std::ptrdiff_t>(r * columns);
+  for (int first = 0; first < batch; first += chunk) {
+    const int images = std::min(chunk, batch - first);
+#pragma omp parallel for schedule(static) if (images > 1)
+    for (int b = 0; b < images; ++b) im2col(g, x + (first + b) * in_stride, cols + static_cast<size_t>(b) * m, columns);
+    for (int group = 0; group < groups; ++group) {
+      const size_t first_channel = static_cast<size_t>(group) * n;
+      GemmOutput out;
+      out.data = y + first * out_stride + first_channel * m;
+      out.row_stride = m;
+      out.bias = bias ? bias + first_channel : nullptr;
+      out.group = m;
+      out.kept = m;
+      out.group_stride = static_cast<std::ptrdiff_t>(out_stride);
+      gemm(w + first_channel * k, GemmOperand{cols, rows.data() + static_cast<size_t>(group) * k, 1}, out, n,
+           k, images * m, order);
+    }
+  }
+}
+
+}  // namespace
+
 void conv2d_forward(const ConvGeometry& g, int batch, const float* x, const float* w, const float* bias, float* y,
                     AccumulationOrder order) {
   const int groups = g.window.groups, n = g.group_out_channels(), k = g.patch_size(), m = g.out_pixels();
   const size_t in_stride = static_cast<size_t>(g.in_channels) * g.in_pixels();
   const size_t out_stride = static_cast<size_t>(g.out_channels) * m;
   const PhasedImage layout(g);
+  if (batch > 1 && fills_panels_poorly(layout)) return conv2d_forward_gathered(g, batch, x, w, bias, y, order);
   // Images in parallel; a single image spreads its GEMMs over the threads instead.
 #pragma omp parallel if (batch > 1)
   {
@@ -285,14 +344,10 @@ void conv2d_backward(const ConvGeometry& g, int batch, const float* x, const flo
   const size_t out_stride = static_cast<size_t>(channels) * m;
   // Gather the batch as cols (C*kh*kw, B*M) and dY (O, B*M) so that each group's products are
   // single large GEMMs on row blocks of both.
-  std::vector<float> cols(static_cast<size_t>(rows) * m * batch), image_cols(static_cast<size_t>(rows) * m);
+  std::vector<float> cols(static_cast<size_t>(rows) * m * batch);
   std::vector<float> grad(static_cast<size_t>(channels) * m * batch);
   for (int b = 0; b < batch; ++b) {
-    im2col(g, x + b * in_stride, image_cols.data());
-    for (int r = 0; r < rows; ++r) {
-      std::copy_n(image_cols.data() + static_cast<size_t>(r) * m, m,
-                  cols.data() + static_cast<size_t>(r) * m * batch + static_cast<size_t>(b) * m);
-    }
+    im2col(g, x + b * in_stride, cols.data() + static_cast<size_t>(b) * m, static_cast<size_t>(m) * batch);
     for (int o = 0; o < channels; ++o) {
       std::copy_n(dy + b * out_stride + static_cast<size_t>(o) * m, m,
                   grad.data() + static_cast<size_t>(o) * m * batch + static_cast<size_t>(b) * m);
@@ -323,13 +378,7 @@ void conv2d_backward(const ConvGeometry& g, int batch, const float* x, const flo
     group_cols(dcols.data(), group).noalias() = group_weight(group).transpose() * group_grad(group);
   }
   std::fill(dx, dx + in_stride * batch, 0.0f);
-  for (int b = 0; b < batch; ++b) {
-    for (int r = 0; r < rows; ++r) {
-      std::copy_n(dcols.data() + static_cast<size_t>(r) * bm + static_cast<size_t>(b) * m, m,
-                  image_cols.data() + static_cast<size_t>(r) * m);
-    }
-    col2im(g, image_cols.data(), dx + b * in_stride);
-  }
+  for (int b = 0; b < batch; ++b) col2im(g, dcols.data() + static_cast<size_t>(b) * m, dx + b * in_stride, bm);
 }
 
 void conv2d_backward_naive(const ConvGeometry& g, int batch, const float* x, const float* w, const float* dy,

@@ -2,6 +2,7 @@
 // 2-D convolution (cross-correlation, as in PyTorch and ONNX) on NCHW tensors, grouped:
 // x (B, C, H, W), w (O, C / groups, kh, kw), bias (O) or nullptr, y (B, O, OH, OW). Output
 // channel o of group g = o / (O / groups) reads input channels [g * C / groups, (g + 1) * C / groups).
+#include <cstddef>
 #include <string>
 
 #include "models/kernels/gemm.hpp"
@@ -45,13 +46,19 @@ struct ConvGeometry {
 };
 
 // image (C, H, W) -> cols (C*kh*kw, OH*OW); row index = (c*kh + ky)*kw + kx, so group g's patch
-// is rows [g * K, (g + 1) * K) with K = patch_size(); padding reads 0.
+// is rows [g * K, (g + 1) * K) with K = patch_size(); padding reads 0. Row r starts at
+// cols + r * row_stride (default OH*OW; larger to gather several images side by side).
 void im2col(const ConvGeometry& g, const float* image, float* cols);
-// Adjoint of im2col: image (C, H, W) += scattered cols.
+void im2col(const ConvGeometry& g, const float* image, float* cols, std::size_t row_stride);
+// Adjoint of im2col: image (C, H, W) += scattered cols (row r at cols + r * row_stride).
 void col2im(const ConvGeometry& g, const float* cols, float* image);
+void col2im(const ConvGeometry& g, const float* cols, float* image, std::size_t row_stride);
 
 // Forward: one GEMM per group, per output the K products of its group's patch in im2col row
-// order summed in `order`, then + bias.
+// order summed in `order`, then + bias. Each image streams its padded input in place; images
+// whose output would leave the GEMM's column panels poorly filled (small feature maps, whose
+// padding columns the in-place stream computes and drops) are gathered by im2col into one
+// product for several images instead. Either way every output has the same sums, bit for bit.
 void conv2d_forward(const ConvGeometry& g, int batch, const float* x, const float* w, const float* bias, float* y,
                     AccumulationOrder order);
 // Reference: direct loops, same order, padding taps multiplied as zeros (as the array streams them).

@@ -142,7 +142,9 @@ constexpr std::ptrdiff_t kInPlaceSpan = 1 << 16;
 
 // Panel columns [from, from + count) landing on output columns [to, to + count), count <= kLanes.
 struct Piece {
-  int from, to, count;
+  int from;
+  std::ptrdiff_t to;
+  int count;
 };
 constexpr int kMaxPieces = 2 * kPanel;  // a run per panel column at most, split at kLanes
 
@@ -272,7 +274,7 @@ int panel_pieces(const GemmOutput& y, int j0, int cols, Piece (&pieces)[kMaxPiec
     const int g = j / y.group, r = j % y.group;
     const int length = static_cast<int>(std::min<long>(static_cast<long>(y.group) - r, j0 + cols - j));
     const int kept = std::max(0, std::min(y.kept - r, length));
-    const Piece run{j - j0, static_cast<int>(static_cast<long>(g) * y.kept + r), kept};
+    const Piece run{j - j0, g * (y.group_stride ? y.group_stride : y.kept) + r, kept};
     if (count > 0 && runs[count - 1].from + runs[count - 1].count == run.from &&
         runs[count - 1].to + runs[count - 1].count == run.to) {
       runs[count - 1].count += kept;
@@ -311,6 +313,8 @@ float* aligned_floats(std::vector<float>& storage, std::size_t count) {
 }
 
 }  // namespace
+
+int gemm_panel_columns() { return kPanel; }
 
 void gemm(const float* a, const GemmOperand& b, const GemmOutput& y, int n, int k, int m, AccumulationOrder order) {
   if (n == 0 || m == 0) return;

@@ -44,15 +44,21 @@ struct GemmOperand {
 };
 
 // Where Y (N, M) goes. Columns come in groups of `group` (the last may be short) of which the
-// first `kept` are written, packed: column j = g * group + r with r < kept is output column
-// c = g * kept + r, and Y (i, j) + bias[i] (or Y (i, j) alone without a bias) is written to
-// data[i * row_stride + c * col_stride]. The other columns are computed and dropped.
+// first `kept` are written: column j = g * group + r with r < kept is output column
+// c = g * group_stride + r (group_stride 0: kept, the groups packed), and Y (i, j) + bias[i] (or
+// Y (i, j) alone without a bias) is written to data[i * row_stride + c * col_stride]. The other
+// columns are computed and dropped.
 struct GemmOutput {
   float* data = nullptr;
   std::ptrdiff_t row_stride = 0, col_stride = 1;
   const float* bias = nullptr;
   int group = INT_MAX, kept = INT_MAX;
+  std::ptrdiff_t group_stride = 0;
 };
+
+// Output columns one tile of the ordered kernel computes at once (its B panel width): a product
+// whose M is not a multiple of it computes the rest of the last panel and drops it.
+int gemm_panel_columns();
 
 // Y = A (N, K; row-major) * B in an ordered accumulation: every output takes the folds of
 // `order` in k order, each fold's partial starting at +0 with one fused multiply-add per k,
