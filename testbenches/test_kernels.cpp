@@ -278,12 +278,12 @@ TEST_CASE("conv2d_forward matches conv2d_forward_naive", "[kernels][conv]") {
 }
 
 TEST_CASE("conv2d_forward gathers small outputs of many images into one product, bit for bit", "[kernels][conv]") {
-  // Outputs of 4x4 and 2x2 pixels fill at most half of a column panel per image, so the kernel
-  // gathers images (32 of 4x4 per product: 70 images are three products, the last of 6), grouped
-  // and strided too; on one thread and on two.
+  // Outputs of 4x4 and 2x2 pixels for 64 filters per group leave most of a column panel unused
+  // per image, so the kernel gathers images (32 of 4x4 per product: 70 images are three products,
+  // the last of 6), one group or two; on one thread and on two.
   ConvGeometry g;
   g.in_channels = 6;
-  g.out_channels = 10;
+  g.out_channels = 128;
   const int size = GENERATE(4, 2);
   g.in_height = g.in_width = size;
   g.window = GENERATE(ConvWindow::square(3, 1, 1), conv_window({3, 3}, {1, 1}, {1, 1}, {1, 1, 1, 1}, 2),

@@ -188,11 +188,19 @@ void im2col(const ConvGeometry& g, const float* image, float* cols, size_t row_s
             std::fill(out, out + ow, 0.0f);
             continue;
           }
-          const float* in = plane + static_cast<size_t>(iy) * g.in_width;
-          for (int ox = 0; ox < ow; ++ox) {
-            const int ix = ox * w.stride.width - w.padding.left + kx * w.dilation.width;
-            out[ox] = (ix < 0 || ix >= g.in_width) ? 0.0f : in[ix];
+          // ix = ox * sx + offset is inside the row for ox in [begin, end): copied, the rest zeros.
+          const int sx = w.stride.width, offset = kx * w.dilation.width - w.padding.left;
+          const int begin = std::min(ow, offset >= 0 ? 0 : ceil_div(-offset, sx));
+          const int end = std::max(begin, std::min(ow, g.in_width > offset ? ceil_div(g.in_width - offset, sx) : 0));
+          const float* in = plane + static_cast<size_t>(iy) * g.in_width + offset;
+          // Plain loops: rows are short (tens of floats), where a memmove call costs more than the copy.
+          for (int ox = 0; ox < begin; ++ox) out[ox] = 0.0f;
+          if (sx == 1) {
+            for (int ox = begin; ox < end; ++ox) out[ox] = in[ox];
+          } else {
+            for (int ox = begin; ox < end; ++ox) out[ox] = in[ox * sx];
           }
+          for (int ox = end; ox < ow; ++ox) out[ox] = 0.0f;
         }
       }
     }
@@ -228,13 +236,17 @@ void col2im(const ConvGeometry& g, const float* cols, float* image, size_t row_s
 
 namespace {
 
-// Whether streaming one image in place fills less than kMinPanelUse of the column panels its
-// GEMM computes (out_pixels kept of columns() rounded up to whole panels).
-constexpr double kMinPanelUse = 0.8;
-bool fills_panels_poorly(const PhasedImage& layout) {
-  const int panel = gemm_panel_columns();
-  const int computed = (layout.columns() + panel - 1) / panel * panel;
-  return layout.geometry.out_pixels() < kMinPanelUse * computed;
+// Gathering copies each of an image's K x M patch values twice (im2col, then the GEMM's panel
+// packing), which costs about as long as kGatherCost multiply-adds per vector lane. Streaming in
+// place computes columns() rounded up to whole panels for M kept, N multiply-adds per column and
+// k; gathering pays where the dropped columns cost more: N * (computed - M) > kGatherCost * M.
+// (Measured with AVX-512: 16 filters with 100 of 160 columns kept and 64 filters with 64 of 96
+// run faster in place; 128 filters and more on 8x8 maps and smaller, faster gathered.)
+constexpr int kGatherCost = 40;
+bool gathering_pays(const PhasedImage& layout) {
+  const int panel = gemm_panel_columns(), m = layout.geometry.out_pixels();
+  const long computed = (layout.columns() + panel - 1) / panel * panel;
+  return static_cast<long>(layout.geometry.group_out_channels()) * (computed - m) > static_cast<long>(kGatherCost) * m;
 }
 
 // Columns gathered per product (then spread over the threads by gemm): a few panels per thread.
@@ -282,7 +294,7 @@ void conv2d_forward(const ConvGeometry& g, int batch, const float* x, const floa
   const size_t in_stride = static_cast<size_t>(g.in_channels) * g.in_pixels();
   const size_t out_stride = static_cast<size_t>(g.out_channels) * m;
   const PhasedImage layout(g);
-  if (batch > 1 && fills_panels_poorly(layout)) return conv2d_forward_gathered(g, batch, x, w, bias, y, order);
+  if (batch > 1 && gathering_pays(layout)) return conv2d_forward_gathered(g, batch, x, w, bias, y, order);
   // Images in parallel; a single image spreads its GEMMs over the threads instead.
 #pragma omp parallel if (batch > 1)
   {
