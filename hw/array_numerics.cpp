@@ -61,15 +61,7 @@ std::vector<float> gemm_operand(const LayerDescriptor& d, const float* input) {
       for (long i = 0; i < k; ++i) x[static_cast<std::size_t>(i) * batch + b] = input[static_cast<std::size_t>(b) * k + i];
     return x;
   }
-  const ConvGeometry g = conv_geometry(d);
-  const long pixels = g.out_pixels();
-  std::vector<float> cols(static_cast<std::size_t>(k) * pixels);
-  for (int b = 0; b < batch; ++b) {
-    im2col(g, input + static_cast<std::size_t>(b) * d.input_elements(), cols.data());
-    for (long r = 0; r < k; ++r) {
-      std::copy_n(cols.data() + r * pixels, pixels, x.data() + r * m + b * pixels);
-    }
-  }
+  im2col(conv_geometry(d), input, batch, x.data());
   return x;
 }
 

@@ -169,66 +169,59 @@ void ConvGeometry::validate() const {
   }
 }
 
-void im2col(const ConvGeometry& g, const float* image, float* cols) {
-  im2col(g, image, cols, static_cast<size_t>(g.out_pixels()));
+namespace {
+
+// The pixel of a channel plane that tap t = ky * kw + kx reads for output pixel p, at
+// [t * OH*OW + p]: -1 in the padding. The same for every channel and image, so im2col and col2im
+// run one flat loop per row however small the maps (a 2x2 output has rows of 4 values).
+const std::vector<int>& tap_sources(const ConvGeometry& g) {
+  const ConvWindow& w = g.window;
+  const int taps = w.kernel.height * w.kernel.width, m = g.out_pixels(), ow = g.out_width();
+  thread_local std::vector<int> source;
+  source.resize(static_cast<size_t>(taps) * m);
+  for (int t = 0; t < taps; ++t) {
+    const int ky = t / w.kernel.width, kx = t % w.kernel.width;
+    for (int p = 0; p < m; ++p) {
+      const int iy = p / ow * w.stride.height - w.padding.top + ky * w.dilation.height;
+      const int ix = p % ow * w.stride.width - w.padding.left + kx * w.dilation.width;
+      const bool inside = iy >= 0 && iy < g.in_height && ix >= 0 && ix < g.in_width;
+      source[static_cast<size_t>(t) * m + p] = inside ? iy * g.in_width + ix : -1;
+    }
+  }
+  return source;
 }
 
-void im2col(const ConvGeometry& g, const float* image, float* cols, size_t row_stride) {
-  const ConvWindow& w = g.window;
-  const int oh = g.out_height(), ow = g.out_width();
+}  // namespace
+
+void im2col(const ConvGeometry& g, const float* images, int count, float* cols) {
+  const int taps = g.window.kernel.height * g.window.kernel.width, m = g.out_pixels();
+  const size_t image_size = static_cast<size_t>(g.in_channels) * g.in_pixels(), row_stride = static_cast<size_t>(count) * m;
+  const int* source = tap_sources(g).data();
+  // Row by row, each written once in order; the images' planes of one channel stay in cache.
   for (int c = 0; c < g.in_channels; ++c) {
-    const float* plane = image + static_cast<size_t>(c) * g.in_pixels();
-    for (int ky = 0; ky < w.kernel.height; ++ky) {
-      for (int kx = 0; kx < w.kernel.width; ++kx) {
-        float* row = cols + static_cast<size_t>((c * w.kernel.height + ky) * w.kernel.width + kx) * row_stride;
-        for (int oy = 0; oy < oh; ++oy) {
-          const int iy = oy * w.stride.height - w.padding.top + ky * w.dilation.height;
-          float* out = row + static_cast<size_t>(oy) * ow;
-          if (iy < 0 || iy >= g.in_height) {
-            std::fill(out, out + ow, 0.0f);
-            continue;
-          }
-          // ix = ox * sx + offset is inside the row for ox in [begin, end): copied, the rest zeros.
-          const int sx = w.stride.width, offset = kx * w.dilation.width - w.padding.left;
-          const int begin = std::min(ow, offset >= 0 ? 0 : ceil_div(-offset, sx));
-          const int end = std::max(begin, std::min(ow, g.in_width > offset ? ceil_div(g.in_width - offset, sx) : 0));
-          const float* in = plane + static_cast<size_t>(iy) * g.in_width + offset;
-          // Plain loops: rows are short (tens of floats), where a memmove call costs more than the copy.
-          for (int ox = 0; ox < begin; ++ox) out[ox] = 0.0f;
-          if (sx == 1) {
-            for (int ox = begin; ox < end; ++ox) out[ox] = in[ox];
-          } else {
-            for (int ox = begin; ox < end; ++ox) out[ox] = in[ox * sx];
-          }
-          for (int ox = end; ox < ow; ++ox) out[ox] = 0.0f;
-        }
+    for (int t = 0; t < taps; ++t) {
+      float* row = cols + static_cast<size_t>(c * taps + t) * row_stride;
+      const int* from = source + static_cast<size_t>(t) * m;
+      for (int b = 0; b < count; ++b, row += m) {
+        const float* plane = images + b * image_size + static_cast<size_t>(c) * g.in_pixels();
+        for (int p = 0; p < m; ++p) row[p] = from[p] < 0 ? 0.0f : plane[std::max(from[p], 0)];
       }
     }
   }
 }
 
-void col2im(const ConvGeometry& g, const float* cols, float* image) {
-  col2im(g, cols, image, static_cast<size_t>(g.out_pixels()));
-}
-
-void col2im(const ConvGeometry& g, const float* cols, float* image, size_t row_stride) {
-  const ConvWindow& w = g.window;
-  const int oh = g.out_height(), ow = g.out_width();
+void col2im(const ConvGeometry& g, const float* cols, int count, float* images) {
+  const int taps = g.window.kernel.height * g.window.kernel.width, m = g.out_pixels();
+  const size_t image_size = static_cast<size_t>(g.in_channels) * g.in_pixels(), row_stride = static_cast<size_t>(count) * m;
+  const int* source = tap_sources(g).data();
   for (int c = 0; c < g.in_channels; ++c) {
-    float* plane = image + static_cast<size_t>(c) * g.in_pixels();
-    for (int ky = 0; ky < w.kernel.height; ++ky) {
-      for (int kx = 0; kx < w.kernel.width; ++kx) {
-        const float* row = cols + static_cast<size_t>((c * w.kernel.height + ky) * w.kernel.width + kx) * row_stride;
-        for (int oy = 0; oy < oh; ++oy) {
-          const int iy = oy * w.stride.height - w.padding.top + ky * w.dilation.height;
-          if (iy < 0 || iy >= g.in_height) continue;
-          float* in = plane + static_cast<size_t>(iy) * g.in_width;
-          const float* src = row + static_cast<size_t>(oy) * ow;
-          for (int ox = 0; ox < ow; ++ox) {
-            const int ix = ox * w.stride.width - w.padding.left + kx * w.dilation.width;
-            if (ix >= 0 && ix < g.in_width) in[ix] += src[ox];
-          }
-        }
+    for (int t = 0; t < taps; ++t) {
+      const float* row = cols + static_cast<size_t>(c * taps + t) * row_stride;
+      const int* from = source + static_cast<size_t>(t) * m;
+      for (int b = 0; b < count; ++b, row += m) {
+        float* plane = images + b * image_size + static_cast<size_t>(c) * g.in_pixels();
+        for (int p = 0; p < m; ++p)
+          if (from[p] >= 0) plane[from[p]] += row[p];
       }
     }
   }
@@ -261,16 +254,13 @@ void conv2d_forward_gathered(const ConvGeometry& g, int batch, const float* x, c
   const size_t in_stride = static_cast<size_t>(g.in_channels) * g.in_pixels();
   const size_t out_stride = static_cast<size_t>(g.out_channels) * m;
   const int chunk = std::max(1, std::min(batch, kGatheredColumns / m));
-  const size_t columns = static_cast<size_t>(chunk) * m;
-  thread_local std::vector<float> storage;  // the calling thread's; the im2col threads write through `cols`
-  if (storage.size() < static_cast<size_t>(groups) * k * columns) storage.resize(static_cast<size_t>(groups) * k * columns);
-  float* const cols = storage.data();
+  thread_local std::vector<float> cols;
+  cols.resize(std::max(cols.size(), static_cast<size_t>(groups) * k * chunk * m));
   std::vector<std::ptrdiff_t> rows(static_cast<size_t>(groups) * k);
-  for (size_t r = 0; r < rows.size(); ++r) rows[r] = static_cast<std::ptrdiff_t>(r * columns);
   for (int first = 0; first < batch; first += chunk) {
     const int images = std::min(chunk, batch - first);
-#pragma omp parallel for schedule(static) if (images > 1)
-    for (int b = 0; b < images; ++b) im2col(g, x + (first + b) * in_stride, cols + static_cast<size_t>(b) * m, columns);
+    im2col(g, x + first * in_stride, images, cols.data());
+    for (size_t r = 0; r < rows.size(); ++r) rows[r] = static_cast<std::ptrdiff_t>(r) * images * m;
     for (int group = 0; group < groups; ++group) {
       const size_t first_channel = static_cast<size_t>(group) * n;
       GemmOutput out;
@@ -280,7 +270,7 @@ void conv2d_forward_gathered(const ConvGeometry& g, int batch, const float* x, c
       out.group = m;
       out.kept = m;
       out.group_stride = static_cast<std::ptrdiff_t>(out_stride);
-      gemm(w + first_channel * k, GemmOperand{cols, rows.data() + static_cast<size_t>(group) * k, 1}, out, n,
+      gemm(w + first_channel * k, GemmOperand{cols.data(), rows.data() + static_cast<size_t>(group) * k, 1}, out, n,
            k, images * m, order);
     }
   }
@@ -358,8 +348,8 @@ void conv2d_backward(const ConvGeometry& g, int batch, const float* x, const flo
   // single large GEMMs on row blocks of both.
   std::vector<float> cols(static_cast<size_t>(rows) * m * batch);
   std::vector<float> grad(static_cast<size_t>(channels) * m * batch);
+  im2col(g, x, batch, cols.data());
   for (int b = 0; b < batch; ++b) {
-    im2col(g, x + b * in_stride, cols.data() + static_cast<size_t>(b) * m, static_cast<size_t>(m) * batch);
     for (int o = 0; o < channels; ++o) {
       std::copy_n(dy + b * out_stride + static_cast<size_t>(o) * m, m,
                   grad.data() + static_cast<size_t>(o) * m * batch + static_cast<size_t>(b) * m);
@@ -390,7 +380,7 @@ void conv2d_backward(const ConvGeometry& g, int batch, const float* x, const flo
     group_cols(dcols.data(), group).noalias() = group_weight(group).transpose() * group_grad(group);
   }
   std::fill(dx, dx + in_stride * batch, 0.0f);
-  for (int b = 0; b < batch; ++b) col2im(g, dcols.data() + static_cast<size_t>(b) * m, dx + b * in_stride, bm);
+  col2im(g, dcols.data(), batch, dx);
 }
 
 void conv2d_backward_naive(const ConvGeometry& g, int batch, const float* x, const float* w, const float* dy,

@@ -2,7 +2,6 @@
 // 2-D convolution (cross-correlation, as in PyTorch and ONNX) on NCHW tensors, grouped:
 // x (B, C, H, W), w (O, C / groups, kh, kw), bias (O) or nullptr, y (B, O, OH, OW). Output
 // channel o of group g = o / (O / groups) reads input channels [g * C / groups, (g + 1) * C / groups).
-#include <cstddef>
 #include <string>
 
 #include "models/kernels/gemm.hpp"
@@ -45,14 +44,12 @@ struct ConvGeometry {
   void validate() const;  // throws std::invalid_argument naming the bad field
 };
 
-// image (C, H, W) -> cols (C*kh*kw, OH*OW); row index = (c*kh + ky)*kw + kx, so group g's patch
-// is rows [g * K, (g + 1) * K) with K = patch_size(); padding reads 0. Row r starts at
-// cols + r * row_stride (default OH*OW; larger to gather several images side by side).
-void im2col(const ConvGeometry& g, const float* image, float* cols);
-void im2col(const ConvGeometry& g, const float* image, float* cols, std::size_t row_stride);
-// Adjoint of im2col: image (C, H, W) += scattered cols (row r at cols + r * row_stride).
-void col2im(const ConvGeometry& g, const float* cols, float* image);
-void col2im(const ConvGeometry& g, const float* cols, float* image, std::size_t row_stride);
+// images (count, C, H, W) -> cols (C*kh*kw, count * OH*OW): row index = (c*kh + ky)*kw + kx, so
+// group g's patch is rows [g * K, (g + 1) * K) with K = patch_size(); image b's columns are
+// [b * OH*OW, (b + 1) * OH*OW); padding reads 0.
+void im2col(const ConvGeometry& g, const float* images, int count, float* cols);
+// Adjoint of im2col: images (count, C, H, W) += scattered cols.
+void col2im(const ConvGeometry& g, const float* cols, int count, float* images);
 
 // Forward: one GEMM per group, per output the K products of its group's patch in im2col row
 // order summed in `order`, then + bias. Each image streams its padded input in place; images

@@ -85,7 +85,7 @@ void Conv2d::forward(const std::vector<const Tensor*>& inputs, Tensor& output, c
     for (int b = 0; b < batch; ++b) {
       const std::vector<std::int8_t> q = quantize_activations(x.data() + b * in_size, in_size, integer_->input_scale);
       std::copy(q.begin(), q.end(), image.begin());
-      im2col(g, image.data(), cols.data());
+      im2col(g, image.data(), 1, cols.data());
       std::copy(cols.begin(), cols.end(), qcols.begin());
       for (int group = 0; group < window_.groups; ++group) {  // group g: rows g * K... of cols, g * N... of W
         gemm_int8(integer_->weights.data() + group * n * static_cast<std::size_t>(k), qcols.data() + group * group_cols,
