@@ -270,8 +270,8 @@ int panel_pieces(const GemmOutput& y, int j0, int cols, Piece (&pieces)[kMaxPiec
   // Runs of kept columns, adjacent ones merged (all columns kept is one run), then split at kLanes.
   Piece runs[kPanel];
   int count = 0;
-  for (int j = j0; j < j0 + cols;) {
-    const int g = j / y.group, r = j % y.group;
+  // One division per panel (products with a short K run a panel in a few hundred cycles).
+  for (int j = j0, g = j0 / y.group, r = j0 % y.group; j < j0 + cols; ++g, r = 0) {
     const int length = static_cast<int>(std::min<long>(static_cast<long>(y.group) - r, j0 + cols - j));
     const int kept = std::max(0, std::min(y.kept - r, length));
     const Piece run{j - j0, g * (y.group_stride ? y.group_stride : y.kept) + r, kept};
