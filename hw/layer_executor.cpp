@@ -292,7 +292,7 @@ void LayerExecutor::run_vector(const LayerDescriptor& d, std::uint32_t index, Dr
       break;
     case LayerOp::add: {
       const float* other = dram_span<float>(dram, d.input2, in_count, "second input", index);
-      for (std::size_t i = 0; i < out_count; ++i) output[i] = input[i] + other[i];
+      add_elements(out_count, input, other, output);
       break;
     }
     case LayerOp::activation:

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "models/kernels/parallel.hpp"
+
 namespace proact {
 
 namespace {
@@ -196,8 +198,9 @@ const std::vector<int>& tap_sources(const ConvGeometry& g) {
 void im2col(const ConvGeometry& g, const float* images, int count, float* cols) {
   const int taps = g.window.kernel.height * g.window.kernel.width, m = g.out_pixels();
   const size_t image_size = static_cast<size_t>(g.in_channels) * g.in_pixels(), row_stride = static_cast<size_t>(count) * m;
-  const int* source = tap_sources(g).data();
+  const int* source = tap_sources(g).data();  // the calling thread's table, read by every thread
   // Row by row, each written once in order; the images' planes of one channel stay in cache.
+#pragma omp parallel for schedule(static) if (row_stride * g.in_channels * taps >= kParallelElements)
   for (int c = 0; c < g.in_channels; ++c) {
     for (int t = 0; t < taps; ++t) {
       float* row = cols + static_cast<size_t>(c * taps + t) * row_stride;
@@ -214,6 +217,7 @@ void col2im(const ConvGeometry& g, const float* cols, int count, float* images) 
   const int taps = g.window.kernel.height * g.window.kernel.width, m = g.out_pixels();
   const size_t image_size = static_cast<size_t>(g.in_channels) * g.in_pixels(), row_stride = static_cast<size_t>(count) * m;
   const int* source = tap_sources(g).data();
+#pragma omp parallel for schedule(static) if (row_stride * g.in_channels * taps >= kParallelElements)
   for (int c = 0; c < g.in_channels; ++c) {
     for (int t = 0; t < taps; ++t) {
       const float* row = cols + static_cast<size_t>(c * taps + t) * row_stride;

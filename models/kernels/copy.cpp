@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "models/kernels/parallel.hpp"
+
 namespace proact {
 
 namespace {
@@ -42,6 +44,11 @@ void copy_into_samples(int batch, std::size_t in_sample, std::size_t out_sample,
 void copy_from_samples(int batch, std::size_t in_sample, std::size_t out_sample, std::size_t offset, const float* dy,
                        float* dx) {
   for (int b = 0; b < batch; ++b) std::copy_n(dy + b * out_sample + offset, in_sample, dx + b * in_sample);
+}
+
+void add_elements(std::size_t count, const float* a, const float* b, float* y) {
+#pragma omp parallel for schedule(static) if (count >= kParallelElements)
+  for (std::size_t i = 0; i < count; ++i) y[i] = a[i] + b[i];
 }
 
 }  // namespace proact

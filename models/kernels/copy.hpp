@@ -1,6 +1,6 @@
 #pragma once
-// The copies of the routing layers, shared by the network's layers and the accelerator's
-// activation unit so both move the same words.
+// The copies of the routing layers and the residual add, shared by the network's layers and the
+// accelerator's activation unit so both move and add the same words.
 #include <cstddef>
 
 #include "models/kernels/window.hpp"
@@ -21,5 +21,9 @@ void copy_into_samples(int batch, std::size_t in_sample, std::size_t out_sample,
 // (batch, out_sample).
 void copy_from_samples(int batch, std::size_t in_sample, std::size_t out_sample, std::size_t offset, const float* dy,
                        float* dx);
+
+// y = a + b element-wise over `count` floats (y may be a or b: in place). Large counts are spread
+// over the OpenMP threads; every element is the same one addition on any thread count.
+void add_elements(std::size_t count, const float* a, const float* b, float* y);
 
 }  // namespace proact

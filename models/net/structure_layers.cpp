@@ -19,7 +19,7 @@ void Add::forward(const std::vector<const Tensor*>& inputs, Tensor& output, cons
   const Tensor& a = *inputs[0];
   const Tensor& b = *inputs[1];
   if (&output != &a && &output != &b) output.resize_for_overwrite(a.shape());  // else in place
-  for (std::size_t i = 0; i < a.size(); ++i) output[i] = a[i] + b[i];
+  add_elements(a.size(), a.data(), b.data(), output.data());
 }
 
 void Add::backward(const std::vector<const Tensor*>&, const Tensor&, const Tensor& doutput,
