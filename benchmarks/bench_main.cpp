@@ -15,11 +15,14 @@
 // <= 1.5) and the functional engine's FLOP rate over the square sgemm's (goal >= 0.6). Rates
 // are per second of CPU time, which a busy machine disturbs less than wall time.
 // Google Benchmark flags work as usual (e.g. --benchmark_filter=lenet5); cells whose benchmark a
-// filter skipped print "-".
+// filter skipped print "-". With --benchmark_repetitions=N (and
+// --benchmark_enable_random_interleaving=true, so the reference and the models share the same
+// stretch of a shared machine's noise) every rate in the summary is the best of N.
 #include <omp.h>
 #include <unistd.h>
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <benchmark/benchmark.h>
 #include <cmath>
 #include <cstdio>
@@ -46,12 +49,16 @@ class CollectingReporter : public benchmark::ConsoleReporter {
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const Run& run : runs) {
       if (run.run_type != Run::RT_Iteration || run.error_occurred) continue;
-      for (const auto& [name, counter] : run.counters) counters_[run.run_name.function_name][name] = counter.value;
+      for (const auto& [name, counter] : run.counters) {
+        double& best = counters_[run.run_name.function_name].try_emplace(name, counter.value).first->second;
+        best = std::max(best, counter.value);
+      }
     }
     ConsoleReporter::ReportRuns(runs);
   }
 
-  // The counter's rate per second; NaN when the benchmark did not run.
+  // The counter's rate per second, the best of the repetitions (--benchmark_repetitions; a shared
+  // machine's noise only slows a run down); NaN when the benchmark did not run.
   double rate(const std::string& benchmark, const std::string& counter) const {
     const auto run = counters_.find(benchmark);
     if (run == counters_.end() || !run->second.count(counter)) return std::numeric_limits<double>::quiet_NaN();
