@@ -17,7 +17,7 @@ maps=${MAPS:-20}
 torch_maps=${TORCH_MAPS:-5}
 limit=${LIMIT:-10000}
 rates=${RATES:-1e-6,1e-5,1e-4}
-models=${MODELS:-lenet5 vgg-small}
+models=${MODELS:-lenet5 vgg-small resnet-small}
 export OMP_NUM_THREADS=1 OMP_WAIT_POLICY=passive
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

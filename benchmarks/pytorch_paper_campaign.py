@@ -10,7 +10,7 @@ thresholds are not faulted), and run the whole test subset through the network. 
 reused between maps: that is the loop our campaign runner is measured against.
 
 Reads the project's checkpoint archive (models/io/archive.hpp) and threshold file
-(docs/thresholds.md) directly; supports the sequential zoo models (lenet5, vgg-small).
+(docs/thresholds.md) directly; supports the zoo models (lenet5, vgg-small, resnet-small).
 Prints one JSON object: the fault-free accuracy and, per BER, maps, seconds of the map loop, maps
 per second and mean accuracy.
 """
@@ -88,11 +88,32 @@ class HardClip(torch.nn.Module):
         return torch.where((x > 0) & (x <= t), x, torch.zeros_like(x))
 
 
+class ResNetSmall(torch.nn.Module):
+    """resnet-small's wiring (models/net/architectures.cpp) over its layers by name: a stem, three
+    basic blocks (the last two with a 1x1-conv shortcut), global average pooling, the classifier."""
+    BLOCKS = (("conv2", "relu2", "conv3", None, "relu3"), ("conv4", "relu4", "conv5", "conv6", "relu5"),
+              ("conv7", "relu6", "conv8", "conv9", "relu7"))
+
+    def __init__(self, layers):
+        super().__init__()
+        self.layers = torch.nn.ModuleDict(layers)
+
+    def forward(self, x):
+        m = self.layers
+        x = m["relu1"](m["conv1"](x))
+        for first, relu, second, shortcut, relu_out in self.BLOCKS:
+            main = m[second](m[relu](m[first](x)))
+            x = m[relu_out](main + (m[shortcut](x) if shortcut else x))
+        return m["fc1"](x.mean((2, 3)))
+
+
 def build_model(metadata, tensors, thresholds):
-    """Sequential torch model with batch norm folded into its conv, as the deployment stores it.
+    """Torch model with batch norm folded into its conv, as the deployment stores it: the layers in
+    order for the sequential zoo models, wired as ResNetSmall for resnet-small.
     Returns (model, faulted parameters: [(torch parameter, clean int32 words)] in deployment order,
     neuron-wise threshold tensors: [(torch parameter, clean int32 words)])."""
-    modules, stored, tables = [], [], []
+    modules, stored, tables = {}, [], []
+    residual = metadata["architecture"] == "resnet-small"
     layers = metadata["layers"]
     for i, layer in enumerate(layers):
         kind, name, a = layer["kind"], layer["name"], layer["attributes"]
@@ -113,9 +134,11 @@ def build_model(metadata, tensors, thresholds):
                 parameter.data = torch.from_numpy(q15_16_decode(words)).reshape(parameter.shape)
                 parameter.requires_grad_(False)
                 stored.append((parameter, words.reshape(-1)))
-            modules.append(m)
+            modules[name] = m
         elif kind == "batch_norm":
             continue  # folded into the conv before it
+        elif residual and kind in ("add", "global_avg_pool"):
+            continue  # ResNetSmall.forward
         elif kind == "activation":
             if name in thresholds:
                 clip = HardClip(np.asarray(thresholds[name], dtype=np.float32))
@@ -123,16 +146,17 @@ def build_model(metadata, tensors, thresholds):
                     words = q15_16_encode(clip.thresholds.data.numpy()).reshape(-1)
                     clip.thresholds.data = torch.from_numpy(q15_16_decode(words))
                     tables.append((clip.thresholds, words))
-                modules.append(clip)
+                modules[name] = clip
             else:
-                modules.append(torch.nn.ReLU())
+                modules[name] = torch.nn.ReLU()
         elif kind == "max_pool":
-            modules.append(torch.nn.MaxPool2d(a["kernel"], a["stride"]))
+            modules[name] = torch.nn.MaxPool2d(a["kernel"], a["stride"])
         elif kind == "flatten":
-            modules.append(torch.nn.Flatten())
+            modules[name] = torch.nn.Flatten()
         else:
-            sys.exit(f"layer {name}: kind '{kind}' is not supported by this reference loop (sequential zoo models only)")
-    return torch.nn.Sequential(*modules).eval(), stored, tables
+            sys.exit(f"layer {name}: kind '{kind}' is not supported by this reference loop (the zoo models only)")
+    model = ResNetSmall(modules) if residual else torch.nn.Sequential(*modules.values())
+    return model.eval(), stored, tables
 
 
 def flip(rng, clean_words, ber, parameter):
