@@ -246,6 +246,17 @@ bool gathering_pays(const PhasedImage& layout) {
   return static_cast<long>(layout.geometry.group_out_channels()) * (computed - m) > static_cast<long>(kGatherCost) * m;
 }
 
+// Where channel group `group`'s outputs of the images from `image` on go: rows of OH*OW pixels from
+// the group's first channel of y, plus the group's bias. The caller sets the column mapping.
+GemmOutput group_output(const ConvGeometry& g, int image, int group, const float* bias, float* y) {
+  const size_t m = static_cast<size_t>(g.out_pixels()), first_channel = static_cast<size_t>(group) * g.group_out_channels();
+  GemmOutput out;
+  out.data = y + (static_cast<size_t>(image) * g.out_channels + first_channel) * m;
+  out.row_stride = static_cast<std::ptrdiff_t>(m);
+  out.bias = bias ? bias + first_channel : nullptr;
+  return out;
+}
+
 // Columns gathered per product (then spread over the threads by gemm): a few panels per thread.
 constexpr int kGatheredColumns = 512;
 
@@ -256,7 +267,6 @@ void conv2d_forward_gathered(const ConvGeometry& g, int batch, const float* x, c
                              float* y, AccumulationOrder order) {
   const int groups = g.window.groups, n = g.group_out_channels(), k = g.patch_size(), m = g.out_pixels();
   const size_t in_stride = static_cast<size_t>(g.in_channels) * g.in_pixels();
-  const size_t out_stride = static_cast<size_t>(g.out_channels) * m;
   const int chunk = std::max(1, std::min(batch, kGatheredColumns / m));
   thread_local std::vector<float> cols;
   cols.resize(std::max(cols.size(), static_cast<size_t>(groups) * k * chunk * m));
@@ -266,16 +276,12 @@ void conv2d_forward_gathered(const ConvGeometry& g, int batch, const float* x, c
     im2col(g, x + first * in_stride, images, cols.data());
     for (size_t r = 0; r < rows.size(); ++r) rows[r] = static_cast<std::ptrdiff_t>(r) * images * m;
     for (int group = 0; group < groups; ++group) {
-      const size_t first_channel = static_cast<size_t>(group) * n;
-      GemmOutput out;
-      out.data = y + first * out_stride + first_channel * m;
-      out.row_stride = m;
-      out.bias = bias ? bias + first_channel : nullptr;
-      out.group = m;
+      GemmOutput out = group_output(g, first, group, bias, y);
+      out.group = m;  // one column group per image, each to its own output
       out.kept = m;
-      out.group_stride = static_cast<std::ptrdiff_t>(out_stride);
-      gemm(w + first_channel * k, GemmOperand{cols.data(), rows.data() + static_cast<size_t>(group) * k, 1}, out, n,
-           k, images * m, order);
+      out.group_stride = static_cast<std::ptrdiff_t>(g.out_channels) * m;  // an image's outputs
+      gemm(w + static_cast<size_t>(group) * n * k, GemmOperand{cols.data(), rows.data() + static_cast<size_t>(group) * k, 1},
+           out, n, k, images * m, order);
     }
   }
 }
@@ -284,9 +290,8 @@ void conv2d_forward_gathered(const ConvGeometry& g, int batch, const float* x, c
 
 void conv2d_forward(const ConvGeometry& g, int batch, const float* x, const float* w, const float* bias, float* y,
                     AccumulationOrder order) {
-  const int groups = g.window.groups, n = g.group_out_channels(), k = g.patch_size(), m = g.out_pixels();
+  const int groups = g.window.groups, n = g.group_out_channels(), k = g.patch_size();
   const size_t in_stride = static_cast<size_t>(g.in_channels) * g.in_pixels();
-  const size_t out_stride = static_cast<size_t>(g.out_channels) * m;
   const PhasedImage layout(g);
   if (batch > 1 && gathering_pays(layout)) return conv2d_forward_gathered(g, batch, x, w, bias, y, order);
   // Images in parallel; a single image spreads its GEMMs over the threads instead.
@@ -297,14 +302,11 @@ void conv2d_forward(const ConvGeometry& g, int batch, const float* x, const floa
     for (int b = 0; b < batch; ++b) {
       layout.load(x + b * in_stride, image.data());
       for (int group = 0; group < groups; ++group) {
-        const size_t first_channel = static_cast<size_t>(group) * n;
-        GemmOutput out;
-        out.data = y + b * out_stride + first_channel * m;
-        out.row_stride = m;
-        out.bias = bias ? bias + first_channel : nullptr;
-        out.group = layout.width;
+        GemmOutput out = group_output(g, b, group, bias, y);
+        out.group = layout.width;  // one column group per padded row, its first out_width kept
         out.kept = g.out_width();
-        gemm(w + first_channel * k, layout.operand(image.data(), group * k), out, n, k, layout.columns(), order);
+        gemm(w + static_cast<size_t>(group) * n * k, layout.operand(image.data(), group * k), out, n, k, layout.columns(),
+             order);
       }
     }
   }
