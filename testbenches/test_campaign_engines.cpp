@@ -12,6 +12,7 @@
 #include "models/net/activation_layer.hpp"
 #include "models/net/architectures.hpp"
 #include "models/random.hpp"
+#include "sw/campaign/cache_budget.hpp"
 #include "sw/campaign/map_runner.hpp"
 
 using namespace proact;
@@ -134,6 +135,16 @@ TEST_CASE("campaign engines: the incremental forward equals the naive forward bi
       CHECK(same_bits(trimmed.run(faults).logits, expected));
     }
   }
+}
+
+TEST_CASE("campaign engines: the automatic activation cache takes half the free memory, shared", "[campaign][engines]") {
+  constexpr std::size_t kGiB = std::size_t{1} << 30, kMiB = std::size_t{1} << 20;
+  CHECK(automatic_cache_bytes(16 * kGiB, 1, 1) == 8 * kGiB);
+  CHECK(automatic_cache_bytes(16 * kGiB, 1, 2) == 4 * kGiB);  // per protection
+  CHECK(automatic_cache_bytes(16 * kGiB, 4, 2) == 1 * kGiB);  // four processes on the machine
+  CHECK(automatic_cache_bytes(100 * kMiB, 1, 1) == 256 * kMiB);  // the floor
+  CHECK(automatic_cache_bytes(16 * kGiB, 0, 0) == 8 * kGiB);     // no count below one
+  CHECK(available_memory_bytes() > 0);
 }
 
 TEST_CASE("campaign engines: the functional engine refuses what it cannot apply exactly", "[campaign][engines]") {

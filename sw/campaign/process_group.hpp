@@ -17,6 +17,7 @@ class ProcessGroup {
 
   int rank() const { return rank_; }
   int size() const { return size_; }
+  int local_size() const { return local_size_; }  // processes of the group on this machine
   bool uses_mpi() const { return mpi_; }
   std::string library_version() const;  // the MPI library, or "none"
 
@@ -28,7 +29,7 @@ class ProcessGroup {
 
  private:
   bool mpi_ = false;
-  int rank_ = 0, size_ = 1;
+  int rank_ = 0, size_ = 1, local_size_ = 1;
 };
 
 }  // namespace proact

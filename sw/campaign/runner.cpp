@@ -15,6 +15,7 @@
 #include <systemc>
 
 #include "models/io/output_file.hpp"
+#include "sw/campaign/cache_budget.hpp"
 #include "sw/campaign/map_runner.hpp"
 #include "sw/campaign/plot.hpp"
 #include "sw/campaign/protected_network.hpp"
@@ -94,6 +95,7 @@ class Campaign {
   std::unique_ptr<SystemcEngine> engine_;
   std::vector<Method> methods_;
   std::size_t threads_ = 1;  // maps run in parallel per process (functional engine: the OpenMP threads)
+  std::size_t cache_bytes_ = 0;  // functional engine: clean activations kept per protection, at most
   MapLog log_{""};
   nlohmann::json previous_;  // campaign.json of the campaign being resumed (or null)
   // Records by point (rate index, method index), then map index.
@@ -130,6 +132,8 @@ void Campaign::load() {
   if (o_.engine == Engine::systemc) engine_ = std::make_unique<SystemcEngine>(config, "", "campaign_accelerator");
   std::set<std::string> names;
   threads_ = o_.engine == Engine::functional ? static_cast<std::size_t>(std::max(1, omp_get_max_threads())) : 1;
+  cache_bytes_ = o_.cache_mb ? o_.cache_mb << 20
+                             : automatic_cache_bytes(available_memory_bytes(), group_.local_size(), o_.thresholds.size());
   for (const std::string& spec : o_.thresholds) {
     Method m;
     auto network = std::make_unique<ProtectedNetwork>(checkpoint, load_protection(spec), config,
@@ -146,7 +150,7 @@ void Campaign::load() {
       if (o_.fault_model.physical())
         m.program = std::make_unique<Program>(compile_program(network->deployment(), config, o_.batch));
       runner = std::make_unique<FunctionalRunner>(*network, config, m.program.get(), o_.ecc, test_.images,
-                                                  o_.incremental, o_.cache_mb << 20);
+                                                  o_.incremental, cache_bytes_);
     }
     m.workers.push_back({std::move(network), std::move(runner)});
     for (std::size_t t = 1; t < threads_; ++t) {
@@ -299,7 +303,8 @@ void Campaign::write_campaign_json(const std::string& status, double wall_second
     if (const auto* functional = dynamic_cast<const FunctionalRunner*>(&m.runner())) {
       const IncrementalForward& f = functional->forward();
       entry["kept_activations"] = {{"nodes", f.kept_nodes()}, {"of", m.workers.front().network->deployment().network().size()},
-                                   {"mebibytes", static_cast<double>(f.kept_bytes()) / (1 << 20)}};
+                                   {"mebibytes", static_cast<double>(f.kept_bytes()) / (1 << 20)},
+                                   {"budget_mebibytes", cache_bytes_ >> 20}};
     }
     protections.push_back(entry);
   }

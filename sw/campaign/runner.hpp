@@ -43,7 +43,8 @@ struct CampaignOptions {
   SummaryOptions summary;                          // maps per point, confidence, --until-ci
   std::size_t stop_after = 0;                      // > 0: stop after this many map runs, as if killed
   bool incremental = true;                         // functional engine: reuse clean activations
-  std::size_t cache_mb = 2048;                     // ... kept within this many MiB per protection
+  std::size_t cache_mb = 0;                        // ... kept within this many MiB per protection
+                                                   // (0: automatic_cache_bytes)
   DataSpec data;                                   // the test split of this data set, normalised
   bool show_progress = true;                       // progress line with ETA on stderr (rank 0)
 };

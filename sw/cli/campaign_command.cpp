@@ -198,8 +198,9 @@ void add_campaign_command(CLI::App& app) {
       ->check(CLI::Range(0, 1024))
       ->capture_default_str();
   c->add_option("--cache-mb", o.cache_mb,
-                "Functional engine: MiB of clean activations kept per protection (the earliest layers are dropped first)")
-      ->capture_default_str();
+                "Functional engine: MiB of clean activations kept per protection (the earliest layers are dropped "
+                "first); default: half the memory available at the start, shared by the campaign's processes on "
+                "this machine and its protections");
   c->add_flag("!--naive", o.incremental, "Functional engine: recompute every layer of every map (no activation reuse)");
   cli->data.add_to(*c);
   c->add_flag("--json", cli->json, "Print one JSON object on stdout");
