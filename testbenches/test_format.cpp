@@ -264,11 +264,13 @@ TEST_CASE("bf16 conversion rounds to nearest even and keeps NaN", "[format][bf16
     CHECK(std::isnan(bf16_to_float(h)));
   }
   SECTION("every pattern decodes and re-encodes to itself (NaN payloads aside)") {
+    std::vector<std::uint32_t> changed;  // patterns that do not come back
     for (std::uint32_t h = 0; h <= 0xFFFFu; ++h) {
       const auto pattern = static_cast<std::uint16_t>(h);
       const std::uint16_t again = float_to_bf16(bf16_to_float(pattern));
-      if (bf16_is_nan(pattern) ? !bf16_is_nan(again) : again != pattern) FAIL("bf16 pattern " << h << " -> " << again);
+      if (bf16_is_nan(pattern) ? !bf16_is_nan(again) : again != pattern) changed.push_back(h);
     }
+    CHECK(changed.empty());
   }
 }
 
