@@ -193,42 +193,47 @@ const std::vector<int>& tap_sources(const ConvGeometry& g) {
   return source;
 }
 
-}  // namespace
-
-void im2col(const ConvGeometry& g, const float* images, int count, float* cols) {
+// Calls row(plane, column, from) for every (channel, tap) row of cols (C*kh*kw, count * OH*OW)
+// and every image of `count`: `plane` is the offset of the image's channel plane in the images,
+// `column` the offset of the image's OH*OW columns of that row in cols, and from[p] the plane
+// pixel (or -1) of output pixel p. Rows are visited in order, each image's planes of one channel
+// staying in cache; channels are spread over the threads when the copy is large.
+template <typename Row>
+void for_each_patch_row(const ConvGeometry& g, int count, Row row) {
   const int taps = g.window.kernel.height * g.window.kernel.width, m = g.out_pixels();
   const size_t image_size = static_cast<size_t>(g.in_channels) * g.in_pixels(), row_stride = static_cast<size_t>(count) * m;
   const int* source = tap_sources(g).data();  // the calling thread's table, read by every thread
-  // Row by row, each written once in order; the images' planes of one channel stay in cache.
 #pragma omp parallel for schedule(static) if (row_stride * g.in_channels * taps >= kParallelElements)
   for (int c = 0; c < g.in_channels; ++c) {
     for (int t = 0; t < taps; ++t) {
-      float* row = cols + static_cast<size_t>(c * taps + t) * row_stride;
-      const int* from = source + static_cast<size_t>(t) * m;
-      for (int b = 0; b < count; ++b, row += m) {
-        const float* plane = images + b * image_size + static_cast<size_t>(c) * g.in_pixels();
-        for (int p = 0; p < m; ++p) row[p] = from[p] < 0 ? 0.0f : plane[std::max(from[p], 0)];
-      }
+      const size_t first_column = static_cast<size_t>(c * taps + t) * row_stride;
+      for (int b = 0; b < count; ++b)
+        row(b * image_size + static_cast<size_t>(c) * g.in_pixels(), first_column + static_cast<size_t>(b) * m,
+            source + static_cast<size_t>(t) * m);
     }
   }
 }
 
+}  // namespace
+
+void im2col(const ConvGeometry& g, const float* images, int count, float* cols) {
+  const int m = g.out_pixels();
+  for_each_patch_row(g, count, [&](size_t plane, size_t column, const int* from) {
+    const float* in = images + plane;
+    float* out = cols + column;
+    // max() keeps the padding's load in bounds, so the select needs no branch.
+    for (int p = 0; p < m; ++p) out[p] = from[p] < 0 ? 0.0f : in[std::max(from[p], 0)];
+  });
+}
+
 void col2im(const ConvGeometry& g, const float* cols, int count, float* images) {
-  const int taps = g.window.kernel.height * g.window.kernel.width, m = g.out_pixels();
-  const size_t image_size = static_cast<size_t>(g.in_channels) * g.in_pixels(), row_stride = static_cast<size_t>(count) * m;
-  const int* source = tap_sources(g).data();
-#pragma omp parallel for schedule(static) if (row_stride * g.in_channels * taps >= kParallelElements)
-  for (int c = 0; c < g.in_channels; ++c) {
-    for (int t = 0; t < taps; ++t) {
-      const float* row = cols + static_cast<size_t>(c * taps + t) * row_stride;
-      const int* from = source + static_cast<size_t>(t) * m;
-      for (int b = 0; b < count; ++b, row += m) {
-        float* plane = images + b * image_size + static_cast<size_t>(c) * g.in_pixels();
-        for (int p = 0; p < m; ++p)
-          if (from[p] >= 0) plane[from[p]] += row[p];
-      }
-    }
-  }
+  const int m = g.out_pixels();
+  for_each_patch_row(g, count, [&](size_t plane, size_t column, const int* from) {
+    float* out = images + plane;
+    const float* in = cols + column;
+    for (int p = 0; p < m; ++p)
+      if (from[p] >= 0) out[from[p]] += in[p];
+  });
 }
 
 namespace {
