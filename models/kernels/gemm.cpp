@@ -265,16 +265,21 @@ void pack_panel(const GemmOperand& b, int k, int j0, int cols, float* panel) {
   }
 }
 
-// The kept columns of the panel's columns [j0, j0 + cols) as pieces; returns how many.
-int panel_pieces(const GemmOutput& y, int j0, int cols, Piece (&pieces)[kMaxPieces]) {
+// Where a panel's first column falls among the output's column groups: column j0 = group * y.group + offset.
+struct GroupPosition {
+  long group;
+  long offset;
+};
+
+// The kept columns of the panel's columns [j0, j0 + cols), j0 at `at`, as pieces; returns how many.
+int panel_pieces(const GemmOutput& y, int j0, GroupPosition at, int cols, Piece (&pieces)[kMaxPieces]) {
   // Runs of kept columns, adjacent ones merged (all columns kept is one run), then split at kLanes.
   Piece runs[kPanel];
   int count = 0;
-  // One division per panel (products with a short K run a panel in a few hundred cycles).
-  for (int j = j0, g = j0 / y.group, r = j0 % y.group; j < j0 + cols; ++g, r = 0) {
-    const int length = static_cast<int>(std::min<long>(static_cast<long>(y.group) - r, j0 + cols - j));
-    const int kept = std::max(0, std::min(y.kept - r, length));
-    const Piece run{j - j0, g * (y.group_stride ? y.group_stride : y.kept) + r, kept};
+  for (long j = j0, g = at.group, r = at.offset; j < j0 + cols; ++g, r = 0) {
+    const long length = std::min(y.group - r, j0 + cols - j);
+    const int kept = static_cast<int>(std::max(0L, std::min(y.kept - r, length)));
+    const Piece run{static_cast<int>(j - j0), g * (y.group_stride ? y.group_stride : y.kept) + r, kept};
     if (count > 0 && runs[count - 1].from + runs[count - 1].count == run.from &&
         runs[count - 1].to + runs[count - 1].count == run.to) {
       runs[count - 1].count += kept;
@@ -328,8 +333,11 @@ void gemm(const float* a, const GemmOperand& b, const GemmOutput& y, int n, int 
     span = *high - *low + m;
   }
   const bool in_place_b = b.col_stride == 1 && span <= kInPlaceSpan;
-  // Panels [first, last) on the calling thread.
-  const auto run = [&](int first, int last) {
+  // Row tiles: the first `longer_tiles` have one row more than the others.
+  const int tile_rows = n / tiles, longer_tiles = n % tiles;
+  // Panels [first, last) on the calling thread. Everything the panel loop reads is a local copy, so
+  // the compiler keeps it in registers across the tile kernel calls.
+  const auto run = [a, b, y, n, k, m, fold, tiles, tile_rows, longer_tiles, in_place_b](int first, int last) {
     thread_local std::vector<float> panel_storage, acc_storage;
     thread_local std::vector<std::ptrdiff_t> panel_rows;
     float* panel = aligned_floats(panel_storage, static_cast<std::size_t>(k) * kPanel);
@@ -337,6 +345,10 @@ void gemm(const float* a, const GemmOperand& b, const GemmOutput& y, int n, int 
     for (int kk = static_cast<int>(panel_rows.size()); kk < k; ++kk)
       panel_rows.push_back(static_cast<std::ptrdiff_t>(kk) * kPanel);
     Piece pieces[kMaxPieces];
+    // A row-major output is written from registers; a column-strided one through acc.
+    const bool direct = y.col_stride == 1;
+    const long first_column = static_cast<long>(first) * kPanel;
+    GroupPosition at{first_column / y.group, first_column % y.group};
     for (int p = first; p < last; ++p) {
       const int j0 = p * kPanel, cols = std::min(kPanel, m - j0);
       const float* b_data = b.data + j0;
@@ -346,17 +358,16 @@ void gemm(const float* a, const GemmOperand& b, const GemmOutput& y, int n, int 
         b_data = panel;
         b_rows = panel_rows.data();
       }
-      const int count = panel_pieces(y, j0, cols, pieces);
-      // A row-major output is written from registers; a column-strided one through acc.
-      const bool direct = y.col_stride == 1;
+      const int count = panel_pieces(y, j0, at, cols, pieces);
       for (int t = 0, r0 = 0; t < tiles; ++t) {
-        const int rows = n / tiles + (t < n % tiles ? 1 : 0);
+        const int rows = tile_rows + (t < longer_tiles ? 1 : 0);
         const TileOutput out{y.data + r0 * y.row_stride, y.row_stride, y.bias ? y.bias + r0 : nullptr,
                              direct ? pieces : nullptr, count};
         kTileKernels[rows - 1](a + static_cast<std::ptrdiff_t>(r0) * k, k, b_data, b_rows, k, fold, acc, out);
         if (!direct) scatter_tile(acc, r0, rows, pieces, count, y);
         r0 += rows;
       }
+      for (at.offset += kPanel; at.offset >= y.group; at.offset -= y.group) ++at.group;
     }
   };
   if (panels == 1 || omp_in_parallel() || omp_get_max_threads() == 1 ||
