@@ -5,12 +5,12 @@
 #include <systemc>
 
 #include "hw/config.hpp"
-#include "hw/controller.hpp"
-#include "hw/csr_bank.hpp"
-#include "hw/csr_target.hpp"
-#include "hw/interconnect.hpp"
-#include "hw/memory_target.hpp"
-#include "hw/sram.hpp"
+#include "hw/control/controller.hpp"
+#include "hw/control/csr_bank.hpp"
+#include "hw/control/csr_target.hpp"
+#include "hw/memory/interconnect.hpp"
+#include "hw/memory/memory_target.hpp"
+#include "hw/memory/sram.hpp"
 
 namespace proact {
 

@@ -98,7 +98,7 @@ void reject_unknown_keys(const nlohmann::json& json, const std::vector<std::stri
 const std::vector<std::string> kConfigKeys = {
     "preset", "array_rows", "array_cols", "dataflow", "weight_sram_bytes", "act_sram_bytes", "dram_bytes",
     "sram_word_bits", "weight_format", "dram_words_per_cycle", "dram_latency_cycles", "clock_mhz", "timing",
-    "validation_mode", "quantum_ns", "csr_latency_cycles"};
+    "validation_mode", "quantum_ns", "csr_latency_cycles", "weight_sram_ecc"};
 const std::vector<std::string> kTimingKeys = {"overlap_weight_load", "trim_partial_folds", "fold_overhead_cycles",
                                               "pipeline_latency_cycles"};
 
@@ -126,6 +126,17 @@ void AcceleratorConfig::validate() const {
                   std::to_string(array_cols) + " fp32 words = " + std::to_string(row_bytes) + " bytes per bank)");
   check_bytes("dram_bytes", dram_bytes, 4, 4 * kKiB, 4096 * kMiB,
               "is smaller than the minimum " + std::to_string(4 * kKiB) + " bytes");
+  const EccCode code = [&] {
+    try {
+      return EccCode(weight_sram_ecc, sram_word_bits);
+    } catch (const std::invalid_argument& e) {
+      reject("weight_sram_ecc", ecc_scheme_name(weight_sram_ecc), std::string("does not fit the SRAM words: ") + e.what());
+    }
+  }();
+  if (weight_sram_words() % (2 * static_cast<std::uint64_t>(code.words_per_codeword())) != 0)
+    reject("weight_sram_ecc", ecc_scheme_name(weight_sram_ecc),
+           "codewords of " + std::to_string(code.words_per_codeword()) + " words do not tile the halves of the " +
+               std::to_string(weight_sram_words()) + "-word weight SRAM");
   check_positive("dram_words_per_cycle", dram_words_per_cycle, 1024);
   check_range("dram_latency_cycles", dram_latency_cycles, 0, 1000000);
   check_positive("clock_mhz", clock_mhz, 10000);
@@ -204,7 +215,8 @@ nlohmann::json config_to_json(const AcceleratorConfig& c) {
             {"pipeline_latency_cycles", c.timing.pipeline_latency_cycles}}},
           {"validation_mode", c.validation_mode},
           {"quantum_ns", c.quantum_ns},
-          {"csr_latency_cycles", c.csr_latency_cycles}};
+          {"csr_latency_cycles", c.csr_latency_cycles},
+          {"weight_sram_ecc", ecc_scheme_name(c.weight_sram_ecc)}};
 }
 
 AcceleratorConfig config_from_json(const nlohmann::json& json) {
@@ -246,6 +258,13 @@ AcceleratorConfig config_from_json(const nlohmann::json& json) {
   read_bool(json, "validation_mode", c.validation_mode);
   read_real(json, "quantum_ns", c.quantum_ns);
   read_integer(json, "csr_latency_cycles", c.csr_latency_cycles);
+  if (json.contains("weight_sram_ecc")) {
+    try {
+      c.weight_sram_ecc = parse_ecc_scheme(read_string(json, "weight_sram_ecc"));
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(std::string("config key 'weight_sram_ecc': ") + e.what());
+    }
+  }
   c.validate();
   return c;
 }

@@ -8,7 +8,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "hw/timing.hpp"
+#include "hw/array/timing.hpp"
+#include "hw/faults/ecc.hpp"
 #include "models/kernels/gemm.hpp"
 #include "models/numeric/format.hpp"
 
@@ -29,6 +30,9 @@ struct AcceleratorConfig {
   // format_bits(weight_format) bits, so it must be at least that wide.
   int sram_word_bits = 32;
   Format weight_format = Format::fp32;
+  // The weight SRAM's error-correcting code: its codewords (data words plus check cells) must
+  // tile each half of the double-buffered SRAM.
+  EccScheme weight_sram_ecc = EccScheme::none;
   double dram_words_per_cycle = 4.0;  // 32-bit words per clock cycle, (0, 1024]
   long dram_latency_cycles = 100;     // first-word latency of a DRAM access, 0..1000000
   double clock_mhz = 1000.0;          // (0, 10000]

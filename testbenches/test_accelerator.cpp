@@ -12,7 +12,7 @@
 #include "testbenches/error_helpers.hpp"
 #include "testbenches/tensor_helpers.hpp"
 #include "hw/accelerator.hpp"
-#include "hw/weight_tiling.hpp"
+#include "hw/array/weight_tiling.hpp"
 #include "models/net/activation_layer.hpp"
 #include "models/net/architectures.hpp"
 #include "models/net/checkpoint.hpp"

@@ -58,20 +58,21 @@ Checkpoint random_lenet(std::uint64_t seed, const Tensor& images) {
 
 TEST_CASE("campaign engines: weight-SRAM maps give bit-identical logits and ECC counts on both engines", "[campaign][engines]") {
   const Tensor images = random_images(8, 3);
-  const AcceleratorConfig config = campaign_config();
   const Checkpoint checkpoint = random_lenet(9, images);
   const EccScheme ecc = GENERATE(EccScheme::none, EccScheme::parity, EccScheme::secded_39_32, EccScheme::secded_72_64);
+  AcceleratorConfig config = campaign_config();
+  config.weight_sram_ecc = ecc;
   const std::string model_name = GENERATE("bernoulli", "stuck-at", "burst");
   INFO(model_name << " with ECC " << ecc_scheme_name(ecc));
   FaultModel model = FaultModel::named(model_name);
   model.threshold_faults = true;
   ProtectedNetwork network(checkpoint, hybrid_clipping(), config, false);
-  SystemcRunner systemc(campaign_engine, network, config, 4, ecc, images);
-  FunctionalRunner functional(network, config, &systemc.program(), ecc, images);
+  SystemcRunner systemc(campaign_engine, network, config, 4, images);
+  FunctionalRunner functional(network, config, &systemc.program(), images);
   CHECK(same_bits(functional.clean_logits(), systemc.clean_logits()));
   int changed = 0;
   for (std::size_t m = 0; m < 3; ++m) {
-    const MapFaults faults = network.draw(model, 4e-3, map_seed(1, model, 4e-3, m), config, ecc);
+    const MapFaults faults = network.draw(model, 4e-3, map_seed(1, model, 4e-3, m), config);
     REQUIRE(faults.weight_sram);
     REQUIRE(faults.threshold_table);
     const MapOutcome a = functional.run(faults);
@@ -95,11 +96,11 @@ TEST_CASE("campaign engines: proact-paper maps give bit-identical logits on both
   const Checkpoint checkpoint = random_lenet(5, images);
   const FaultModel model = FaultModel::named("proact-paper");
   ProtectedNetwork network(checkpoint, hybrid_clipping(), config, true);
-  SystemcRunner systemc(campaign_engine, network, config, 4, EccScheme::none, images);
-  FunctionalRunner functional(network, config, nullptr, EccScheme::none, images);
+  SystemcRunner systemc(campaign_engine, network, config, 4, images);
+  FunctionalRunner functional(network, config, nullptr, images);
   CHECK(same_bits(functional.clean_logits(), systemc.clean_logits()));
   for (double ber : {1e-5, 1e-4, 1e-3}) {
-    const MapFaults faults = network.draw(model, ber, map_seed(2, model, ber, 0), config, EccScheme::none);
+    const MapFaults faults = network.draw(model, ber, map_seed(2, model, ber, 0), config);
     INFO("BER " << ber << ": " << faults.parameter_flips.size() << " weight flips, " << faults.threshold_flips.size()
                 << " threshold flips");
     if (ber >= 1e-3) CHECK(!faults.threshold_flips.empty());  // 84 neuron-wise thresholds * 32 bits
@@ -115,10 +116,10 @@ TEST_CASE("campaign engines: the incremental forward equals the naive forward bi
   const Checkpoint checkpoint = random_lenet(8, images);
   ProtectedNetwork network(checkpoint, hybrid_clipping(), config, format == Format::q15_16);
   const Program program = compile_program(network.deployment(), config, 16);
-  FunctionalRunner fast(network, config, &program, EccScheme::none, images, true);
-  FunctionalRunner naive(network, config, &program, EccScheme::none, images, false);
+  FunctionalRunner fast(network, config, &program, images, true);
+  FunctionalRunner naive(network, config, &program, images, false);
   // A cache too small for the early layers: runs that start there recompute from the images.
-  FunctionalRunner trimmed(network, config, &program, EccScheme::none, images, true, 64 * 1024);
+  FunctionalRunner trimmed(network, config, &program, images, true, 64 * 1024);
   CHECK(trimmed.forward().kept_nodes() < fast.forward().kept_nodes());
   CHECK(same_bits(fast.clean_logits(), naive.clean_logits()));
   // run_functional on the clean deployment: the engine the campaign's numbers must match.
@@ -128,7 +129,7 @@ TEST_CASE("campaign engines: the incremental forward equals the naive forward bi
     model.threshold_faults = true;
     const double rate = model.stored_words() ? 3e-5 : model.kind == FaultModelKind::column ? 3e-3 : 1e-3;
     for (std::size_t m = 0; m < 4; ++m) {
-      const MapFaults faults = network.draw(model, rate, map_seed(3, model, rate, m), config, EccScheme::none);
+      const MapFaults faults = network.draw(model, rate, map_seed(3, model, rate, m), config);
       INFO(name << " map " << m);
       const Tensor expected = naive.run(faults).logits;
       CHECK(same_bits(fast.run(faults).logits, expected));
@@ -156,17 +157,17 @@ TEST_CASE("campaign engines: the functional engine refuses what it cannot apply 
     os.weight_sram_bytes = 256 * 1024;
     ProtectedNetwork network(checkpoint, no_protection(), os, false);
     const Program program = compile_program(network.deployment(), os, 4);
-    CHECK_THROWS_WITH(FunctionalRunner(network, os, &program, EccScheme::none, images),
+    CHECK_THROWS_WITH(FunctionalRunner(network, os, &program, images),
                       Contains("conv1") && Contains("--engine systemc"));
   }
   SECTION("transient read flips need the SystemC engine, where they are reproducible") {
     const AcceleratorConfig config = campaign_config();
     ProtectedNetwork network(checkpoint, no_protection(), config, false);
     const FaultModel model = FaultModel::named("transient");
-    const MapFaults faults = network.draw(model, 1e-4, 77, config, EccScheme::none);
-    FunctionalRunner functional(network, config, nullptr, EccScheme::none, images);
+    const MapFaults faults = network.draw(model, 1e-4, 77, config);
+    FunctionalRunner functional(network, config, nullptr, images);
     CHECK_THROWS_WITH(functional.run(faults), Contains("--engine systemc"));
-    SystemcRunner systemc(campaign_engine, network, config, 4, EccScheme::none, images);
+    SystemcRunner systemc(campaign_engine, network, config, 4, images);
     const Tensor first = systemc.run(faults).logits;
     CHECK_FALSE(same_bits(first, systemc.clean_logits()));
     CHECK(same_bits(first, systemc.run(faults).logits));

@@ -6,11 +6,11 @@
 #include <cmath>
 #include <set>
 
-#include "hw/sram.hpp"
-#include "sw/campaign/ecc.hpp"
+#include "hw/memory/sram.hpp"
+#include "hw/faults/ecc.hpp"
 #include "sw/campaign/fault_models.hpp"
-#include "sw/campaign/protected_sram.hpp"
-#include "sw/campaign/transient_hook.hpp"
+#include "hw/faults/protected_sram.hpp"
+#include "hw/faults/transient_hook.hpp"
 #include "sw/campaign/voltage_table.hpp"
 
 using namespace proact;

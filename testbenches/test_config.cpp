@@ -103,7 +103,23 @@ TEST_CASE("accelerator config validation names the field, value and range", "[hw
            {"validation_mode = true", "16x16", "32x32"}},
       Rule{"quantum", [](AcceleratorConfig& c) { c.quantum_ns = -1; }, {"quantum_ns = -1", "(0, 1e+09]"}},
       Rule{"csr latency", [](AcceleratorConfig& c) { c.csr_latency_cycles = 5000; },
-           {"csr_latency_cycles = 5000", "0..1000"}});
+           {"csr_latency_cycles = 5000", "0..1000"}},
+      Rule{"ECC on words it cannot cover",
+           [](AcceleratorConfig& c) {
+             c.weight_format = Format::int8;
+             c.sram_word_bits = 24;
+             c.weight_sram_bytes = 3 * 2048;
+             c.weight_sram_ecc = EccScheme::secded_39_32;
+           },
+           {"weight_sram_ecc = secded-39-32", "24-bit"}},
+      Rule{"ECC codewords across the SRAM halves",
+           [](AcceleratorConfig& c) {
+             c.weight_format = Format::int8;
+             c.sram_word_bits = 8;
+             c.weight_sram_bytes = 2052;  // halves of 1026 words; a (72,64) codeword spans 8
+             c.weight_sram_ecc = EccScheme::secded_72_64;
+           },
+           {"weight_sram_ecc = secded-72-64", "8 words", "2052-word"}});
   CAPTURE(rule.what);
   AcceleratorConfig config;
   rule.change(config);
@@ -149,7 +165,9 @@ TEST_CASE("accelerator config JSON", "[hw][config]") {
     c.timing.pipeline_latency_cycles = 7;
     c.timing.trim_partial_folds = true;
     c.quantum_ns = 250;
+    c.weight_sram_ecc = EccScheme::secded_39_32;
     const nlohmann::json json = config_to_json(c);
+    CHECK(json.at("weight_sram_ecc") == "secded-39-32");
     CHECK(json.at("weight_format") == "int8");
     CHECK(json.at("dataflow") == "ws");
     CHECK(json.at("timing").at("pipeline_latency_cycles") == 7);
@@ -173,6 +191,7 @@ TEST_CASE("accelerator config JSON", "[hw][config]") {
         Case{R"({"timing": {"trim_partial_folds": "yes"}})", "'trim_partial_folds' must be true or false"},
         Case{R"({"dataflow": "rs"})", "config key 'dataflow'"},
         Case{R"({"weight_format": "fp8"})", "config key 'weight_format'"},
+        Case{R"({"weight_sram_ecc": "hamming"})", "config key 'weight_sram_ecc'"},
         Case{R"({"preset": "tiny"})", "unknown accelerator preset 'tiny'"},
         Case{R"({"preset": 3})", "'preset' must be a string"},
         Case{R"({"array_rows": 300})", "array_rows = 300"},

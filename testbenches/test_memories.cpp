@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "hw/config.hpp"
-#include "hw/fault_hook.hpp"
-#include "hw/memory_target.hpp"
-#include "hw/sram.hpp"
+#include "hw/faults/fault_hook.hpp"
+#include "hw/memory/memory_target.hpp"
+#include "hw/memory/sram.hpp"
 
 using namespace proact;
 using Catch::Matchers::Contains;

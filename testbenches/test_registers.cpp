@@ -18,9 +18,9 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "hw/config.hpp"
-#include "hw/csr_bank.hpp"
-#include "hw/csr_target.hpp"
-#include "hw/register_map.hpp"
+#include "hw/control/csr_bank.hpp"
+#include "hw/control/csr_target.hpp"
+#include "hw/control/register_map.hpp"
 #include "testbenches/tensor_helpers.hpp"
 
 using namespace proact;
@@ -356,6 +356,11 @@ TEST_CASE("CSR bank access rules", "[hw][registers][csr]") {
     CHECK(bus_read(edge, "ACT_SRAM_BYTES") == config.act_sram_bytes);
     CsrBank scalesim(preset("scalesim-32x32"));
     CHECK(bus_read(scalesim, "DATAFLOW") == 1);  // output stationary
+    CHECK(bus_read(scalesim, "WEIGHT_SRAM_ECC") == 0);
+    AcceleratorConfig secded = preset("default");
+    secded.weight_sram_ecc = EccScheme::secded_72_64;
+    CsrBank protected_bank(secded);
+    CHECK(bus_read(protected_bank, "WEIGHT_SRAM_ECC") == 3);
     edge.reset();
     CHECK(bus_read(edge, "ARRAY_ROWS") == 8);
   }

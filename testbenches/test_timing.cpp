@@ -1,6 +1,6 @@
-// hw/timing.hpp (SCALE-Sim's cycle formulas and the named options), hw/pe_array.hpp (the per-PE,
+// hw/array/timing.hpp (SCALE-Sim's cycle formulas and the named options), hw/array/pe_array.hpp (the per-PE,
 // per-cycle validation array: its cycles equal timing.hpp's and its values are bit-identical to
-// proact::gemm in the dataflow's accumulation order) and hw/memory_timing.hpp (DRAM stalls
+// proact::gemm in the dataflow's accumulation order) and hw/memory/memory_timing.hpp (DRAM stalls
 // against SCALE-Sim's reference outputs, and event-stepped against cycle-stepped).
 #include <catch2/catch.hpp>
 
@@ -10,9 +10,9 @@
 #include <stdexcept>
 #include <vector>
 
-#include "hw/memory_timing.hpp"
-#include "hw/pe_array.hpp"
-#include "hw/timing.hpp"
+#include "hw/memory/memory_timing.hpp"
+#include "hw/array/pe_array.hpp"
+#include "hw/array/timing.hpp"
 #include "models/kernels/gemm.hpp"
 
 using Catch::Matchers::Contains;

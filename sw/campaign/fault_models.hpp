@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "sw/campaign/protected_sram.hpp"
+#include "hw/faults/protected_sram.hpp"
 #include "sw/campaign/voltage_table.hpp"
 
 namespace proact {

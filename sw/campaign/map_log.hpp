@@ -13,7 +13,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "sw/campaign/protected_sram.hpp"
+#include "hw/faults/protected_sram.hpp"
 
 namespace proact {
 

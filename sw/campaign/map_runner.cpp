@@ -7,7 +7,7 @@
 
 #include "hw/accelerator.hpp"
 #include "models/net/activation_layer.hpp"
-#include "sw/campaign/transient_hook.hpp"
+#include "hw/faults/transient_hook.hpp"
 
 namespace proact {
 
@@ -36,12 +36,12 @@ std::size_t accelerator_runs(const Tensor& images, int batch) {
 }  // namespace
 
 FunctionalRunner::FunctionalRunner(ProtectedNetwork& network, const AcceleratorConfig& config, const Program* program,
-                                   EccScheme ecc, const Tensor& images, bool incremental, std::size_t cache_bytes)
+                                   const Tensor& images, bool incremental, std::size_t cache_bytes)
     : network_(network),
       incremental_(incremental),
       forward_(network.deployment().network(), images, accumulation_order(config.dataflow, config.array_rows), 256,
                incremental ? cache_bytes : 0) {
-  if (program) placement_.emplace(*program, network.deployment(), config, ecc);
+  if (program) placement_.emplace(*program, network.deployment(), config);
 }
 
 FunctionalRunner::FunctionalRunner(ProtectedNetwork& network, const FunctionalRunner& shared)
@@ -141,15 +141,11 @@ MapOutcome FunctionalRunner::run(const MapFaults& faults) {
 }
 
 SystemcRunner::SystemcRunner(SystemcEngine& engine, ProtectedNetwork& network, const AcceleratorConfig& config,
-                             int batch, EccScheme ecc, const Tensor& images)
+                             int batch, const Tensor& images)
     : engine_(engine),
       network_(network),
       program_(compile_program(network.deployment(), config, batch)),
       images_(images) {
-  // Refuse an ECC that does not fit this memory before any run.
-  EccCode code(ecc, config.sram_word_bits);
-  if (config.weight_sram_words() % (2 * static_cast<std::uint64_t>(code.words_per_codeword())) != 0)
-    throw std::invalid_argument("ECC " + ecc_scheme_name(ecc) + " codewords do not tile the weight SRAM halves");
   clean_ = engine_.run(program_, images_).logits;
 }
 

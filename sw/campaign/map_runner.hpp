@@ -36,7 +36,7 @@ class FunctionalRunner : public MapRunner {
   // mapping and the register slots), nullptr for proact-paper. Throws std::invalid_argument when
   // the fold mapping cannot be applied (see WeightPlacement). `incremental` false: every run
   // recomputes all nodes (the naive path); `cache_bytes` bounds the kept clean activations.
-  FunctionalRunner(ProtectedNetwork& network, const AcceleratorConfig& config, const Program* program, EccScheme ecc,
+  FunctionalRunner(ProtectedNetwork& network, const AcceleratorConfig& config, const Program* program,
                    const Tensor& images, bool incremental = true, std::size_t cache_bytes = std::size_t{2} << 30);
 
   // A runner over `network`, a copy of `shared`'s protected network, sharing its clean run: maps
@@ -68,7 +68,7 @@ class SystemcRunner : public MapRunner {
  public:
   // `engine` is elaborated for `config`; the network is compiled with `batch` images per run.
   SystemcRunner(SystemcEngine& engine, ProtectedNetwork& network, const AcceleratorConfig& config, int batch,
-                EccScheme ecc, const Tensor& images);
+                const Tensor& images);
 
   const Tensor& clean_logits() const override { return clean_; }
   MapOutcome run(const MapFaults& faults) override;

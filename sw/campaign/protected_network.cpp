@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "hw/register_map.hpp"
+#include "hw/control/register_map.hpp"
 #include "models/net/activation_layer.hpp"
 #include "models/random.hpp"
 
@@ -55,7 +55,7 @@ ProtectedNetwork::ProtectedNetwork(const Checkpoint& checkpoint, Protection prot
 }
 
 MapFaults ProtectedNetwork::draw(const FaultModel& model, double rate, std::uint64_t seed,
-                                 const AcceleratorConfig& config, EccScheme ecc) const {
+                                 const AcceleratorConfig& config) const {
   MapFaults faults;
   if (model.stored_words()) {
     const double ber = model.ber(rate);
@@ -73,7 +73,7 @@ MapFaults ProtectedNetwork::draw(const FaultModel& model, double rate, std::uint
     faults.transient_seed = Rng::derive(seed, Stream::transient);
     return faults;
   }
-  faults.weight_sram = cell_faults(model, rate, {config.weight_sram_words(), config.sram_word_bits, ecc},
+  faults.weight_sram = cell_faults(model, rate, {config.weight_sram_words(), config.sram_word_bits, config.weight_sram_ecc},
                                    Rng::derive(seed, Stream::weights));
   if (model.threshold_faults) {
     faults.clip_thresholds =

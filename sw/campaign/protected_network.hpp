@@ -50,9 +50,8 @@ class ProtectedNetwork {
   const std::vector<std::uint32_t>& threshold_words(std::size_t i) const { return threshold_words_.at(i); }
 
   // The faults of one map of `model` at `rate` with seed `seed` (map_seed), over this network's
-  // stored tensors, the config's weight SRAM under `ecc` and the CSR threshold stores.
-  MapFaults draw(const FaultModel& model, double rate, std::uint64_t seed, const AcceleratorConfig& config,
-                 EccScheme ecc) const;
+  // stored tensors, the config's weight SRAM under its ECC and the CSR threshold stores.
+  MapFaults draw(const FaultModel& model, double rate, std::uint64_t seed, const AcceleratorConfig& config) const;
 
  private:
   Protection protection_;

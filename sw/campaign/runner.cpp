@@ -114,7 +114,7 @@ void Campaign::check_options() const {
                                 "but the config stores " + format_name(o_.accelerator.weight_format) +
                                 "; use --format q15.16");
   }
-  if (!o_.fault_model.physical() && o_.ecc != EccScheme::none) {
+  if (!o_.fault_model.physical() && o_.accelerator.weight_sram_ecc != EccScheme::none) {
     throw std::invalid_argument("--ecc protects weight-SRAM cells; fault model " + o_.fault_model.name() +
                                 " does not fault them");
   }
@@ -145,11 +145,11 @@ void Campaign::load() {
     }
     std::unique_ptr<MapRunner> runner;
     if (o_.engine == Engine::systemc) {
-      runner = std::make_unique<SystemcRunner>(*engine_, *network, config, o_.batch, o_.ecc, test_.images);
+      runner = std::make_unique<SystemcRunner>(*engine_, *network, config, o_.batch, test_.images);
     } else {
       if (o_.fault_model.physical())
         m.program = std::make_unique<Program>(compile_program(network->deployment(), config, o_.batch));
-      runner = std::make_unique<FunctionalRunner>(*network, config, m.program.get(), o_.ecc, test_.images,
+      runner = std::make_unique<FunctionalRunner>(*network, config, m.program.get(), test_.images,
                                                   o_.incremental, cache_bytes_);
     }
     m.workers.push_back({std::move(network), std::move(runner)});
@@ -176,7 +176,7 @@ nlohmann::json Campaign::identity() const {
           {"data", o_.data.to_json()},
           {"images", test_.size()},
           {"fault_model", o_.fault_model.to_json()},
-          {"ecc", ecc_scheme_name(o_.ecc)},
+          {"ecc", ecc_scheme_name(o_.accelerator.weight_sram_ecc)},
           {"seed", o_.seed},
           {"engine", engine_name(o_.engine)},
           {"batch", o_.batch},
@@ -202,7 +202,9 @@ void Campaign::prepare_directory() {
       for (const auto& item : now.items()) {
         // "data" was first recorded with --data; a campaign from before then read Fashion-MNIST.
         if (item.key() == "data" && !earlier.contains("data")) continue;
-        const nlohmann::json before = earlier.value(item.key(), nlohmann::json());
+        nlohmann::json before = earlier.value(item.key(), nlohmann::json());
+        // An accelerator recorded before a config key existed stands for that key's default.
+        if (item.key() == "accelerator" && before.is_object()) before = config_to_json(config_from_json(before));
         if (before != item.value()) {
           throw std::invalid_argument("cannot resume '" + o_.out + "': it was run with " + item.key() + " = " +
                                       before.dump() + ", this command has " + item.value().dump() +
@@ -260,7 +262,7 @@ MapRecord Campaign::evaluate(std::size_t rate, std::size_t map, std::size_t meth
   r.method = w.network->protection().method;
   r.map = map;
   r.seed = map_seed(o_.seed, o_.fault_model, r.rate, map);
-  const MapFaults faults = w.network->draw(o_.fault_model, r.rate, r.seed, o_.accelerator, o_.ecc);
+  const MapFaults faults = w.network->draw(o_.fault_model, r.rate, r.seed, o_.accelerator);
   const MapOutcome outcome = w.runner->run(faults);
   r.images = test_.size();
   for (std::size_t i = 0; i < test_.size(); ++i) {

@@ -31,7 +31,6 @@ struct CampaignOptions {
   std::string model = "lenet5";                   // zoo name or checkpoint path
   std::vector<std::string> thresholds = {"none"};  // one protection each: "none" or a threshold file
   FaultModel fault_model;
-  EccScheme ecc = EccScheme::none;                 // weight SRAM ECC (physical models)
   std::vector<double> rates;                       // the model's rates (voltage: supply voltages)
   std::uint64_t seed = 1;
   std::string out;                                 // DIR
@@ -39,7 +38,7 @@ struct CampaignOptions {
   bool resume = false;
   std::size_t limit = 0;                           // first N test images (0 = all 10000)
   int batch = 64;                                  // images per accelerator run (systemc)
-  AcceleratorConfig accelerator;
+  AcceleratorConfig accelerator;                   // with the weight SRAM's ECC (physical models)
   SummaryOptions summary;                          // maps per point, confidence, --until-ci
   std::size_t stop_after = 0;                      // > 0: stop after this many map runs, as if killed
   bool incremental = true;                         // functional engine: reuse clean activations

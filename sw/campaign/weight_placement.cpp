@@ -3,20 +3,13 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "hw/weight_tiling.hpp"
+#include "hw/array/weight_tiling.hpp"
 
 namespace proact {
 
-WeightPlacement::WeightPlacement(const Program& program, const Deployment& deployment, const AcceleratorConfig& config,
-                                 EccScheme ecc)
+WeightPlacement::WeightPlacement(const Program& program, const Deployment& deployment, const AcceleratorConfig& config)
     : sram_words_(config.weight_sram_words()), word_bits_(config.sram_word_bits) {
-  const EccCode code(ecc, config.sram_word_bits);
   const std::uint64_t half = sram_words_ / 2;
-  if (half % static_cast<std::uint64_t>(code.words_per_codeword()) != 0) {
-    throw std::invalid_argument("ECC " + ecc_scheme_name(ecc) + " codewords of " +
-                                std::to_string(code.words_per_codeword()) + " words do not tile a weight SRAM half of " +
-                                std::to_string(half) + " words");
-  }
   for (std::size_t i = 0; i < program.layers.size(); ++i) {
     const LayerDescriptor& d = program.layers[i];
     if (!is_gemm(d.op)) continue;

@@ -1,6 +1,6 @@
 #pragma once
 // Physical weight-SRAM faults for the functional engine: which stored weight sits in which
-// weight-SRAM word while each conv/dense layer runs (the fold mapping, hw/weight_tiling.hpp), so
+// weight-SRAM word while each conv/dense layer runs (the fold mapping, hw/array/weight_tiling.hpp), so
 // a map of faulty cells becomes changes to exactly the stored weight words the SystemC model
 // would read back wrong. Exact when every weight is loaded into the SRAM once per run
 // (weight-stationary: the folds partition the weights); other dataflows reload weights per fold
@@ -10,7 +10,7 @@
 
 #include "hw/config.hpp"
 #include "models/net/deployment.hpp"
-#include "sw/campaign/protected_sram.hpp"
+#include "hw/faults/protected_sram.hpp"
 #include "sw/compiler/program.hpp"
 
 namespace proact {
@@ -25,10 +25,10 @@ struct WordEdit {
 class WeightPlacement {
  public:
   // Throws std::invalid_argument naming the layer when a weight is loaded more than once per run
-  // (pointing to --engine systemc), or when ECC codewords would straddle the two SRAM halves.
-  WeightPlacement(const Program& program, const Deployment& deployment, const AcceleratorConfig& config, EccScheme ecc);
+  // (pointing to --engine systemc). A valid config's ECC codewords tile the SRAM halves.
+  WeightPlacement(const Program& program, const Deployment& deployment, const AcceleratorConfig& config);
 
-  // The stored-word changes that `faults` (cells of this config's weight SRAM under this ECC)
+  // The stored-word changes that `faults` (cells of this config's weight SRAM under its ECC)
   // cause in `deployment`, in the order the array reads them, and the ECC counts of one run (each
   // weight read once). Words that come back unchanged are not listed.
   std::vector<WordEdit> edits(const SramFaults& faults, const Deployment& deployment, EccCounts& counts) const;

@@ -22,7 +22,7 @@ namespace {
 
 struct CampaignCli {
   CampaignOptions campaign;
-  std::string fault_model, fault_kind, ecc = "none", engine = "functional", voltage_table;
+  std::string fault_model, fault_kind, ecc, engine = "functional", voltage_table;
   std::vector<std::string> rates;
   FaultModel shape;  // --burst-length, --row-words, --threshold-faults
   AcceleratorOptions accelerator;
@@ -61,13 +61,14 @@ std::vector<double> parse_rates(const std::vector<std::string>& texts) {
 
 void print_table(const CampaignCli& cli, const CampaignReport& report) {
   const CampaignOptions& o = cli.campaign;
+  const EccScheme ecc = o.accelerator.weight_sram_ecc;
   std::printf("%s on %s (%s engine), %zu maps per point, seed %llu%s\n", o.fault_model.name().c_str(), o.model.c_str(),
               cli.engine.c_str(), o.summary.maps, static_cast<unsigned long long>(o.seed),
               report.finished ? "" : "  [stopped early: resume with --resume]");
   std::printf("protections:");
   for (const nlohmann::json& p : report.campaign.value("protections", nlohmann::json::array()))
     std::printf(" %s (%s)", p.at("method").get<std::string>().c_str(), p.at("clip_form").get<std::string>().c_str());
-  std::printf("; confidence %g%%%s\n", 100 * o.summary.confidence, o.ecc == EccScheme::none ? "" : (", ECC " + ecc_scheme_name(o.ecc)).c_str());
+  std::printf("; confidence %g%%%s\n", 100 * o.summary.confidence, ecc == EccScheme::none ? "" : (", ECC " + ecc_scheme_name(ecc)).c_str());
   std::printf("%-12s %-14s %5s %10s %21s %8s %10s %10s\n", "rate", "method", "maps", "accuracy%", "CI (%)", "sdc",
               "clean%", "faults");
   for (const PointSummary& p : report.points) {
@@ -75,9 +76,9 @@ void print_table(const CampaignCli& cli, const CampaignReport& report) {
     if (p.accuracy.n > 1) std::snprintf(ci, sizeof ci, "[%.2f, %.2f]", 100 * p.accuracy.low, 100 * p.accuracy.high);
     std::printf("%-12g %-14s %5zu %10.2f %21s %8.3f %10.2f %10.1f\n", p.rate, p.method.c_str(), p.accuracy.n,
                 100 * p.accuracy.mean, ci, p.sdc.rate, 100 * p.clean_accuracy, p.faults);
-    if (o.ecc != EccScheme::none) {
+    if (ecc != EccScheme::none) {
       std::printf("%-12s %-14s ECC %s per run: %.1f corrected, %.1f detected, %.1f silent word reads\n", "", "",
-                  ecc_scheme_name(o.ecc).c_str(), p.ecc_corrected, p.ecc_detected, p.ecc_silent);
+                  ecc_scheme_name(ecc).c_str(), p.ecc_corrected, p.ecc_detected, p.ecc_silent);
     }
   }
   std::printf("\n%zu map runs in %.1f s; results %s, plot %s\n", report.maps_run, report.wall_seconds,
@@ -92,10 +93,13 @@ void run_campaign_command(CampaignCli& cli) {
   o.fault_model.threshold_faults = cli.shape.threshold_faults;
   if (!cli.fault_kind.empty()) o.fault_model.behaviour = parse_cell_behaviour(cli.fault_kind);
   if (!cli.voltage_table.empty()) o.fault_model.voltages = load_voltage_table(cli.voltage_table);
-  o.ecc = parse_ecc_scheme(cli.ecc);
   o.engine = parse_engine(cli.engine);
   o.rates = parse_rates(cli.rates);
   o.accelerator = cli.accelerator.config();
+  if (!cli.ecc.empty()) {
+    o.accelerator.weight_sram_ecc = parse_ecc_scheme(cli.ecc);
+    o.accelerator.validate();
+  }
   o.data = cli.data.data_spec();
   if (o.fault_model.stored_words() && cli.accelerator.format.empty()) {
     o.accelerator.weight_format = Format::q15_16;  // the paper's storage
@@ -178,7 +182,7 @@ void add_campaign_command(CLI::App& app) {
   c->add_option("--limit", o.limit, "Use only the first N test images (0 = all)")->capture_default_str();
   c->add_option("--batch", o.batch, "Images per accelerator run")->check(CLI::Range(1, 4096))->capture_default_str();
   cli->accelerator.add_to(*c);
-  c->add_option("--ecc", cli->ecc, "Weight SRAM ECC: none, parity, secded-39-32, secded-72-64")->capture_default_str();
+  c->add_option("--ecc", cli->ecc, "Weight SRAM ECC: none, parity, secded-39-32, secded-72-64; default: the config's (weight_sram_ecc)");
   c->add_option("--fault-kind", cli->fault_kind,
                 "Faulty cells: flip, stuck-at (mixed), stuck-at-0, stuck-at-1 (default: the model's)");
   c->add_option("--burst-length", cli->shape.burst_length, "burst: adjacent cells per upset")->capture_default_str();

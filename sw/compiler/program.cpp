@@ -7,8 +7,8 @@
 #include <set>
 #include <stdexcept>
 
-#include "hw/register_map.hpp"
-#include "hw/weight_tiling.hpp"
+#include "hw/control/register_map.hpp"
+#include "hw/array/weight_tiling.hpp"
 #include "models/net/activation_layer.hpp"
 #include "models/net/batch_norm_layer.hpp"
 #include "models/net/gemm_layers.hpp"

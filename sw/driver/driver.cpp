@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <utility>
 
-#include "hw/interconnect.hpp"
+#include "hw/memory/interconnect.hpp"
 
 namespace proact {
 

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "hw/config.hpp"
-#include "hw/layer_timing.hpp"
-#include "hw/register_map.hpp"
+#include "hw/control/layer_timing.hpp"
+#include "hw/control/register_map.hpp"
 #include "models/net/deployment.hpp"
 #include "sw/compiler/program.hpp"
 

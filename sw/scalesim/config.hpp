@@ -21,7 +21,7 @@
 #include <string>
 
 #include "hw/config.hpp"
-#include "hw/memory_timing.hpp"
+#include "hw/memory/memory_timing.hpp"
 #include "models/kernels/gemm.hpp"
 
 namespace proact {

@@ -1,11 +1,11 @@
 #pragma once
 // The `proact cycles` computation: every layer of a SCALE-Sim topology on the configured array,
-// compute cycles from hw/timing.hpp and DRAM stalls from hw/memory_timing.hpp.
+// compute cycles from hw/array/timing.hpp and DRAM stalls from hw/memory/memory_timing.hpp.
 #include <string>
 #include <vector>
 
-#include "hw/memory_timing.hpp"
-#include "hw/timing.hpp"
+#include "hw/memory/memory_timing.hpp"
+#include "hw/array/timing.hpp"
 #include "sw/scalesim/config.hpp"
 #include "sw/scalesim/topology.hpp"
 

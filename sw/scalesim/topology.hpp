@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "hw/timing.hpp"
+#include "hw/array/timing.hpp"
 
 namespace proact {
 
