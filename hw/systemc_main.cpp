@@ -1,4 +1,4 @@
-// The process entry point of every executable that links proact_hw (the proact CLI, the tests,
+// The process entry point of every executable, linked as proact_systemc_main (the proact CLI, the tests,
 // the benchmarks). SystemC's library calls sc_main, which each executable defines; this main only
 // silences the kernel's copyright banner (it would interleave with --json output and progress
 // lines) and hands over to the kernel. A user's SYSTEMC_DISABLE_COPYRIGHT_MESSAGE is respected.

@@ -8,10 +8,10 @@
 
 #include "hw/memory/sram.hpp"
 #include "hw/faults/ecc.hpp"
-#include "sw/campaign/fault_models.hpp"
+#include "sw/faults/fault_models.hpp"
 #include "hw/faults/protected_sram.hpp"
 #include "hw/faults/transient_hook.hpp"
-#include "sw/campaign/voltage_table.hpp"
+#include "sw/faults/voltage_table.hpp"
 
 using namespace proact;
 using Catch::Matchers::Contains;

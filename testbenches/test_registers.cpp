@@ -20,7 +20,7 @@
 #include "hw/config.hpp"
 #include "hw/control/csr_bank.hpp"
 #include "hw/control/csr_target.hpp"
-#include "hw/control/register_map.hpp"
+#include "hw/interface/register_map.hpp"
 #include "testbenches/tensor_helpers.hpp"
 
 using namespace proact;

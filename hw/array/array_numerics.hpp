@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "hw/control/layer_descriptor.hpp"
+#include "hw/interface/layer_descriptor.hpp"
 #include "models/kernels/conv.hpp"
 #include "models/kernels/gemm.hpp"
 

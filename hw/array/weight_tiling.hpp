@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "hw/config.hpp"
-#include "hw/control/layer_descriptor.hpp"
+#include "hw/interface/layer_descriptor.hpp"
 #include "hw/array/timing.hpp"
 
 namespace proact {

@@ -1,14 +1,14 @@
 #pragma once
 // The CSR bank as plain C++ state: the register values, the performance counters, the layer-wise
 // clip thresholds and the neuron-wise threshold table, decoded from the one register map
-// (hw/control/register_map.hpp). The bus side (read/write) follows the access rules and never throws; the
+// (hw/interface/register_map.hpp). The bus side (read/write) follows the access rules and never throws; the
 // hardware side (controller, clip unit) uses the typed accessors below, which ignore them.
 #include <array>
 #include <cstdint>
 #include <optional>
 #include <string_view>
 
-#include "hw/control/register_map.hpp"
+#include "hw/interface/register_map.hpp"
 #include "hw/memory/sram.hpp"
 #include "models/numeric/clip.hpp"
 
@@ -26,7 +26,7 @@ class CsrBank {
   CsrBank();  // table reset values: the parameter registers show the default preset
   explicit CsrBank(const AcceleratorConfig& config);  // parameter registers (ARRAY_ROWS ...) from config
 
-  // Bus side. Semantics per access rule (hw/control/register_map.hpp); CTRL.START is ignored while
+  // Bus side. Semantics per access rule (hw/interface/register_map.hpp); CTRL.START is ignored while
   // STATUS.BUSY; CTRL.SOFT_RESET takes effect at once on the bank (see soft_reset()).
   AccessStatus read(std::uint64_t offset, unsigned bytes, std::uint32_t& value);
   AccessStatus write(std::uint64_t offset, unsigned bytes, std::uint32_t value);

@@ -32,7 +32,7 @@
 
 #include "hw/config.hpp"
 #include "hw/control/csr_bank.hpp"
-#include "hw/control/layer_descriptor.hpp"
+#include "hw/interface/layer_descriptor.hpp"
 #include "hw/control/layer_timing.hpp"
 #include "hw/memory/sram.hpp"
 

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "hw/config.hpp"
-#include "hw/control/layer_descriptor.hpp"
+#include "hw/interface/layer_descriptor.hpp"
 
 namespace proact {
 

@@ -1,6 +1,6 @@
 #include "hw/memory/interconnect.hpp"
 
-#include "hw/control/register_map.hpp"
+#include "hw/interface/register_map.hpp"
 
 namespace proact {
 

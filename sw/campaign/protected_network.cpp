@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "hw/control/register_map.hpp"
+#include "hw/interface/register_map.hpp"
 #include "models/net/activation_layer.hpp"
 #include "models/random.hpp"
 

@@ -12,8 +12,8 @@
 #include "hw/config.hpp"
 #include "models/net/checkpoint.hpp"
 #include "models/net/deployment.hpp"
-#include "sw/campaign/fault_models.hpp"
-#include "sw/campaign/protection.hpp"
+#include "sw/faults/fault_models.hpp"
+#include "sw/protection/protection.hpp"
 
 namespace proact {
 

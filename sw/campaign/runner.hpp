@@ -19,7 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hw/config.hpp"
-#include "sw/campaign/fault_models.hpp"
+#include "sw/faults/fault_models.hpp"
 #include "sw/campaign/process_group.hpp"
 #include "sw/campaign/results.hpp"
 #include "sw/data/data_spec.hpp"

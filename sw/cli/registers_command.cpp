@@ -1,11 +1,11 @@
-// proact registers: the accelerator's register map (hw/control/register_map.hpp) as a text table, as the
+// proact registers: the accelerator's register map (hw/interface/register_map.hpp) as a text table, as the
 // markdown of docs/registers.md (--markdown) or as one JSON object (--json).
 #include <cstdio>
 #include <iostream>
 #include <memory>
 #include <string>
 
-#include "hw/control/register_map.hpp"
+#include "hw/interface/register_map.hpp"
 #include "sw/cli/commands.hpp"
 
 namespace proact {

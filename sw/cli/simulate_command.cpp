@@ -16,7 +16,7 @@
 #include "sw/cli/common.hpp"
 #include "sw/engine/inference.hpp"
 #include "sw/model/load_model.hpp"
-#include "sw/thresholds/apply.hpp"
+#include "sw/protection/apply.hpp"
 #include "sw/thresholds/readback.hpp"
 #include "sw/train/evaluate.hpp"
 #include "sw/util/progress.hpp"

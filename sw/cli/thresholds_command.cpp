@@ -11,7 +11,7 @@
 #include "sw/cli/commands.hpp"
 #include "sw/cli/common.hpp"
 #include "sw/model/load_model.hpp"
-#include "sw/thresholds/clip_sites.hpp"
+#include "sw/protection/clip_sites.hpp"
 #include "sw/thresholds/compute.hpp"
 #include "sw/thresholds/memory_overhead.hpp"
 #include "sw/thresholds/threshold_data.hpp"

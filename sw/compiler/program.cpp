@@ -7,7 +7,7 @@
 #include <set>
 #include <stdexcept>
 
-#include "hw/control/register_map.hpp"
+#include "hw/interface/register_map.hpp"
 #include "hw/array/weight_tiling.hpp"
 #include "models/net/activation_layer.hpp"
 #include "models/net/batch_norm_layer.hpp"

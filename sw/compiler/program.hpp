@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "hw/config.hpp"
-#include "hw/control/layer_descriptor.hpp"
+#include "hw/interface/layer_descriptor.hpp"
 #include "models/net/deployment.hpp"
 #include "models/numeric/clip.hpp"
 

@@ -3,7 +3,7 @@
 // firmware would. Its thread runs one job at a time (set_job, then sc_start() from sc_main);
 // bus accesses advance local time through a tlm_quantumkeeper and the driver synchronises at
 // the quantum or before waiting for the device. Registers are addressed through the register
-// map (hw/control/register_map.hpp), never by hand-copied offsets.
+// map (hw/interface/register_map.hpp), never by hand-copied offsets.
 #include <cstdint>
 #include <functional>
 #include <systemc>
@@ -11,7 +11,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/tlm_quantumkeeper.h>
 
-#include "hw/control/register_map.hpp"
+#include "hw/interface/register_map.hpp"
 
 namespace proact {
 

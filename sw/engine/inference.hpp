@@ -13,7 +13,7 @@
 
 #include "hw/config.hpp"
 #include "hw/control/layer_timing.hpp"
-#include "hw/control/register_map.hpp"
+#include "hw/interface/register_map.hpp"
 #include "models/net/deployment.hpp"
 #include "sw/compiler/program.hpp"
 

@@ -2,8 +2,8 @@
 
 #include <chrono>
 
-#include "sw/thresholds/apply.hpp"
-#include "sw/thresholds/clip_sites.hpp"
+#include "sw/protection/apply.hpp"
+#include "sw/protection/clip_sites.hpp"
 #include "sw/train/evaluate.hpp"
 
 namespace proact {

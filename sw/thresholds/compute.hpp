@@ -6,7 +6,7 @@
 
 #include "models/net/network.hpp"
 #include "sw/thresholds/method.hpp"
-#include "sw/thresholds/threshold_file.hpp"
+#include "sw/protection/threshold_file.hpp"
 
 namespace proact {
 

@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <iostream>
 
-#include "sw/thresholds/apply.hpp"
-#include "sw/thresholds/clip_sites.hpp"
+#include "sw/protection/apply.hpp"
+#include "sw/protection/clip_sites.hpp"
 #include "sw/thresholds/method.hpp"
 #include "sw/thresholds/threshold_training.hpp"
 #include "sw/train/evaluate.hpp"

@@ -10,10 +10,10 @@
 
 #include "models/net/deployment.hpp"
 #include "models/random.hpp"
-#include "sw/thresholds/apply.hpp"
-#include "sw/thresholds/clip_sites.hpp"
+#include "sw/protection/apply.hpp"
+#include "sw/protection/clip_sites.hpp"
 #include "sw/thresholds/method.hpp"
-#include "sw/thresholds/paper_faults.hpp"
+#include "sw/faults/paper_faults.hpp"
 #include "sw/train/evaluate.hpp"
 #include "sw/util/progress.hpp"
 

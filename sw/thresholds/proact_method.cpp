@@ -7,8 +7,8 @@
 #include <iostream>
 
 #include "models/random.hpp"
-#include "sw/thresholds/apply.hpp"
-#include "sw/thresholds/clip_sites.hpp"
+#include "sw/protection/apply.hpp"
+#include "sw/protection/clip_sites.hpp"
 #include "sw/thresholds/distillation.hpp"
 #include "sw/thresholds/method.hpp"
 #include "sw/thresholds/threshold_training.hpp"

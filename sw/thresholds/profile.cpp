@@ -6,7 +6,7 @@
 #include <stdexcept>
 
 #include "models/random.hpp"
-#include "sw/thresholds/clip_sites.hpp"
+#include "sw/protection/clip_sites.hpp"
 #include "sw/train/evaluate.hpp"
 
 namespace proact {

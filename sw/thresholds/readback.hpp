@@ -6,7 +6,7 @@
 
 #include "models/numeric/clip.hpp"
 #include "sw/engine/inference.hpp"
-#include "sw/thresholds/threshold_file.hpp"
+#include "sw/protection/threshold_file.hpp"
 
 namespace proact {
 

@@ -1,4 +1,4 @@
-#include "sw/thresholds/clip_sites.hpp"
+#include "sw/protection/clip_sites.hpp"
 
 #include <stdexcept>
 

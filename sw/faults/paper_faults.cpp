@@ -1,9 +1,9 @@
-#include "sw/thresholds/paper_faults.hpp"
+#include "sw/faults/paper_faults.hpp"
 
 #include <stdexcept>
 #include <string>
 
-#include "sw/campaign/fault_models.hpp"
+#include "sw/faults/fault_models.hpp"
 
 namespace proact {
 

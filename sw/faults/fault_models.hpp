@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "hw/faults/protected_sram.hpp"
-#include "sw/campaign/voltage_table.hpp"
+#include "sw/faults/voltage_table.hpp"
 
 namespace proact {
 

@@ -1,8 +1,8 @@
-#include "sw/thresholds/apply.hpp"
+#include "sw/protection/apply.hpp"
 
 #include <stdexcept>
 
-#include "sw/thresholds/clip_sites.hpp"
+#include "sw/protection/clip_sites.hpp"
 
 namespace proact {
 

@@ -4,7 +4,7 @@
 
 #include "models/net/network.hpp"
 #include "models/numeric/clip.hpp"
-#include "sw/thresholds/threshold_file.hpp"
+#include "sw/protection/threshold_file.hpp"
 
 namespace proact {
 

@@ -1,4 +1,4 @@
-#include "hw/control/register_map.hpp"
+#include "hw/interface/register_map.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -112,7 +112,7 @@ DecodedAddress decode_offset(std::uint64_t offset) {
 std::string register_map_markdown() {
   std::ostringstream md;
   md << "# Register map\n\n"
-     << "Generated from `hw/control/register_map.hpp` by `proact registers --markdown`; do not edit by hand (a test\n"
+     << "Generated from `hw/interface/register_map.hpp` by `proact registers --markdown`; do not edit by hand (a test\n"
      << "checks this file against the generator).\n\n"
      << "The CSR space is " << hex(kCsrSpaceBytes, 5) << " bytes. Every register is one 32-bit word at a 4-byte\n"
      << "aligned offset; a bus access must be exactly one aligned word without byte enables. Bad accesses get a\n"

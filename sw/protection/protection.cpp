@@ -1,10 +1,10 @@
-#include "sw/campaign/protection.hpp"
+#include "sw/protection/protection.hpp"
 
 #include <memory>
 
 #include "models/numeric/clip.hpp"
-#include "sw/thresholds/apply.hpp"
-#include "sw/thresholds/threshold_file.hpp"
+#include "sw/protection/apply.hpp"
+#include "sw/protection/threshold_file.hpp"
 
 namespace proact {
 

@@ -1,4 +1,4 @@
-#include "hw/control/layer_descriptor.hpp"
+#include "hw/interface/layer_descriptor.hpp"
 
 #include <stdexcept>
 

@@ -1,4 +1,4 @@
-#include "sw/campaign/fault_models.hpp"
+#include "sw/faults/fault_models.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "sw/thresholds/threshold_file.hpp"
+#include "sw/protection/threshold_file.hpp"
 
 #include <zlib.h>
 
@@ -7,7 +7,7 @@
 #include <stdexcept>
 
 #include "models/io/output_file.hpp"
-#include "sw/thresholds/clip_sites.hpp"
+#include "sw/protection/clip_sites.hpp"
 
 namespace proact {
 

@@ -1,7 +1,7 @@
 #pragma once
 // The paper's weight-fault protocol (docs/design.md section 4, `proact-paper`) applied to a Q15.16
 // deployment in place, to score FT-ClipAct's threshold candidates. The flips are drawn by the
-// campaign library's `paper_flips` (sw/campaign/fault_models.hpp), so a FT-ClipAct search and a
+// fault models' `paper_flips` (sw/faults/fault_models.hpp), so a FT-ClipAct search and a
 // `proact campaign --fault-model proact-paper` see the same kind of maps.
 #include <cstddef>
 #include <cstdint>

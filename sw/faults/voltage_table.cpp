@@ -1,4 +1,4 @@
-#include "sw/campaign/voltage_table.hpp"
+#include "sw/faults/voltage_table.hpp"
 
 #include <cmath>
 #include <fstream>
