@@ -2,13 +2,14 @@
 // its agreement with the functional engine (bit-identical logits, same cycles and counters),
 // fault maps in the weight SRAM, and device errors.
 //
-// SystemC cannot re-elaborate, so every accelerator these tests use is elaborated once, at
-// namespace scope, under its own name (ctest runs each TEST_CASE in its own process).
+// Every accelerator these tests use is declared once, under its own name, and elaborated on
+// first use (testbenches/elaborated.hpp).
 #include <catch2/catch.hpp>
 
 #include <memory>
 #include <set>
 
+#include "testbenches/elaborated.hpp"
 #include "testbenches/error_helpers.hpp"
 #include "testbenches/tensor_helpers.hpp"
 #include "hw/accelerator.hpp"
@@ -25,6 +26,7 @@
 #include "sw/train/evaluate.hpp"
 
 using namespace proact;
+using proact::testing::Elaborated;
 using proact::testing::error_of;
 using proact::testing::random_images;
 using proact::testing::same_bits;
@@ -53,10 +55,10 @@ AcceleratorConfig validation_ws() {
   return c;
 }
 
-SystemcEngine default_engine(small_default(), "", "acc_default");
-SystemcEngine os_engine(with_dataflow("default", Dataflow::os, 16, 8), "", "acc_os");
-SystemcEngine is_engine(with_dataflow("default", Dataflow::is, 8, 16), "", "acc_is");
-SystemcEngine validation_engine(validation_ws(), "", "acc_validation");
+Elaborated<SystemcEngine> default_engine(small_default(), std::string(), std::string("acc_default"));
+Elaborated<SystemcEngine> os_engine(with_dataflow("default", Dataflow::os, 16, 8), std::string(), std::string("acc_os"));
+Elaborated<SystemcEngine> is_engine(with_dataflow("default", Dataflow::is, 8, 16), std::string(), std::string("acc_is"));
+Elaborated<SystemcEngine> validation_engine(validation_ws(), std::string(), std::string("acc_validation"));
 
 // count seeded inputs of the given per-sample shape, uniform in [-1, 2) so that clamps bite.
 Tensor seeded_inputs(int count, const Shape& shape, std::uint64_t seed) {
@@ -271,7 +273,7 @@ TEST_CASE("SystemC and functional engines give bit-identical logits on the whole
     for (const char* format : {"fp32", "fp16", "bf16", "int8", "q15.16"}) {
       INFO(model << " " << format);
       Deployment deployment(checkpoint.network, parse_format(format), checkpoint.metadata.at("activation_ranges"));
-      check_engines_agree(default_engine, deployment, config, images, 16);
+      check_engines_agree(*default_engine, deployment, config, images, 16);
     }
   }
 }
@@ -281,8 +283,8 @@ TEST_CASE("both engines agree in every dataflow, with clipping units and in vali
   const Tensor images = random_images(10, 11);
   SECTION("plain ReLU, output and input stationary") {
     Deployment deployment(lenet, Format::fp32);
-    check_engines_agree(os_engine, deployment, with_dataflow("default", Dataflow::os, 16, 8), images, 4);
-    check_engines_agree(is_engine, deployment, with_dataflow("default", Dataflow::is, 8, 16), images, 4);
+    check_engines_agree(*os_engine, deployment, with_dataflow("default", Dataflow::os, 16, 8), images, 4);
+    check_engines_agree(*is_engine, deployment, with_dataflow("default", Dataflow::is, 8, 16), images, 4);
   }
   SECTION("hard clip: layer-wise registers and the neuron-wise table") {
     clip_all(lenet, ClipForm::hard);
@@ -290,7 +292,7 @@ TEST_CASE("both engines agree in every dataflow, with clipping units and in vali
     const Program program = compile_program(deployment, small_default(), 4);
     CHECK(program.layer_thresholds.size() == 3);
     CHECK(program.threshold_table.size() == 84);
-    check_engines_agree(default_engine, deployment, small_default(), images, 4);
+    check_engines_agree(*default_engine, deployment, small_default(), images, 4);
     // The clipping changed the function: compare with the unclipped network.
     Deployment unclipped(build_network("lenet5", 5), Format::fp16);
     const InferenceRun plain = run_functional(unclipped, compile_program(unclipped, small_default(), 4), small_default(), images);
@@ -300,11 +302,11 @@ TEST_CASE("both engines agree in every dataflow, with clipping units and in vali
   SECTION("saturating clip") {
     clip_all(lenet, ClipForm::saturate);
     Deployment deployment(lenet, Format::bf16);
-    check_engines_agree(is_engine, deployment, with_dataflow("default", Dataflow::is, 8, 16), images, 4);
+    check_engines_agree(*is_engine, deployment, with_dataflow("default", Dataflow::is, 8, 16), images, 4);
   }
   SECTION("the per-PE validation array") {
     Deployment deployment(lenet, Format::fp32);
-    check_engines_agree(validation_engine, deployment, validation_ws(), random_images(3, 2), 2);
+    check_engines_agree(*validation_engine, deployment, validation_ws(), random_images(3, 2), 2);
   }
 }
 
@@ -317,10 +319,10 @@ TEST_CASE("both engines agree on imported networks: grouped and dilated convs, p
   const Tensor images = seeded_inputs(6, network.input_shape(), 17);
   SECTION("plain: every dataflow and the per-PE array") {
     Deployment deployment(network, Format::fp32);
-    check_engines_agree(default_engine, deployment, small_default(), images, 4);
-    check_engines_agree(os_engine, deployment, with_dataflow("default", Dataflow::os, 16, 8), images, 3);
-    check_engines_agree(is_engine, deployment, with_dataflow("default", Dataflow::is, 8, 16), images, 6);
-    check_engines_agree(validation_engine, deployment, validation_ws(), seeded_inputs(1, network.input_shape(), 3), 1);
+    check_engines_agree(*default_engine, deployment, small_default(), images, 4);
+    check_engines_agree(*os_engine, deployment, with_dataflow("default", Dataflow::os, 16, 8), images, 3);
+    check_engines_agree(*is_engine, deployment, with_dataflow("default", Dataflow::is, 8, 16), images, 6);
+    check_engines_agree(*validation_engine, deployment, validation_ws(), seeded_inputs(1, network.input_shape(), 3), 1);
     // The program computes the network: the functional engine on it is the network's own forward.
     const Program program = compile_program(deployment, small_default(), 3);
     const ExecutionOptions array_order{Mode::eval, accumulation_order(Dataflow::ws, small_default().array_rows)};
@@ -331,7 +333,7 @@ TEST_CASE("both engines agree on imported networks: grouped and dilated convs, p
     clip_all(network, ClipForm::hard);
     for (Format format : {Format::fp16, Format::q15_16}) {
       Deployment deployment(network, format);
-      check_engines_agree(default_engine, deployment, small_default(), images, 4);
+      check_engines_agree(*default_engine, deployment, small_default(), images, 4);
     }
   }
 }
@@ -346,15 +348,15 @@ TEST_CASE("a weight SRAM fault map hits the weights the mapping stores there, an
   const AcceleratorConfig config = small_default();
   const Program program = compile_program(deployment, config, 4);
   const Tensor images = random_images(8, 3);
-  const InferenceRun clean = default_engine.run(program, images);
+  const InferenceRun clean = default_engine->run(program, images);
 
   const std::uint64_t address = GENERATE(5, 100);
   const int bit = GENERATE(30, 22);
   INFO("address " << address << " bit " << bit);
   auto map = std::make_shared<FaultMap>(std::vector<Fault>{{address, bit, FaultKind::flip}});
-  default_engine.accelerator().weight_sram().set_fault_map(map);
-  const InferenceRun faulty = default_engine.run(program, images);
-  default_engine.accelerator().weight_sram().set_fault_hook(nullptr);
+  default_engine->accelerator().weight_sram().set_fault_map(map);
+  const InferenceRun faulty = default_engine->run(program, images);
+  default_engine->accelerator().weight_sram().set_fault_hook(nullptr);
 
   // The same upset applied to every stored weight that the mapping puts in that cell.
   Deployment expected = deployment;
@@ -389,7 +391,7 @@ TEST_CASE("a weight SRAM fault map hits the weights the mapping stores there, an
   CHECK(same_bits(faulty.logits, reference.logits));
   CHECK_FALSE(same_bits(faulty.logits, clean.logits));
   // Cleared between inferences, no re-elaboration: the clean logits again.
-  CHECK(same_bits(default_engine.run(program, images).logits, clean.logits));
+  CHECK(same_bits(default_engine->run(program, images).logits, clean.logits));
 }
 
 TEST_CASE("without fault hooks the SRAMs end a run holding and counting what a hook that changes nothing sees",
@@ -406,7 +408,7 @@ TEST_CASE("without fault hooks the SRAMs end a run holding and counting what a h
   Deployment deployment(network, Format::fp32);
   const Program program = compile_program(deployment, small_default(), 4);
   const Tensor images = random_images(8, 3);
-  Accelerator& accelerator = default_engine.accelerator();
+  Accelerator& accelerator = default_engine->accelerator();
   std::vector<WordMemory*> memories{&accelerator.weight_sram(), &accelerator.activation_sram().bank(0),
                                     &accelerator.activation_sram().bank(1)};
   struct State {
@@ -422,7 +424,7 @@ TEST_CASE("without fault hooks the SRAMs end a run holding and counting what a h
       memory->reset_counters();
       if (hooked) memory->set_fault_hook(std::make_shared<Unchanged>());
     }
-    state.run = default_engine.run(program, images);
+    state.run = default_engine->run(program, images);
     for (WordMemory* memory : memories) {
       memory->set_fault_hook(nullptr);
       std::vector<std::uint32_t> cells(memory->size());
@@ -449,12 +451,12 @@ TEST_CASE("the driver polls or takes the interrupt, and the device reports bad p
   Deployment deployment(lenet, Format::int8, nlohmann::json{{"conv1", 1.0}, {"conv2", 4.0}, {"fc1", 8.0}, {"fc2", 8.0}, {"fc3", 8.0}});
   const Program program = compile_program(deployment, small_default(), 4);
   const Tensor images = random_images(4, 5);
-  const InferenceRun interrupt = default_engine.run(program, images, {}, false);
-  const InferenceRun polled = default_engine.run(program, images, {}, true);
+  const InferenceRun interrupt = default_engine->run(program, images, {}, false);
+  const InferenceRun polled = default_engine->run(program, images, {}, true);
   CHECK(same_bits(interrupt.logits, polled.logits));
   CHECK(interrupt.counters == polled.counters);
 
-  Driver& driver = default_engine.driver();
+  Driver& driver = default_engine->driver();
   std::uint32_t status = 0, error = 0, id = 0;
   bool unmapped_refused = false;
   driver.set_job([&] {
@@ -474,5 +476,5 @@ TEST_CASE("the driver polls or takes the interrupt, and the device reports bad p
   CHECK((status & kStatusError) != 0);
   CHECK(error == static_cast<std::uint32_t>(DeviceError::bad_descriptor));
   CHECK(unmapped_refused);
-  CHECK_THAT(default_engine.accelerator().controller().last_error(), Catch::Matchers::Contains("DESC_COUNT"));
+  CHECK_THAT(default_engine->accelerator().controller().last_error(), Catch::Matchers::Contains("DESC_COUNT"));
 }

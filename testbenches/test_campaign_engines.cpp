@@ -3,56 +3,34 @@
 // threshold stores, flipped DRAM words) give bit-identical logits and equal ECC counts for the
 // same map; the incremental forward equals the naive one.
 //
-// SystemC cannot re-elaborate: the accelerator is elaborated once, at namespace scope (ctest runs
-// each TEST_CASE in its own process).
+// The accelerator is declared once and elaborated on first use (testbenches/elaborated.hpp).
 #include <catch2/catch.hpp>
 
 
+#include "testbenches/elaborated.hpp"
+#include "testbenches/fault_helpers.hpp"
 #include "testbenches/tensor_helpers.hpp"
 #include "models/net/activation_layer.hpp"
 #include "models/net/architectures.hpp"
 #include "models/random.hpp"
 #include "sw/campaign/cache_budget.hpp"
 #include "sw/campaign/map_runner.hpp"
+#include "sw/faults/sram_cell_faults.hpp"
+#include "sw/faults/stored_word_flips.hpp"
+#include "sw/faults/threshold_cell_faults.hpp"
 
 using namespace proact;
+using proact::testing::Elaborated;
+using proact::testing::campaign_config;
+using proact::testing::hybrid_clipping;
+using proact::testing::random_lenet;
 using proact::testing::random_images;
 using proact::testing::same_bits;
 using Catch::Matchers::Contains;
 
 namespace {
 
-AcceleratorConfig campaign_config(Format format = Format::fp32) {
-  AcceleratorConfig c = preset("default");
-  c.weight_sram_bytes = 16 * 1024;  // 4096 words: faults at a modest rate land on used words
-  c.dram_bytes = 32ull << 20;
-  c.weight_format = format;
-  c.validate();
-  return c;
-}
-
-SystemcEngine campaign_engine(campaign_config(), "", "acc_campaign");
-
-// Hard clipping as ProAct deploys it: layer-wise thresholds, neuron-wise in the last clipped layer.
-Protection hybrid_clipping() {
-  return {"hybrid-test", "test", "hard", 0, [](Network& network) {
-            std::vector<std::size_t> sites;
-            for (std::size_t i = 0; i < network.size(); ++i)
-              if (dynamic_cast<Activation*>(&network.layer(i))) sites.push_back(i);
-            Rng rng(7);
-            for (std::size_t i : sites) {
-              Tensor t(i == sites.back() ? network.node(i).output_shape : Shape{1});
-              for (float& v : t.values()) v = 0.5f + 2.0f * rng.uniform();
-              dynamic_cast<Activation&>(network.layer(i)).set_clipping(ClipForm::hard, t);
-            }
-          }};
-}
-
-Checkpoint random_lenet(std::uint64_t seed, const Tensor& images) {
-  Network network = build_network("lenet5", seed);
-  nlohmann::json ranges = calibrate_input_ranges(network, images);
-  return {std::move(network), {{"activation_ranges", ranges}}};
-}
+Elaborated<SystemcEngine> campaign_engine(campaign_config(), std::string(), std::string("acc_campaign"));
 
 }  // namespace
 
@@ -67,22 +45,23 @@ TEST_CASE("campaign engines: weight-SRAM maps give bit-identical logits and ECC 
   FaultModel model = FaultModel::named(model_name);
   model.threshold_faults = true;
   ProtectedNetwork network(checkpoint, hybrid_clipping(), config, false);
-  SystemcRunner systemc(campaign_engine, network, config, 4, images);
+  SystemcRunner systemc(*campaign_engine, network, config, 4, images);
   FunctionalRunner functional(network, config, &systemc.program(), images);
   CHECK(same_bits(functional.clean_logits(), systemc.clean_logits()));
   int changed = 0;
   for (std::size_t m = 0; m < 3; ++m) {
-    const MapFaults faults = network.draw(model, 4e-3, map_seed(1, model, 4e-3, m), config);
-    REQUIRE(faults.weight_sram);
-    REQUIRE(faults.threshold_table);
+    const MapFaults faults = FaultFamilies(model).draw(network, config, 4e-3, map_seed(1, model, 4e-3, m));
+    REQUIRE(faults.parts.size() == 2);
+    REQUIRE(dynamic_cast<const SramCellFaults*>(faults.parts[0].get()));
+    REQUIRE(dynamic_cast<const ThresholdCellFaults*>(faults.parts[1].get()));
     const MapOutcome a = functional.run(faults);
     const MapOutcome b = systemc.run(faults);
     INFO("map " << m << ", " << faults.count() << " faults");
     CHECK(same_bits(a.logits, b.logits));
-    CHECK(a.ecc == b.ecc);
+    CHECK(a.counts.ecc == b.counts.ecc);
     changed += !same_bits(a.logits, functional.clean_logits());
-    if (ecc == EccScheme::none) CHECK(a.ecc.silent > 0);
-    if (ecc != EccScheme::none) CHECK(a.ecc.corrected + a.ecc.detected + a.ecc.silent > 0);
+    if (ecc == EccScheme::none) CHECK(a.counts.ecc.silent > 0);
+    if (ecc != EccScheme::none) CHECK(a.counts.ecc.corrected + a.counts.ecc.detected + a.counts.ecc.silent > 0);
   }
   CHECK(changed > 0);
   // Both engines are clean again afterwards.
@@ -96,14 +75,15 @@ TEST_CASE("campaign engines: proact-paper maps give bit-identical logits on both
   const Checkpoint checkpoint = random_lenet(5, images);
   const FaultModel model = FaultModel::named("proact-paper");
   ProtectedNetwork network(checkpoint, hybrid_clipping(), config, true);
-  SystemcRunner systemc(campaign_engine, network, config, 4, images);
+  SystemcRunner systemc(*campaign_engine, network, config, 4, images);
   FunctionalRunner functional(network, config, nullptr, images);
   CHECK(same_bits(functional.clean_logits(), systemc.clean_logits()));
   for (double ber : {1e-5, 1e-4, 1e-3}) {
-    const MapFaults faults = network.draw(model, ber, map_seed(2, model, ber, 0), config);
-    INFO("BER " << ber << ": " << faults.parameter_flips.size() << " weight flips, " << faults.threshold_flips.size()
+    const MapFaults faults = FaultFamilies(model).draw(network, config, ber, map_seed(2, model, ber, 0));
+    const auto& flips = dynamic_cast<const StoredWordFlips&>(*faults.parts.at(0));
+    INFO("BER " << ber << ": " << flips.parameters.size() << " weight flips, " << flips.thresholds.size()
                 << " threshold flips");
-    if (ber >= 1e-3) CHECK(!faults.threshold_flips.empty());  // 84 neuron-wise thresholds * 32 bits
+    if (ber >= 1e-3) CHECK(!flips.thresholds.empty());  // 84 neuron-wise thresholds * 32 bits
     CHECK(same_bits(functional.run(faults).logits, systemc.run(faults).logits));
   }
 }
@@ -127,9 +107,9 @@ TEST_CASE("campaign engines: the incremental forward equals the naive forward bi
   for (const char* name : {"proact-paper", "bernoulli", "column"}) {
     FaultModel model = FaultModel::named(name);
     model.threshold_faults = true;
-    const double rate = model.stored_words() ? 3e-5 : model.kind == FaultModelKind::column ? 3e-3 : 1e-3;
+    const double rate = model.kind == FaultModelKind::proact_paper ? 3e-5 : model.kind == FaultModelKind::column ? 3e-3 : 1e-3;
     for (std::size_t m = 0; m < 4; ++m) {
-      const MapFaults faults = network.draw(model, rate, map_seed(3, model, rate, m), config);
+      const MapFaults faults = FaultFamilies(model).draw(network, config, rate, map_seed(3, model, rate, m));
       INFO(name << " map " << m);
       const Tensor expected = naive.run(faults).logits;
       CHECK(same_bits(fast.run(faults).logits, expected));
@@ -164,10 +144,10 @@ TEST_CASE("campaign engines: the functional engine refuses what it cannot apply 
     const AcceleratorConfig config = campaign_config();
     ProtectedNetwork network(checkpoint, no_protection(), config, false);
     const FaultModel model = FaultModel::named("transient");
-    const MapFaults faults = network.draw(model, 1e-4, 77, config);
+    const MapFaults faults = FaultFamilies(model).draw(network, config, 1e-4, 77);
     FunctionalRunner functional(network, config, nullptr, images);
     CHECK_THROWS_WITH(functional.run(faults), Contains("--engine systemc"));
-    SystemcRunner systemc(campaign_engine, network, config, 4, images);
+    SystemcRunner systemc(*campaign_engine, network, config, 4, images);
     const Tensor first = systemc.run(faults).logits;
     CHECK_FALSE(same_bits(first, systemc.clean_logits()));
     CHECK(same_bits(first, systemc.run(faults).logits));

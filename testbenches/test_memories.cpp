@@ -3,6 +3,8 @@
 // target through a real socket (b_transport, debug transport, DMI).
 #include <catch2/catch.hpp>
 
+#include "testbenches/elaborated.hpp"
+
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -22,6 +24,7 @@
 #include "hw/memory/sram.hpp"
 
 using namespace proact;
+using proact::testing::Elaborated;
 using Catch::Matchers::Contains;
 
 namespace {
@@ -345,7 +348,7 @@ struct DramInitiator : sc_core::sc_module {
 const sc_core::sc_time kDramLatency(50, sc_core::SC_NS);
 const sc_core::sc_time kDramWordTime(2, sc_core::SC_NS);
 
-// Elaborated once per process at namespace scope (see test_registers.cpp).
+// Declared once, elaborated on first use (testbenches/elaborated.hpp).
 struct DramTestbench {
   DramTarget dram{"dram", 4096, DramTiming{kDramLatency, kDramWordTime}};
   DramInitiator dma{"dram_dma"};
@@ -359,12 +362,12 @@ struct DramTestbench {
     while (!dma.job_done) sc_core::sc_start(1, sc_core::SC_US);
   }
 };
-DramTestbench dram_testbench;
+Elaborated<DramTestbench> dram_testbench;
 
 }  // namespace
 
 TEST_CASE("DRAM target over TLM: b_transport, debug transport and DMI agree", "[hw][memory][tlm]") {
-  DramTestbench& tb = dram_testbench;
+  DramTestbench& tb = *dram_testbench;
   std::vector<std::uint32_t> pattern = {0x11111111, 0x22222222, 0x33333333, 0x44444444};
   std::vector<std::uint32_t> read_back(4), via_dmi(4), via_debug(4);
   tlm::tlm_response_status write_status{}, read_status{}, beyond{}, straddle{}, streaming{}, enables_status{};

@@ -21,9 +21,11 @@
 #include "hw/control/csr_bank.hpp"
 #include "hw/control/csr_target.hpp"
 #include "hw/interface/register_map.hpp"
+#include "testbenches/elaborated.hpp"
 #include "testbenches/tensor_helpers.hpp"
 
 using namespace proact;
+using proact::testing::Elaborated;
 using proact::testing::float_bits;
 using Catch::Matchers::Contains;
 
@@ -113,8 +115,8 @@ struct CommandWatcher : sc_core::sc_module {
 
 const sc_core::sc_time kCsrLatency(10, sc_core::SC_NS);
 
-// Elaborated once per process, before the first sc_start of any testbench in the executable
-// (namespace scope), since SystemC cannot elaborate again after simulation has started.
+// Declared once, elaborated on first use with every other declared module
+// (testbenches/elaborated.hpp).
 struct CsrTestbench {
   CsrBank bank;
   CsrTarget target{"csr_target", bank, kCsrLatency};
@@ -131,7 +133,7 @@ struct CsrTestbench {
     while (!cpu.job_done) sc_core::sc_start(1, sc_core::SC_US);
   }
 };
-CsrTestbench csr_testbench;
+Elaborated<CsrTestbench> csr_testbench;
 
 }  // namespace
 
@@ -367,7 +369,7 @@ TEST_CASE("CSR bank access rules", "[hw][registers][csr]") {
 }
 
 TEST_CASE("CSR target over TLM: responses, latency, START event", "[hw][registers][csr][tlm]") {
-  CsrTestbench& tb = csr_testbench;
+  CsrTestbench& tb = *csr_testbench;
   tb.bank.reset();
   using R = Initiator::Result;
   R scratch_write{}, scratch_read{}, unmapped{}, unaligned{}, narrow{}, wide{}, ro_write{}, wo_read{}, enables{},

@@ -3,7 +3,7 @@
 // thresholds in eval mode, the memory-overhead arithmetic, the CLI end to end, and the thresholds
 // loaded into the accelerator (both engines agree; registers and table read back).
 //
-// The SystemC engine is elaborated once, at namespace scope, under its own name.
+// The SystemC engine is declared once, under its own name, and elaborated on first use.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -28,10 +28,12 @@
 #include "sw/thresholds/readback.hpp"
 #include "sw/thresholds/threshold_training.hpp"
 #include "sw/train/evaluate.hpp"
+#include "testbenches/elaborated.hpp"
 #include "testbenches/cli_runner.hpp"
 #include "testbenches/tensor_helpers.hpp"
 
 using namespace proact;
+using proact::testing::Elaborated;
 using proact::testing::same_bits;
 using Catch::Matchers::Contains;
 
@@ -43,7 +45,7 @@ AcceleratorConfig thresholds_config() {
   return c;
 }
 
-SystemcEngine thresholds_engine(thresholds_config(), "", "acc_thresholds");
+Elaborated<SystemcEngine> thresholds_engine(thresholds_config(), std::string(), std::string("acc_thresholds"));
 
 const Dataset& test_split() {
   static const Dataset data = load_fashion_mnist(default_data_dir(), Split::test);
@@ -391,13 +393,13 @@ TEST_CASE("thresholds loaded into the accelerator give identical logits on both 
   REQUIRE(program.layer_thresholds.size() == 3);
   REQUIRE(program.threshold_table.size() == 84);
   const InferenceRun functional = run_functional(deployment, program, config, images);
-  const InferenceRun systemc = thresholds_engine.run(program, images);
+  const InferenceRun systemc = thresholds_engine->run(program, images);
   CHECK(same_bits(functional.logits, systemc.logits));
   // The clipping is active: the unclipped network gives other logits.
   Deployment plain(model, Format::fp32);
   CHECK_FALSE(same_bits(run_functional(plain, compile_program(plain, config, 16), config, images).logits, functional.logits));
 
-  const LoadedThresholds loaded = read_loaded_thresholds(thresholds_engine, 3, 84);
+  const LoadedThresholds loaded = read_loaded_thresholds(*thresholds_engine, 3, 84);
   CHECK_NOTHROW(verify_loaded_thresholds(loaded, file, form));
   ThresholdFile other = file;
   other.layers[1].values[0] += 0.25f;

@@ -12,16 +12,9 @@
 
 #include "models/kernels/gemm.hpp"
 #include "models/net/network.hpp"
+#include "sw/faults/network_edits.hpp"  // NodeChange
 
 namespace proact {
-
-// A node whose parameters differ from the network's at construction time. `channels`: the output
-// channels of a conv/dense node whose weight rows or bias changed (sorted, unique); empty means
-// the whole node (e.g. an activation's thresholds).
-struct NodeChange {
-  std::size_t node = 0;
-  std::vector<int> channels;
-};
 
 class IncrementalForward {
  public:

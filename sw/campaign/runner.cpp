@@ -18,7 +18,7 @@
 #include "sw/campaign/cache_budget.hpp"
 #include "sw/campaign/map_runner.hpp"
 #include "sw/campaign/plot.hpp"
-#include "sw/campaign/protected_network.hpp"
+#include "sw/faults/protected_network.hpp"
 #include "sw/data/dataset.hpp"
 #include "sw/model/load_model.hpp"
 #include "sw/train/evaluate.hpp"
@@ -62,7 +62,7 @@ struct Worker {
 // engine adds a copy per further thread, sharing the clean run), and its fault-free run.
 struct Method {
   std::vector<Worker> workers;
-  std::unique_ptr<Program> program;  // functional engine with weight-SRAM faults: the fold mapping
+  std::unique_ptr<Program> program;  // functional engine, families that need the fold mapping
   std::vector<int> clean_predictions;
   double clean_accuracy = 0;
   const ProtectedNetwork& network() const { return *workers.front().network; }
@@ -71,7 +71,8 @@ struct Method {
 
 class Campaign {
  public:
-  Campaign(const CampaignOptions& options, const ProcessGroup& group) : o_(options), group_(group) {}
+  Campaign(const CampaignOptions& options, const ProcessGroup& group)
+      : o_(options), group_(group), families_(options.fault_model), needs_(families_.needs()) {}
 
   CampaignReport run();
 
@@ -90,6 +91,8 @@ class Campaign {
 
   const CampaignOptions& o_;
   const ProcessGroup& group_;
+  const FaultFamilies families_;
+  const FaultNeeds needs_;
   std::string started_ = utc_now();
   Dataset test_;
   std::unique_ptr<SystemcEngine> engine_;
@@ -109,17 +112,17 @@ void Campaign::check_options() const {
   if (o_.thresholds.empty()) throw std::invalid_argument("--thresholds lists no protection (use none for plain ReLU)");
   o_.fault_model.validate();
   for (double rate : o_.rates) o_.fault_model.ber(rate);
-  if (o_.fault_model.stored_words() && o_.accelerator.weight_format != Format::q15_16) {
+  if (needs_.q15_16_storage && o_.accelerator.weight_format != Format::q15_16) {
     throw std::invalid_argument("--fault-model proact-paper stores weights as Q15.16 (docs/design.md section 4), "
                                 "but the config stores " + format_name(o_.accelerator.weight_format) +
                                 "; use --format q15.16");
   }
-  if (!o_.fault_model.physical() && o_.accelerator.weight_sram_ecc != EccScheme::none) {
+  if (!needs_.sram_cells && o_.accelerator.weight_sram_ecc != EccScheme::none) {
     throw std::invalid_argument("--ecc protects weight-SRAM cells; fault model " + o_.fault_model.name() +
                                 " does not fault them");
   }
-  if (o_.fault_model.transient() && o_.engine != Engine::systemc)
-    throw std::invalid_argument("--fault-model transient flips bits per SRAM read: it needs --engine systemc");
+  if (needs_.systemc_engine && o_.engine != Engine::systemc)
+    throw std::invalid_argument("--fault-model " + o_.fault_model.name() + " flips bits per SRAM read: it needs --engine systemc");
 }
 
 void Campaign::load() {
@@ -137,7 +140,7 @@ void Campaign::load() {
   for (const std::string& spec : o_.thresholds) {
     Method m;
     auto network = std::make_unique<ProtectedNetwork>(checkpoint, load_protection(spec), config,
-                                                      o_.fault_model.stored_words());
+                                                      needs_.q15_16_storage);
     const std::string& name = network->protection().method;
     if (!names.insert(name).second) {
       throw std::invalid_argument("two --thresholds give the method '" + name +
@@ -147,7 +150,7 @@ void Campaign::load() {
     if (o_.engine == Engine::systemc) {
       runner = std::make_unique<SystemcRunner>(*engine_, *network, config, o_.batch, test_.images);
     } else {
-      if (o_.fault_model.physical())
+      if (needs_.fold_mapping)
         m.program = std::make_unique<Program>(compile_program(network->deployment(), config, o_.batch));
       runner = std::make_unique<FunctionalRunner>(*network, config, m.program.get(), test_.images,
                                                   o_.incremental, cache_bytes_);
@@ -262,7 +265,7 @@ MapRecord Campaign::evaluate(std::size_t rate, std::size_t map, std::size_t meth
   r.method = w.network->protection().method;
   r.map = map;
   r.seed = map_seed(o_.seed, o_.fault_model, r.rate, map);
-  const MapFaults faults = w.network->draw(o_.fault_model, r.rate, r.seed, o_.accelerator);
+  const MapFaults faults = families_.draw(*w.network, o_.accelerator, r.rate, r.seed);
   const MapOutcome outcome = w.runner->run(faults);
   r.images = test_.size();
   for (std::size_t i = 0; i < test_.size(); ++i) {
@@ -270,8 +273,8 @@ MapRecord Campaign::evaluate(std::size_t rate, std::size_t map, std::size_t meth
     r.correct += predicted == test_.labels[i];
     r.mismatches += predicted != m.clean_predictions[i];
   }
-  r.faults = faults.count() + outcome.read_flips;
-  r.ecc = outcome.ecc;
+  r.faults = faults.count() + outcome.counts.read_flips;
+  r.ecc = outcome.counts.ecc;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   r.rank = group_.rank();
   return r;

@@ -14,6 +14,7 @@
 #include "sw/cli/commands.hpp"
 #include "sw/cli/common.hpp"
 #include "sw/data/dataset.hpp"
+#include "sw/faults/fault_family.hpp"
 #include "sw/model/load_model.hpp"
 
 namespace proact {
@@ -101,7 +102,7 @@ void run_campaign_command(CampaignCli& cli) {
     o.accelerator.validate();
   }
   o.data = cli.data.data_spec();
-  if (o.fault_model.stored_words() && cli.accelerator.format.empty()) {
+  if (FaultFamilies(o.fault_model).needs().q15_16_storage && cli.accelerator.format.empty()) {
     o.accelerator.weight_format = Format::q15_16;  // the paper's storage
     o.accelerator.validate();
   }

@@ -50,9 +50,8 @@ struct FaultModel {
   // A model with its default behaviour (stuck-at: stuck_mixed, others: flip).
   static FaultModel named(const std::string& name);
   std::string name() const { return fault_model_kind_name(kind); }
-  bool stored_words() const { return kind == FaultModelKind::proact_paper; }
-  bool transient() const { return kind == FaultModelKind::transient; }
-  bool physical() const { return !stored_words() && !transient(); }  // faults SRAM cells
+  // Faults SRAM cells (every model but proact-paper's stored words and transient read upsets).
+  bool physical() const { return kind != FaultModelKind::proact_paper && kind != FaultModelKind::transient; }
   // The bit error rate a rate stands for (voltage: the table's, others: the rate itself); throws
   // std::invalid_argument for a rate outside the model's range, naming it.
   double ber(double rate) const;

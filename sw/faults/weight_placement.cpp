@@ -1,4 +1,4 @@
-#include "sw/campaign/weight_placement.hpp"
+#include "sw/faults/weight_placement.hpp"
 
 #include <algorithm>
 #include <stdexcept>
