@@ -192,10 +192,10 @@ TEST_CASE("campaign models: bernoulli and stuck-at have binomial counts over eve
   CHECK(std::abs(total / maps - mean) < 5 * sd);
   if (memory.ecc == EccScheme::secded_39_32) CHECK(check_cells / maps == Approx(4096.0 * 7 * ber).epsilon(0.15));
   CHECK(std::abs(static_cast<double>(stuck_1) - stuck_all / 2.0) < 5 * std::sqrt(stuck_all / 4.0));
-  stuck.behaviour = CellBehaviour::stuck_at_0;
+  stuck.cell_kind = FaultKind::stuck_at_0;
   const SramFaults zeros = cell_faults(stuck, ber, memory, 1);
   for (const Fault& x : zeros.data.faults()) CHECK(x.kind == FaultKind::stuck_at_0);
-  stuck.behaviour = CellBehaviour::flip;
+  stuck.cell_kind = FaultKind::flip;
   CHECK_THROWS_WITH(cell_faults(stuck, ber, memory, 1), Contains("contradicts"));
 }
 

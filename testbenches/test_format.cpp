@@ -10,6 +10,9 @@
 #include <stdexcept>
 #include <vector>
 
+#include "hw/faults/fault_hook.hpp"
+#include "models/kernels/gemm.hpp"
+#include "models/names.hpp"
 #include "models/numeric/format.hpp"
 #include "models/random.hpp"
 #include "testbenches/tensor_helpers.hpp"
@@ -411,4 +414,18 @@ TEST_CASE("float-format tensors encode element-wise and take no scales", "[forma
   StoredTensor broken = stored;
   broken.words.pop_back();
   CHECK_THROWS_AS(decode_tensor(broken), std::invalid_argument);
+}
+
+TEST_CASE("enum names: one table per enum gives names, parses every spelling and lists them in errors", "[names]") {
+  const NameTable<Format> table("number format", {{Format::fp32, "fp32"}, {Format::q15_16, "q15.16"}, {Format::q15_16, "q15_16"}});
+  CHECK(table.name(Format::q15_16) == "q15.16");  // a value's first spelling is its name
+  CHECK(table.parse("q15_16") == Format::q15_16);
+  CHECK(table.names() == std::vector<std::string>{"fp32", "q15.16"});
+  CHECK_THROWS_WITH(table.parse("fp8"), "unknown number format 'fp8' (expected one of fp32, q15.16)");
+  CHECK_THROWS_AS(table.name(Format::int8), std::logic_error);
+  // The project's parse/name pairs are such tables.
+  for (const Dataflow d : {Dataflow::ws, Dataflow::os, Dataflow::is}) CHECK(parse_dataflow(dataflow_name(d)) == d);
+  CHECK_THROWS_WITH(parse_dataflow("rs"), "unknown dataflow 'rs' (expected one of ws, os, is)");
+  CHECK(parse_fault_kind("stuck_at_0") == FaultKind::stuck_at_0);
+  CHECK(fault_kind_name(FaultKind::stuck_at_0) == "stuck-at-0");
 }

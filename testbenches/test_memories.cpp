@@ -3,28 +3,27 @@
 // target through a real socket (b_transport, debug transport, DMI).
 #include <catch2/catch.hpp>
 
-#include "testbenches/elaborated.hpp"
-
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 #include <vector>
 
 #include "hw/config.hpp"
 #include "hw/faults/fault_hook.hpp"
 #include "hw/memory/memory_target.hpp"
 #include "hw/memory/sram.hpp"
+#include "testbenches/elaborated.hpp"
+#include "testbenches/tlm_initiator.hpp"
 
 using namespace proact;
 using proact::testing::Elaborated;
+using proact::testing::TestInitiator;
 using Catch::Matchers::Contains;
 
 namespace {
@@ -209,6 +208,10 @@ TEST_CASE("fault map JSON round trip and errors", "[hw][memory][faults]") {
   save_fault_map(map, path);
   CHECK(load_fault_map(path).faults() == map.faults());
   CHECK(fault_map_from_json(nlohmann::json::parse(R"({"faults": []})")).empty());
+  CHECK(json.at("faults").at(1).at("kind") == "stuck-at-1");
+  // Files written before the kinds took the campaign's spelling still read.
+  CHECK(fault_map_from_json(nlohmann::json::parse(R"({"faults": [{"address": 1, "bit": 0, "kind": "stuck_at_1"}]})"))
+            .faults() == std::vector<Fault>{{1, 0, FaultKind::stuck_at_1}});
 
   struct Case {
     const char* text;
@@ -307,60 +310,14 @@ TEST_CASE("staging through the activation banks: cells, counts and values as chu
 
 namespace {
 
-// Issues b_transport, debug and DMI requests from its own thread, one job at a time.
-struct DramInitiator : sc_core::sc_module {
-  tlm_utils::simple_initiator_socket<DramInitiator> socket;
-  std::function<void()> job;
-  sc_core::sc_event job_event;
-  bool job_done = true;
-
-  SC_HAS_PROCESS(DramInitiator);
-  explicit DramInitiator(sc_core::sc_module_name name) : sc_core::sc_module(name), socket("socket") {
-    SC_THREAD(run);
-  }
-  void run() {
-    for (;;) {
-      sc_core::wait(job_event);
-      job();
-      job_done = true;
-    }
-  }
-
-  tlm::tlm_response_status transport(tlm::tlm_command command, std::uint64_t address, unsigned char* data,
-                                     unsigned length, sc_core::sc_time& delay, bool& dmi_hint,
-                                     unsigned char* byte_enables = nullptr, unsigned streaming_width = 0) {
-    tlm::tlm_generic_payload payload;
-    payload.set_command(command);
-    payload.set_address(address);
-    payload.set_data_ptr(data);
-    payload.set_data_length(length);
-    payload.set_streaming_width(streaming_width ? streaming_width : length);
-    payload.set_byte_enable_ptr(byte_enables);
-    payload.set_byte_enable_length(byte_enables ? length : 0);
-    payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    delay = sc_core::SC_ZERO_TIME;
-    socket->b_transport(payload, delay);
-    dmi_hint = payload.is_dmi_allowed();
-    return payload.get_response_status();
-  }
-};
-
 const sc_core::sc_time kDramLatency(50, sc_core::SC_NS);
 const sc_core::sc_time kDramWordTime(2, sc_core::SC_NS);
 
 // Declared once, elaborated on first use (testbenches/elaborated.hpp).
 struct DramTestbench {
   DramTarget dram{"dram", 4096, DramTiming{kDramLatency, kDramWordTime}};
-  DramInitiator dma{"dram_dma"};
+  TestInitiator dma{"dram_dma"};
   DramTestbench() { dma.socket.bind(dram.socket); }
-
-  void run(std::function<void()> job) {
-    if (sc_core::sc_get_status() == sc_core::SC_ELABORATION) sc_core::sc_start(sc_core::SC_ZERO_TIME);
-    dma.job = std::move(job);
-    dma.job_done = false;
-    dma.job_event.notify(sc_core::SC_ZERO_TIME);
-    while (!dma.job_done) sc_core::sc_start(1, sc_core::SC_US);
-  }
 };
 Elaborated<DramTestbench> dram_testbench;
 
@@ -379,24 +336,24 @@ TEST_CASE("DRAM target over TLM: b_transport, debug transport and DMI agree", "[
   std::uint32_t masked = 0;
 
   const auto bytes = [](auto* words) { return reinterpret_cast<unsigned char*>(words); };
-  tb.run([&] {
+  tb.dma.run([&] {
     bool hint = false;
     write_status = tb.dma.transport(tlm::TLM_WRITE_COMMAND, 0x100, bytes(pattern.data()),
-                                    16, write_delay, dmi_hint);
+                                    16, write_delay, &dmi_hint);
     read_status = tb.dma.transport(tlm::TLM_READ_COMMAND, 0x100, bytes(read_back.data()), 16,
-                                   read_delay, hint);
+                                   read_delay, &hint);
     std::uint32_t word = 0;
     beyond = tb.dma.transport(tlm::TLM_READ_COMMAND, 4096, bytes(&word), 4, beyond_delay,
-                              hint);
+                              &hint);
     sc_core::sc_time delay;
-    straddle = tb.dma.transport(tlm::TLM_WRITE_COMMAND, 4094, bytes(&word), 4, delay, hint);
+    straddle = tb.dma.transport(tlm::TLM_WRITE_COMMAND, 4094, bytes(&word), 4, delay, &hint);
     streaming = tb.dma.transport(tlm::TLM_READ_COMMAND, 0, bytes(read_back.data()), 8,
-                                 delay, hint, nullptr, 4);
+                                 delay, &hint, nullptr, 4);
     // Byte enables: only the low two bytes of 0xAABBCCDD land on 0x11111111.
     std::uint32_t value = 0xAABBCCDD;
     unsigned char byte_enables[4] = {TLM_BYTE_ENABLED, TLM_BYTE_ENABLED, TLM_BYTE_DISABLED, TLM_BYTE_DISABLED};
     enables_status = tb.dma.transport(tlm::TLM_WRITE_COMMAND, 0x100, bytes(&value), 4,
-                                      delay, hint, byte_enables);
+                                      delay, &hint, byte_enables);
     tb.dram.read_bytes(0x100, &masked, 4);
 
     // DMI: write the pattern back through the pointer, read it with b_transport.
@@ -405,10 +362,10 @@ TEST_CASE("DRAM target over TLM: b_transport, debug transport and DMI agree", "[
     request.set_command(tlm::TLM_READ_COMMAND);
     granted = tb.dma.socket->get_direct_mem_ptr(request, dmi);
     std::memcpy(dmi.get_dmi_ptr() + 0x100, pattern.data(), 16);
-    tb.dma.transport(tlm::TLM_READ_COMMAND, 0x100, bytes(read_back.data()), 16, delay, hint);
+    tb.dma.transport(tlm::TLM_READ_COMMAND, 0x100, bytes(read_back.data()), 16, delay, &hint);
     // ... and write with b_transport, read through DMI.
     std::uint32_t changed = 0x55555555;
-    tb.dma.transport(tlm::TLM_WRITE_COMMAND, 0x108, bytes(&changed), 4, delay, hint);
+    tb.dma.transport(tlm::TLM_WRITE_COMMAND, 0x108, bytes(&changed), 4, delay, &hint);
     std::memcpy(via_dmi.data(), dmi.get_dmi_ptr() + 0x100, 16);
     tlm::tlm_dmi refused;
     request.set_address(4096);

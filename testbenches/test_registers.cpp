@@ -15,18 +15,22 @@
 #include <stdexcept>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 
 #include "hw/config.hpp"
 #include "hw/control/csr_bank.hpp"
 #include "hw/control/csr_target.hpp"
 #include "hw/interface/register_map.hpp"
+#include "testbenches/cli_runner.hpp"
 #include "testbenches/elaborated.hpp"
 #include "testbenches/tensor_helpers.hpp"
+#include "testbenches/tlm_initiator.hpp"
 
 using namespace proact;
 using proact::testing::Elaborated;
 using proact::testing::float_bits;
+using proact::testing::Run;
+using proact::testing::run_cli;
+using proact::testing::TestInitiator;
 using Catch::Matchers::Contains;
 
 namespace {
@@ -41,65 +45,25 @@ void bus_write(CsrBank& bank, const std::string& name, std::uint32_t value) {
   REQUIRE(bank.write(register_offset(name), 4, value) == AccessStatus::ok);
 }
 
-// stdout of `proact <arguments>`; the binary's path comes from PROACT_CLI (set by ctest).
-std::string run_cli(const std::string& arguments) {
-  const char* cli = std::getenv("PROACT_CLI");
-  REQUIRE(cli != nullptr);
-  FILE* pipe = popen((std::string(cli) + " " + arguments + " 2>/dev/null").c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string output;
-  std::array<char, 4096> buffer;
-  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
-  REQUIRE(pclose(pipe) == 0);
-  return output;
-}
-
-// An initiator that runs one job at a time in its own thread, so transactions are issued from a
-// SystemC process and their delays are waited for as a loosely-timed initiator would.
-struct Initiator : sc_core::sc_module {
-  tlm_utils::simple_initiator_socket<Initiator> socket;
-  std::function<void()> job;
-  sc_core::sc_event job_event;
-  bool job_done = true;
-
-  SC_HAS_PROCESS(Initiator);
-  explicit Initiator(sc_core::sc_module_name name) : sc_core::sc_module(name), socket("socket") { SC_THREAD(run); }
-
-  void run() {
-    for (;;) {
-      sc_core::wait(job_event);
-      job();
-      job_done = true;
-    }
-  }
-
-  struct Result {
-    tlm::tlm_response_status status;
-    std::uint32_t data;
-    sc_core::sc_time delay;
-  };
-  // One b_transport of `length` bytes (up to 8) at `address`; waits for the annotated delay.
-  Result transact(tlm::tlm_command command, std::uint64_t address, std::uint32_t data, unsigned length = 4,
-                  unsigned char* byte_enables = nullptr) {
-    unsigned char buffer[8] = {};
-    std::memcpy(buffer, &data, sizeof data);
-    tlm::tlm_generic_payload payload;
-    payload.set_command(command);
-    payload.set_address(address);
-    payload.set_data_ptr(buffer);
-    payload.set_data_length(length);
-    payload.set_streaming_width(length);
-    payload.set_byte_enable_ptr(byte_enables);
-    payload.set_byte_enable_length(byte_enables ? length : 0);
-    payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-    socket->b_transport(payload, delay);
-    sc_core::wait(delay);
-    std::uint32_t read_back;
-    std::memcpy(&read_back, buffer, sizeof read_back);
-    return {payload.get_response_status(), read_back, delay};
-  }
+struct Transaction {
+  tlm::tlm_response_status status;
+  std::uint32_t data;
+  sc_core::sc_time delay;
 };
+
+// One b_transport of `length` bytes (up to 8) of `data` at `address` from inside a job of `cpu`;
+// waits for the annotated delay and returns what the target left in the first word.
+Transaction transact(TestInitiator& cpu, tlm::tlm_command command, std::uint64_t address, std::uint32_t data,
+                     unsigned length = 4, unsigned char* byte_enables = nullptr) {
+  unsigned char buffer[8] = {};
+  std::memcpy(buffer, &data, sizeof data);
+  sc_core::sc_time delay;
+  const tlm::tlm_response_status status = cpu.transport(command, address, buffer, length, delay, nullptr, byte_enables);
+  sc_core::wait(delay);
+  std::uint32_t read_back;
+  std::memcpy(&read_back, buffer, sizeof read_back);
+  return {status, read_back, delay};
+}
 
 // Counts command_event notifications, as a controller waiting on it would see them.
 struct CommandWatcher : sc_core::sc_module {
@@ -120,18 +84,9 @@ const sc_core::sc_time kCsrLatency(10, sc_core::SC_NS);
 struct CsrTestbench {
   CsrBank bank;
   CsrTarget target{"csr_target", bank, kCsrLatency};
-  Initiator cpu{"csr_cpu"};
+  TestInitiator cpu{"csr_cpu"};
   CommandWatcher watcher{"csr_watcher", target.command_event()};
   CsrTestbench() { cpu.socket.bind(target.socket); }
-
-  // Runs `job` in the initiator's thread to completion.
-  void run(std::function<void()> job) {
-    if (sc_core::sc_get_status() == sc_core::SC_ELABORATION) sc_core::sc_start(sc_core::SC_ZERO_TIME);
-    cpu.job = std::move(job);
-    cpu.job_done = false;
-    cpu.job_event.notify(sc_core::SC_ZERO_TIME);
-    while (!cpu.job_done) sc_core::sc_start(1, sc_core::SC_US);
-  }
 };
 Elaborated<CsrTestbench> csr_testbench;
 
@@ -197,13 +152,15 @@ TEST_CASE("docs/registers.md is the generated register map", "[hw][registers]") 
 }
 
 TEST_CASE("proact registers prints the map as markdown, JSON and a table", "[hw][registers][cli]") {
-  CHECK(run_cli("registers --markdown") == register_map_markdown());
-  const nlohmann::json json = nlohmann::json::parse(run_cli("registers --json"));
+  const Run markdown = run_cli("registers --markdown");
+  CHECK(markdown.exit_code == 0);
+  CHECK(markdown.output == register_map_markdown());
+  const nlohmann::json json = nlohmann::json::parse(run_cli("registers --json").output);
   REQUIRE(json.at("registers").size() == kRegisterCount);
   CHECK(json.at("registers").at(2).at("name") == "CTRL");
   CHECK(json.at("registers").at(2).at("fields").at(0).at("name") == "START");
   CHECK(json.at("windows").at(1).at("base") == 0x10000);
-  CHECK_THAT(run_cli("registers"), Contains("THRESHOLD_TABLE[i]") && Contains("0x00008"));
+  CHECK_THAT(run_cli("registers").output, Contains("THRESHOLD_TABLE[i]") && Contains("0x00008"));
 }
 
 TEST_CASE("CSR bank access rules", "[hw][registers][csr]") {
@@ -371,24 +328,24 @@ TEST_CASE("CSR bank access rules", "[hw][registers][csr]") {
 TEST_CASE("CSR target over TLM: responses, latency, START event", "[hw][registers][csr][tlm]") {
   CsrTestbench& tb = *csr_testbench;
   tb.bank.reset();
-  using R = Initiator::Result;
+  using R = Transaction;
   R scratch_write{}, scratch_read{}, unmapped{}, unaligned{}, narrow{}, wide{}, ro_write{}, wo_read{}, enables{},
       id_read{}, ignore{}, start{};
   const int notifications_before = tb.watcher.notifications;
-  tb.run([&] {
-    scratch_write = tb.cpu.transact(tlm::TLM_WRITE_COMMAND, register_offset("SCRATCH"), 0xA5A5A5A5);
-    scratch_read = tb.cpu.transact(tlm::TLM_READ_COMMAND, register_offset("SCRATCH"), 0);
-    id_read = tb.cpu.transact(tlm::TLM_READ_COMMAND, register_offset("ID"), 0);
-    unmapped = tb.cpu.transact(tlm::TLM_READ_COMMAND, 0x300, 0);
-    unaligned = tb.cpu.transact(tlm::TLM_WRITE_COMMAND, register_offset("SCRATCH") + 2, 1);
-    narrow = tb.cpu.transact(tlm::TLM_WRITE_COMMAND, register_offset("SCRATCH"), 1, 2);
-    wide = tb.cpu.transact(tlm::TLM_READ_COMMAND, register_offset("SCRATCH"), 0, 8);
-    ro_write = tb.cpu.transact(tlm::TLM_WRITE_COMMAND, register_offset("STATUS"), 7);
-    wo_read = tb.cpu.transact(tlm::TLM_READ_COMMAND, register_offset("COUNTER_CLEAR"), 0);
+  tb.cpu.run([&] {
+    scratch_write = transact(tb.cpu, tlm::TLM_WRITE_COMMAND, register_offset("SCRATCH"), 0xA5A5A5A5);
+    scratch_read = transact(tb.cpu, tlm::TLM_READ_COMMAND, register_offset("SCRATCH"), 0);
+    id_read = transact(tb.cpu, tlm::TLM_READ_COMMAND, register_offset("ID"), 0);
+    unmapped = transact(tb.cpu, tlm::TLM_READ_COMMAND, 0x300, 0);
+    unaligned = transact(tb.cpu, tlm::TLM_WRITE_COMMAND, register_offset("SCRATCH") + 2, 1);
+    narrow = transact(tb.cpu, tlm::TLM_WRITE_COMMAND, register_offset("SCRATCH"), 1, 2);
+    wide = transact(tb.cpu, tlm::TLM_READ_COMMAND, register_offset("SCRATCH"), 0, 8);
+    ro_write = transact(tb.cpu, tlm::TLM_WRITE_COMMAND, register_offset("STATUS"), 7);
+    wo_read = transact(tb.cpu, tlm::TLM_READ_COMMAND, register_offset("COUNTER_CLEAR"), 0);
     unsigned char byte_enables[4] = {0xFF, 0xFF, 0, 0};
-    enables = tb.cpu.transact(tlm::TLM_WRITE_COMMAND, register_offset("SCRATCH"), 1, 4, byte_enables);
-    ignore = tb.cpu.transact(tlm::TLM_IGNORE_COMMAND, 0x300, 0);
-    start = tb.cpu.transact(tlm::TLM_WRITE_COMMAND, register_offset("CTRL"), kCtrlStart);
+    enables = transact(tb.cpu, tlm::TLM_WRITE_COMMAND, register_offset("SCRATCH"), 1, 4, byte_enables);
+    ignore = transact(tb.cpu, tlm::TLM_IGNORE_COMMAND, 0x300, 0);
+    start = transact(tb.cpu, tlm::TLM_WRITE_COMMAND, register_offset("CTRL"), kCtrlStart);
   });
   CHECK(scratch_write.status == tlm::TLM_OK_RESPONSE);
   CHECK(scratch_read.status == tlm::TLM_OK_RESPONSE);

@@ -3,6 +3,8 @@
 #include <bitset>
 #include <stdexcept>
 
+#include "models/names.hpp"
+
 namespace proact {
 
 namespace {
@@ -13,23 +15,21 @@ std::uint64_t data_mask(int bits) { return bits == 64 ? ~0ull : (1ull << bits) -
 
 }  // namespace
 
-EccScheme parse_ecc_scheme(const std::string& name) {
-  if (name == "none") return EccScheme::none;
-  if (name == "parity") return EccScheme::parity;
-  if (name == "secded-39-32") return EccScheme::secded_39_32;
-  if (name == "secded-72-64") return EccScheme::secded_72_64;
-  throw std::invalid_argument("unknown ECC scheme '" + name + "' (none, parity, secded-39-32, secded-72-64)");
+namespace {
+
+const NameTable<EccScheme>& ecc_scheme_table() {
+  static const NameTable<EccScheme> table(
+      "ECC scheme", {
+      {EccScheme::none, "none"}, {EccScheme::parity, "parity"}, {EccScheme::secded_39_32, "secded-39-32"},
+      {EccScheme::secded_72_64, "secded-72-64"}});
+  return table;
 }
 
-std::string ecc_scheme_name(EccScheme scheme) {
-  switch (scheme) {
-    case EccScheme::none: return "none";
-    case EccScheme::parity: return "parity";
-    case EccScheme::secded_39_32: return "secded-39-32";
-    case EccScheme::secded_72_64: return "secded-72-64";
-  }
-  return "?";
-}
+}  // namespace
+
+EccScheme parse_ecc_scheme(const std::string& name) { return ecc_scheme_table().parse(name); }
+
+std::string ecc_scheme_name(EccScheme scheme) { return ecc_scheme_table().name(scheme); }
 
 EccCode::EccCode(EccScheme scheme, int word_bits) : scheme_(scheme), word_bits_(word_bits) {
   if (word_bits < 1 || word_bits > 32) {

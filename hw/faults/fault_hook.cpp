@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "models/io/output_file.hpp"
+#include "models/names.hpp"
 
 namespace proact {
 
@@ -42,21 +43,21 @@ Fault fault_from_json(const nlohmann::json& entry, std::size_t index) {
 
 }  // namespace
 
-FaultKind parse_fault_kind(const std::string& name) {
-  if (name == "flip") return FaultKind::flip;
-  if (name == "stuck_at_0") return FaultKind::stuck_at_0;
-  if (name == "stuck_at_1") return FaultKind::stuck_at_1;
-  throw std::invalid_argument("unknown fault kind '" + name + "' (kinds: flip, stuck_at_0, stuck_at_1)");
+namespace {
+
+const NameTable<FaultKind>& fault_kind_table() {
+  static const NameTable<FaultKind> table(
+      "fault kind", {
+      {FaultKind::flip, "flip"}, {FaultKind::stuck_at_0, "stuck-at-0"}, {FaultKind::stuck_at_1, "stuck-at-1"},
+      {FaultKind::stuck_at_0, "stuck_at_0"}, {FaultKind::stuck_at_1, "stuck_at_1"}});
+  return table;
 }
 
-std::string fault_kind_name(FaultKind kind) {
-  switch (kind) {
-    case FaultKind::flip: return "flip";
-    case FaultKind::stuck_at_0: return "stuck_at_0";
-    case FaultKind::stuck_at_1: return "stuck_at_1";
-  }
-  return "?";
-}
+}  // namespace
+
+FaultKind parse_fault_kind(const std::string& name) { return fault_kind_table().parse(name); }
+
+std::string fault_kind_name(FaultKind kind) { return fault_kind_table().name(kind); }
 
 std::string describe(const Fault& fault) {
   return "address " + std::to_string(fault.address) + ", bit " + std::to_string(fault.bit) + ", " +

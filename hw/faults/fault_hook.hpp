@@ -16,7 +16,9 @@ namespace proact {
 // stuck_at_0 / stuck_at_1: the cell always holds and delivers 0 / 1 (forced on store and on read,
 // so it also hits words stored before the map was installed).
 enum class FaultKind { flip, stuck_at_0, stuck_at_1 };
-FaultKind parse_fault_kind(const std::string& name);  // "flip", "stuck_at_0", "stuck_at_1"
+// "flip", "stuck-at-0", "stuck-at-1" (the campaign's --fault-kind spelling); the older "stuck_at_0"
+// and "stuck_at_1" of fault map files are read too.
+FaultKind parse_fault_kind(const std::string& name);
 std::string fault_kind_name(FaultKind kind);
 
 struct Fault {

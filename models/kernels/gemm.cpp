@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "models/names.hpp"
+
 namespace proact {
 
 AccumulationOrder AccumulationOrder::folded(int fold_length) {
@@ -32,21 +34,20 @@ std::string AccumulationOrder::describe() const {
   return "folded(" + std::to_string(fold_length) + ")";
 }
 
-Dataflow parse_dataflow(const std::string& name) {
-  if (name == "ws") return Dataflow::ws;
-  if (name == "os") return Dataflow::os;
-  if (name == "is") return Dataflow::is;
-  throw std::invalid_argument("unknown dataflow '" + name + "' (expected ws, os or is)");
+namespace {
+
+const NameTable<Dataflow>& dataflow_table() {
+  static const NameTable<Dataflow> table(
+      "dataflow", {
+      {Dataflow::ws, "ws"}, {Dataflow::os, "os"}, {Dataflow::is, "is"}});
+  return table;
 }
 
-std::string dataflow_name(Dataflow dataflow) {
-  switch (dataflow) {
-    case Dataflow::ws: return "ws";
-    case Dataflow::os: return "os";
-    case Dataflow::is: return "is";
-  }
-  return "?";
-}
+}  // namespace
+
+Dataflow parse_dataflow(const std::string& name) { return dataflow_table().parse(name); }
+
+std::string dataflow_name(Dataflow dataflow) { return dataflow_table().name(dataflow); }
 
 AccumulationOrder accumulation_order(Dataflow dataflow, int rows) {
   return dataflow == Dataflow::os ? AccumulationOrder::unfolded() : AccumulationOrder::folded(rows);

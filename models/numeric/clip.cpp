@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "models/kernels/parallel.hpp"
+#include "models/names.hpp"
 
 namespace proact {
 namespace {
@@ -71,23 +72,21 @@ ClipGradient clamped_gradient(ClipForm form, float x, float threshold, float k, 
 
 }  // namespace
 
-ClipForm parse_clip_form(const std::string& name) {
-  if (name == "relu") return ClipForm::relu;
-  if (name == "smooth") return ClipForm::smooth;
-  if (name == "hard") return ClipForm::hard;
-  if (name == "saturate") return ClipForm::saturate;
-  throw std::invalid_argument("unknown clip form '" + name + "' (expected one of relu, smooth, hard, saturate)");
+namespace {
+
+const NameTable<ClipForm>& clip_form_table() {
+  static const NameTable<ClipForm> table(
+      "clip form", {
+      {ClipForm::relu, "relu"}, {ClipForm::smooth, "smooth"}, {ClipForm::hard, "hard"},
+      {ClipForm::saturate, "saturate"}});
+  return table;
 }
 
-std::string clip_form_name(ClipForm form) {
-  switch (form) {
-    case ClipForm::relu: return "relu";
-    case ClipForm::smooth: return "smooth";
-    case ClipForm::hard: return "hard";
-    case ClipForm::saturate: return "saturate";
-  }
-  throw std::invalid_argument("invalid ClipForm value");
-}
+}  // namespace
+
+ClipForm parse_clip_form(const std::string& name) { return clip_form_table().parse(name); }
+
+std::string clip_form_name(ClipForm form) { return clip_form_table().name(form); }
 
 float clamp_value(float x, ClampBounds bounds) { return x > bounds.lo ? (x < bounds.hi ? x : bounds.hi) : bounds.lo; }
 

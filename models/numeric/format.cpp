@@ -5,6 +5,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "models/names.hpp"
+
 namespace proact {
 namespace {
 
@@ -77,28 +79,21 @@ std::vector<float> int8_scales(const Tensor& values) {
 
 }  // namespace
 
-Format parse_format(const std::string& name) {
-  if (name == "fp32") return Format::fp32;
-  if (name == "fp16") return Format::fp16;
-  if (name == "bf16") return Format::bf16;
-  if (name == "int8") return Format::int8;
-  if (name == "int32") return Format::int32;
-  if (name == "q15.16" || name == "q15_16") return Format::q15_16;
-  throw std::invalid_argument("unknown number format '" + name +
-                              "' (expected one of fp32, fp16, bf16, int8, int32, q15.16)");
+namespace {
+
+const NameTable<Format>& format_table() {
+  static const NameTable<Format> table(
+      "number format", {
+      {Format::fp32, "fp32"}, {Format::fp16, "fp16"}, {Format::bf16, "bf16"}, {Format::int8, "int8"},
+      {Format::int32, "int32"}, {Format::q15_16, "q15.16"}, {Format::q15_16, "q15_16"}});
+  return table;
 }
 
-std::string format_name(Format format) {
-  switch (format) {
-    case Format::fp32: return "fp32";
-    case Format::fp16: return "fp16";
-    case Format::bf16: return "bf16";
-    case Format::int8: return "int8";
-    case Format::int32: return "int32";
-    case Format::q15_16: return "q15.16";
-  }
-  throw std::invalid_argument("invalid Format value");
-}
+}  // namespace
+
+Format parse_format(const std::string& name) { return format_table().parse(name); }
+
+std::string format_name(Format format) { return format_table().name(format); }
 
 int format_bits(Format format) {
   switch (format) {

@@ -92,7 +92,7 @@ void run_campaign_command(CampaignCli& cli) {
   o.fault_model.burst_length = cli.shape.burst_length;
   o.fault_model.row_words = cli.shape.row_words;
   o.fault_model.threshold_faults = cli.shape.threshold_faults;
-  if (!cli.fault_kind.empty()) o.fault_model.behaviour = parse_cell_behaviour(cli.fault_kind);
+  if (!cli.fault_kind.empty()) o.fault_model.cell_kind = parse_cell_kind(cli.fault_kind);
   if (!cli.voltage_table.empty()) o.fault_model.voltages = load_voltage_table(cli.voltage_table);
   o.engine = parse_engine(cli.engine);
   o.rates = parse_rates(cli.rates);

@@ -8,17 +8,23 @@
 #include "hw/accelerator.hpp"
 #include "hw/trace_recorder.hpp"
 #include "models/io/output_file.hpp"
+#include "models/names.hpp"
 #include "sw/driver/driver.hpp"
 
 namespace proact {
 
-Engine parse_engine(const std::string& name) {
-  if (name == "functional") return Engine::functional;
-  if (name == "systemc") return Engine::systemc;
-  throw std::invalid_argument("unknown engine '" + name + "' (expected functional or systemc)");
+namespace {
+
+const NameTable<Engine>& engine_table() {
+  static const NameTable<Engine> table("engine", {{Engine::functional, "functional"}, {Engine::systemc, "systemc"}});
+  return table;
 }
 
-std::string engine_name(Engine engine) { return engine == Engine::functional ? "functional" : "systemc"; }
+}  // namespace
+
+Engine parse_engine(const std::string& name) { return engine_table().parse(name); }
+
+std::string engine_name(Engine engine) { return engine_table().name(engine); }
 
 namespace {
 

@@ -7,19 +7,20 @@
 #include <stdexcept>
 #include <unordered_set>
 
+#include "models/names.hpp"
 #include "models/random.hpp"
 
 namespace proact {
 
 namespace {
 
-const std::vector<std::pair<FaultModelKind, std::string>>& kind_names() {
-  static const std::vector<std::pair<FaultModelKind, std::string>> names = {
-      {FaultModelKind::proact_paper, "proact-paper"}, {FaultModelKind::bernoulli, "bernoulli"},
-      {FaultModelKind::stuck_at, "stuck-at"},         {FaultModelKind::burst, "burst"},
-      {FaultModelKind::column, "column"},             {FaultModelKind::row, "row"},
-      {FaultModelKind::voltage, "voltage"},           {FaultModelKind::transient, "transient"}};
-  return names;
+const NameTable<FaultModelKind>& fault_model_kind_table() {
+  static const NameTable<FaultModelKind> table(
+      "fault model", {{FaultModelKind::proact_paper, "proact-paper"}, {FaultModelKind::bernoulli, "bernoulli"},
+                      {FaultModelKind::stuck_at, "stuck-at"}, {FaultModelKind::burst, "burst"},
+                      {FaultModelKind::column, "column"}, {FaultModelKind::row, "row"},
+                      {FaultModelKind::voltage, "voltage"}, {FaultModelKind::transient, "transient"}});
+  return table;
 }
 
 std::uint64_t fnv1a(const std::string& text) {
@@ -94,60 +95,36 @@ class CellCollector {
   std::vector<Fault> data_, check_;
 };
 
-FaultKind draw_kind(CellBehaviour behaviour, Rng& rng) {
-  switch (behaviour) {
-    case CellBehaviour::flip: return FaultKind::flip;
-    case CellBehaviour::stuck_at_0: return FaultKind::stuck_at_0;
-    case CellBehaviour::stuck_at_1: return FaultKind::stuck_at_1;
-    case CellBehaviour::stuck_mixed: return (rng.next() >> 63) ? FaultKind::stuck_at_1 : FaultKind::stuck_at_0;
-  }
-  return FaultKind::flip;
+// The kind of one faulty cell: `kind`, or stuck at 0 or 1 at random when unset.
+FaultKind draw_kind(const std::optional<FaultKind>& kind, Rng& rng) {
+  if (kind) return *kind;
+  return (rng.next() >> 63) ? FaultKind::stuck_at_1 : FaultKind::stuck_at_0;
 }
 
 }  // namespace
 
-FaultModelKind parse_fault_model_kind(const std::string& name) {
-  for (const auto& [kind, text] : kind_names())
-    if (text == name) return kind;
-  std::string list;
-  for (const std::string& n : fault_model_names()) list += (list.empty() ? "" : ", ") + n;
-  throw std::invalid_argument("unknown fault model '" + name + "' (" + list + ")");
-}
+FaultModelKind parse_fault_model_kind(const std::string& name) { return fault_model_kind_table().parse(name); }
 
-std::string fault_model_kind_name(FaultModelKind kind) {
-  for (const auto& [k, text] : kind_names())
-    if (k == kind) return text;
-  return "?";
-}
+std::string fault_model_kind_name(FaultModelKind kind) { return fault_model_kind_table().name(kind); }
 
-std::vector<std::string> fault_model_names() {
-  std::vector<std::string> names;
-  for (const auto& entry : kind_names()) names.push_back(entry.second);
-  return names;
-}
+std::vector<std::string> fault_model_names() { return fault_model_kind_table().names(); }
 
-CellBehaviour parse_cell_behaviour(const std::string& name) {
-  if (name == "flip") return CellBehaviour::flip;
-  if (name == "stuck-at-0") return CellBehaviour::stuck_at_0;
-  if (name == "stuck-at-1") return CellBehaviour::stuck_at_1;
-  if (name == "stuck-at") return CellBehaviour::stuck_mixed;
-  throw std::invalid_argument("unknown cell behaviour '" + name + "' (flip, stuck-at, stuck-at-0, stuck-at-1)");
-}
-
-std::string cell_behaviour_name(CellBehaviour behaviour) {
-  switch (behaviour) {
-    case CellBehaviour::flip: return "flip";
-    case CellBehaviour::stuck_at_0: return "stuck-at-0";
-    case CellBehaviour::stuck_at_1: return "stuck-at-1";
-    case CellBehaviour::stuck_mixed: return "stuck-at";
+std::optional<FaultKind> parse_cell_kind(const std::string& name) {
+  if (name == kEitherStuckAt) return std::nullopt;
+  try {
+    return parse_fault_kind(name);
+  } catch (const std::invalid_argument&) {
+    throw std::invalid_argument("unknown fault kind '" + name + "' (expected one of flip, " + kEitherStuckAt +
+                                ", stuck-at-0, stuck-at-1)");
   }
-  return "?";
 }
+
+std::string cell_kind_name(const std::optional<FaultKind>& kind) { return kind ? fault_kind_name(*kind) : kEitherStuckAt; }
 
 FaultModel FaultModel::named(const std::string& name) {
   FaultModel model;
   model.kind = parse_fault_model_kind(name);
-  if (model.kind == FaultModelKind::stuck_at) model.behaviour = CellBehaviour::stuck_mixed;
+  if (model.kind == FaultModelKind::stuck_at) model.cell_kind = std::nullopt;
   return model;
 }
 
@@ -169,7 +146,7 @@ std::string FaultModel::rate_label() const {
 }
 
 void FaultModel::validate() const {
-  if (kind == FaultModelKind::stuck_at && behaviour == CellBehaviour::flip)
+  if (kind == FaultModelKind::stuck_at && cell_kind == FaultKind::flip)
     throw std::invalid_argument("--fault-kind flip contradicts --fault-model stuck-at (use stuck-at, stuck-at-0 or stuck-at-1)");
   if (burst_length < 2 || burst_length > 72)
     throw std::invalid_argument("--burst-length = " + std::to_string(burst_length) + " is outside 2..72");
@@ -180,7 +157,7 @@ void FaultModel::validate() const {
 nlohmann::json FaultModel::to_json() const {
   nlohmann::json j = {{"name", name()}, {"rate", rate_label()}};
   if (physical()) {
-    j["cell_behaviour"] = cell_behaviour_name(behaviour);
+    j["cell_behaviour"] = cell_kind_name(cell_kind);
     j["threshold_faults"] = threshold_faults;
   }
   if (kind == FaultModelKind::burst) j["burst_length"] = burst_length;
@@ -234,7 +211,7 @@ SramFaults cell_faults(const FaultModel& model, double rate, const MemoryShape& 
   switch (model.kind) {
     case FaultModelKind::bernoulli:
     case FaultModelKind::stuck_at:
-      for_each_bernoulli(rng, cells.cells(), p, [&](std::uint64_t c) { cells.add(c, draw_kind(model.behaviour, rng)); });
+      for_each_bernoulli(rng, cells.cells(), p, [&](std::uint64_t c) { cells.add(c, draw_kind(model.cell_kind, rng)); });
       break;
     case FaultModelKind::burst: {
       const auto length = static_cast<std::uint64_t>(model.burst_length);
@@ -245,7 +222,7 @@ SramFaults cell_faults(const FaultModel& model, double rate, const MemoryShape& 
       const double q = std::min(1.0, p * static_cast<double>(n) / static_cast<double>(length));
       for_each_bernoulli(rng, cells.codewords(), q, [&](std::uint64_t w) {
         const std::uint64_t start = rng.uniform_int(n - length + 1);
-        const FaultKind kind = draw_kind(model.behaviour, rng);
+        const FaultKind kind = draw_kind(model.cell_kind, rng);
         for (std::uint64_t b = 0; b < length; ++b) cells.add(w * n + start + b, kind);
       });
       break;
@@ -267,12 +244,12 @@ SramFaults cell_faults(const FaultModel& model, double rate, const MemoryShape& 
       };
       if (model.kind == FaultModelKind::column) {
         for_each_bernoulli(rng, row_cells, p, [&](std::uint64_t column) {
-          const FaultKind kind = draw_kind(model.behaviour, rng);
+          const FaultKind kind = draw_kind(model.cell_kind, rng);
           for (std::uint64_t r = 0; r < rows; ++r) add_cell(r, column, kind);
         });
       } else {
         for_each_bernoulli(rng, rows, p, [&](std::uint64_t row) {
-          const FaultKind kind = draw_kind(model.behaviour, rng);
+          const FaultKind kind = draw_kind(model.cell_kind, rng);
           for (std::uint64_t c = 0; c < row_cells; ++c) add_cell(row, c, kind);
         });
       }
@@ -284,7 +261,7 @@ SramFaults cell_faults(const FaultModel& model, double rate, const MemoryShape& 
       const double max_ber = model.voltages.max_ber();
       for_each_bernoulli(rng, cells.cells(), max_ber, [&](std::uint64_t c) {
         const double u = max_ber * uniform01(rng);
-        const FaultKind kind = draw_kind(model.behaviour, rng);
+        const FaultKind kind = draw_kind(model.cell_kind, rng);
         if (u < p) cells.add(c, kind);
       });
       break;

@@ -19,6 +19,7 @@
 // With threshold faults on, the physical models fault the CSR threshold registers and table too.
 #include <cstdint>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,21 +34,21 @@ FaultModelKind parse_fault_model_kind(const std::string& name);
 std::string fault_model_kind_name(FaultModelKind kind);
 std::vector<std::string> fault_model_names();
 
-// What a faulty cell does: flip the stored bit, or hold 0, 1, or (mixed) one of them at random.
-enum class CellBehaviour { flip, stuck_at_0, stuck_at_1, stuck_mixed };
-// "flip", "stuck-at-0", "stuck-at-1", "stuck-at" (mixed).
-CellBehaviour parse_cell_behaviour(const std::string& name);
-std::string cell_behaviour_name(CellBehaviour behaviour);
+// What every faulty cell of a physical model does: one FaultKind, or (unset) stuck at 0 or 1 at
+// random per cell. Spelled as a FaultKind ("flip", "stuck-at-0", "stuck-at-1") or "stuck-at".
+inline constexpr const char* kEitherStuckAt = "stuck-at";
+std::optional<FaultKind> parse_cell_kind(const std::string& name);
+std::string cell_kind_name(const std::optional<FaultKind>& kind);
 
 struct FaultModel {
   FaultModelKind kind = FaultModelKind::proact_paper;
-  CellBehaviour behaviour = CellBehaviour::flip;  // physical models (stuck-at: never flip)
+  std::optional<FaultKind> cell_kind = FaultKind::flip;  // physical models (stuck-at: never flip)
   int burst_length = 2;                           // burst: adjacent cells per upset, 2..codeword bits
   int row_words = 32;                             // column/row: memory words per physical SRAM row
   VoltageTable voltages = VoltageTable::builtin();
   bool threshold_faults = false;                  // physical models: CSR threshold registers and table too
 
-  // A model with its default behaviour (stuck-at: stuck_mixed, others: flip).
+  // A model with its default cell kind (stuck-at: either stuck-at, others: flip).
   static FaultModel named(const std::string& name);
   std::string name() const { return fault_model_kind_name(kind); }
   // Faults SRAM cells (every model but proact-paper's stored words and transient read upsets).
@@ -56,7 +57,7 @@ struct FaultModel {
   // std::invalid_argument for a rate outside the model's range, naming it.
   double ber(double rate) const;
   std::string rate_label() const;  // axis label: "bit error rate", "SRAM supply voltage (V)", ...
-  // Throws std::invalid_argument naming the field (behaviour of stuck-at, burst length, row words).
+  // Throws std::invalid_argument naming the field (cell kind of stuck-at, burst length, row words).
   void validate() const;
   nlohmann::json to_json() const;
 };

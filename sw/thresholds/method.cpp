@@ -3,27 +3,27 @@
 #include <stdexcept>
 #include <string>
 
+#include "models/names.hpp"
+
 namespace proact {
 
-ThresholdMethod parse_threshold_method(const std::string& name) {
-  if (name == "ranger") return ThresholdMethod::ranger;
-  if (name == "ftclipact") return ThresholdMethod::ftclipact;
-  if (name == "fitact") return ThresholdMethod::fitact;
-  if (name == "proact") return ThresholdMethod::proact;
-  throw std::invalid_argument("unknown threshold method '" + name + "' (expected ranger, ftclipact, fitact or proact)");
+namespace {
+
+const NameTable<ThresholdMethod>& threshold_method_table() {
+  static const NameTable<ThresholdMethod> table(
+      "threshold method", {
+      {ThresholdMethod::ranger, "ranger"}, {ThresholdMethod::ftclipact, "ftclipact"},
+      {ThresholdMethod::fitact, "fitact"}, {ThresholdMethod::proact, "proact"}});
+  return table;
 }
 
-std::string threshold_method_name(ThresholdMethod method) {
-  switch (method) {
-    case ThresholdMethod::ranger: return "ranger";
-    case ThresholdMethod::ftclipact: return "ftclipact";
-    case ThresholdMethod::fitact: return "fitact";
-    case ThresholdMethod::proact: return "proact";
-  }
-  throw std::invalid_argument("invalid ThresholdMethod value");
-}
+}  // namespace
 
-std::vector<std::string> threshold_method_names() { return {"ranger", "ftclipact", "fitact", "proact"}; }
+ThresholdMethod parse_threshold_method(const std::string& name) { return threshold_method_table().parse(name); }
+
+std::string threshold_method_name(ThresholdMethod method) { return threshold_method_table().name(method); }
+
+std::vector<std::string> threshold_method_names() { return threshold_method_table().names(); }
 
 Granularity method_granularity(ThresholdMethod method) {
   switch (method) {

@@ -5,6 +5,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "models/names.hpp"
 #include "models/random.hpp"
 #include "sw/protection/clip_sites.hpp"
 #include "sw/train/evaluate.hpp"
@@ -38,21 +39,20 @@ std::vector<Tensor> profile_max_activations(Network& network, const Dataset& cal
   return maxima;
 }
 
-Granularity parse_granularity(const std::string& name) {
-  if (name == "layer") return Granularity::layer;
-  if (name == "neuron") return Granularity::neuron;
-  if (name == "hybrid") return Granularity::hybrid;
-  throw std::invalid_argument("unknown granularity '" + name + "' (expected layer, neuron or hybrid)");
+namespace {
+
+const NameTable<Granularity>& granularity_table() {
+  static const NameTable<Granularity> table(
+      "granularity", {
+      {Granularity::layer, "layer"}, {Granularity::neuron, "neuron"}, {Granularity::hybrid, "hybrid"}});
+  return table;
 }
 
-std::string granularity_name(Granularity granularity) {
-  switch (granularity) {
-    case Granularity::layer: return "layer";
-    case Granularity::neuron: return "neuron";
-    case Granularity::hybrid: return "hybrid";
-  }
-  throw std::invalid_argument("invalid Granularity value");
-}
+}  // namespace
+
+Granularity parse_granularity(const std::string& name) { return granularity_table().parse(name); }
+
+std::string granularity_name(Granularity granularity) { return granularity_table().name(granularity); }
 
 std::vector<Tensor> initial_thresholds(const std::vector<Tensor>& maxima, Granularity granularity) {
   std::vector<Tensor> thresholds;
