@@ -7,9 +7,9 @@
 #include <optional>
 
 #include "hw/array/array_numerics.hpp"
-#include "hw/array/pe_array.hpp"
-#include "hw/array/timing.hpp"
+#include "hw/array/fold_accumulation.hpp"
 #include "hw/array/weight_tiling.hpp"
+#include "hw/control/fold_loader.hpp"
 #include "models/kernels/batch_norm.hpp"
 #include "models/kernels/copy.hpp"
 #include "models/kernels/gemm.hpp"
@@ -58,25 +58,6 @@ void require_geometry(const LayerDescriptor& d, std::uint32_t index, const Geome
   require_output_plane(d, index, g.out_height(), g.out_width());
 }
 
-// Records a fold's read-back weight block (n1 - n0, k1 - k0 at w) in W (N, K) at w_read: a weight's
-// first load sets it, a later load must read the same bits. Returns false if one does not.
-bool record_weights(const FoldBlock& b, const float* w, long k, float* w_read, unsigned char* loaded) {
-  bool same = true;
-  for (long nn = b.n0; nn < b.n1; ++nn) {
-    for (long kk = b.k0; kk < b.k1; ++kk) {
-      const float value = w[(nn - b.n0) * (b.k1 - b.k0) + (kk - b.k0)];
-      float& entry = w_read[nn * k + kk];
-      if (!loaded[nn * k + kk]) {
-        entry = value;
-        loaded[nn * k + kk] = 1;
-      } else {
-        same = same && std::memcmp(&entry, &value, sizeof value) == 0;
-      }
-    }
-  }
-  return same;
-}
-
 }  // namespace
 
 LayerExecutor::LayerExecutor(const AcceleratorConfig& config, WordMemory& weight_sram, ActivationSram& act_sram,
@@ -90,11 +71,8 @@ LayerReport LayerExecutor::execute(const LayerDescriptor& d, std::uint32_t index
 }
 
 void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, DramView dram) {
-  // Per channel group: Y_g (n, m) = W_g (n, k) * X_g (k, m), with W_g rows [g n, (g + 1) n) of
-  // W (groups n, k), X_g rows [g k, (g + 1) k) of the operand X (groups k, m) and Y_g rows
-  // [g n, (g + 1) n) of Y (groups n, m).
-  const long m = d.gemm_m(), n = d.gemm_n(), k = d.gemm_k(), groups = d.gemm_groups();
-  const long rows = n * groups;  // output channels
+  const long m = d.gemm_m(), k = d.gemm_k();
+  const long rows = d.gemm_n() * d.gemm_groups();  // output channels
   const bool integer = d.format == Format::int8;
   const std::uint64_t in_count = d.input_elements() * d.batch, out_count = d.output_elements() * d.batch;
   const float* input = dram_span<float>(dram, d.input, in_count, "input", index);
@@ -102,146 +80,52 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
   const std::uint32_t* weights = dram_span<std::uint32_t>(dram, d.weights, rows * k, "weights", index);
   const std::uint32_t* bias = dram_span<std::uint32_t>(dram, d.bias, rows, "bias", index);
   const std::uint32_t* scales = integer ? dram_span<std::uint32_t>(dram, d.scales, rows, "scales", index) : nullptr;
-
   if (d.op == LayerOp::conv) require_geometry(d, index, conv_geometry(d));
-  const GemmShape shape{m, n, k};
   const std::vector<LayerFold> folds = layer_folds(d, config_);
-  const std::uint64_t half = weight_sram_.size() / 2;  // double buffered
 
-  // A float layer whose every weight reads back the same bits in each fold that loads it (so
-  // always without a fault hook) is, by the accumulation-order contract (hw/array/array_numerics.hpp),
-  // one product per group over the read-back weights W in the dataflow's order: it runs as such
-  // through the conv / dense kernels. Otherwise, from the first fold that reads a weight
-  // differently, for int8, and when the output buffer overlaps the input, the folds accumulate one
-  // by one over the operand X (the folds before it replayed from W). Validation mode hands each
-  // group's W and X to the per-PE model.
+  // The strategy (hw/array/fold_accumulation.hpp): a float layer starts as a whole-layer product
+  // and turns fold by fold at the first fold that reads a weight back differently (replaying the
+  // folds before it from the recorded W); int8 and an output overlapping the input run fold by
+  // fold throughout; validation mode hands W and X to the per-PE model. Without a fault hook a
+  // whole-layer product reads W from DRAM, which is what every read-back returns.
   const bool overlapping =
       d.input < d.output + out_count * sizeof(float) && d.output < d.input + in_count * sizeof(float);
   bool by_fold = integer || overlapping;
-  std::vector<std::uint32_t> words;  // a fold's weight block as the SRAM holds it
-  std::vector<float> x, acc_float, w_float, w_block, scratch;
-  std::vector<std::int8_t> x_int8, w_int8, x_scratch;
-  std::vector<std::int32_t> acc_int, int_scratch;
-  std::vector<float> w_read;          // W (groups n, k) as read back: first load (validation mode: last)
-  std::vector<unsigned char> loaded;  // per weight: read back by some fold already
-  const auto start_by_fold = [&] {
-    if (integer) {
-      x_int8 = gemm_operand_int8(d, input);
-      acc_int.assign(static_cast<std::size_t>(rows) * m, 0);
-    } else {
-      x = gemm_operand(d, input);
-      acc_float.assign(static_cast<std::size_t>(rows) * m, 0.0f);
-    }
-  };
-  // Offsets of group g's blocks in X (groups k, m), Y (groups n, m) and W (groups n, k).
-  const auto x_at = [&](const LayerFold& f) { return (f.group * k + f.block.k0) * m + f.block.m0; };
-  const auto y_at = [&](const LayerFold& f) { return (f.group * n + f.block.n0) * m + f.block.m0; };
-  const auto w_group = [&](long group) { return static_cast<std::size_t>(group * n * k); };
-  const auto accumulate = [&](const LayerFold& f, const float* w) {
-    const FoldBlock& b = f.block;
-    fold_accumulate(w, x.data() + x_at(f), static_cast<int>(m), acc_float.data() + y_at(f), static_cast<int>(m),
-                    static_cast<int>(b.n1 - b.n0), static_cast<int>(b.k1 - b.k0), static_cast<int>(b.m1 - b.m0),
-                    scratch);
-  };
-  const bool exact_readback = !weight_sram_.fault_hook() && !by_fold && !config_.validation_mode;
-  // fp32 words read back exactly are W's values as they sit in DRAM: read there, not decoded.
-  const bool weights_in_place = exact_readback && d.format == Format::fp32;
-  if (!integer && !weights_in_place) {
-    w_read.assign(static_cast<std::size_t>(rows) * k, 0.0f);
-    if (!exact_readback) loaded.assign(w_read.size(), 0);
-  }
-  if (by_fold || config_.validation_mode) start_by_fold();
-  std::vector<std::uint64_t> surviving;  // per fold, its first word no later fold overwrites (exact readback)
-  if (exact_readback) {
-    std::vector<int> halves(folds.size());
-    std::vector<std::uint64_t> lengths(folds.size());
-    for (std::size_t f = 0; f < folds.size(); ++f) {
-      const FoldBlock& b = folds[f].block;
-      halves[f] = static_cast<int>(f % 2);
-      lengths[f] = static_cast<std::uint64_t>((b.n1 - b.n0) * (b.k1 - b.k0));
-    }
-    surviving = surviving_from(halves, lengths);
-  }
-
+  const bool from_dram = !weight_sram_.fault_hook() && !by_fold && !config_.validation_mode;
+  const bool weights_in_place = from_dram && d.format == Format::fp32;  // W's fp32 words are its values
+  FoldLoader loader(weight_sram_, folds, weights, d.gemm_n(), k, index, !from_dram);
+  std::optional<FoldByFold<float>> float_folds;
+  std::optional<FoldByFold<std::int8_t>> int8_folds;
+  std::optional<ReadBackWeights> read_back;
+  if (integer) int8_folds.emplace(d, input);
+  else if (by_fold || config_.validation_mode) float_folds.emplace(d, input);
+  if (!integer && !weights_in_place) read_back.emplace(d);
+  std::vector<float> block;
+  std::vector<std::int8_t> block_int8;
   for (std::size_t f = 0; f < folds.size(); ++f) {
-    const FoldBlock& b = folds[f].block;
-    const std::size_t group_w = w_group(folds[f].group);
-    const long nw = b.n1 - b.n0, kw = b.k1 - b.k0, mw = b.m1 - b.m0;
-    if (static_cast<std::uint64_t>(nw * kw) > half) {
-      throw DeviceFault(DeviceError::sram_overflow, "descriptor " + std::to_string(index) + ": a fold needs " +
-                                                        std::to_string(nw * kw) + " weight words, half the weight SRAM holds " +
-                                                        std::to_string(half));
+    const std::uint32_t* words = loader.load(f);
+    if (!words) continue;
+    const std::size_t count = static_cast<std::size_t>(folds[f].block.weight_words());
+    if (integer) {
+      block_int8.resize(count);
+      for (std::size_t i = 0; i < count; ++i) block_int8[i] = static_cast<std::int8_t>(static_cast<std::uint8_t>(words[i] & 0xffu));
+      int8_folds->add(folds[f], block_int8.data());
+      continue;
     }
-    // DMA into the fold's half, then the array reads the block back (both through the hooks). The
-    // block is contiguous in the SRAM, k-major (weight_sram_address): word (kk - k0) * nw + (nn - n0).
-    const std::uint64_t block = weight_sram_address(b, f, half, b.n0, b.k0);
-    // Without a fault hook every word reads back as stored: W is decoded once, after the folds,
-    // and only the words the SRAM still holds after the layer are copied in.
-    const std::uint64_t skip = exact_readback ? surviving[f] : 0;
-    if (skip) weight_sram_.count_overwritten(skip);
-    if (skip == static_cast<std::uint64_t>(nw * kw)) continue;
-    const std::uint32_t* group_weights = weights + group_w;
-    words.resize(static_cast<std::size_t>(nw) * kw);
-    for (long nn = b.n0; nn < b.n1; ++nn)  // W's rows read in order; the block (at most half the SRAM) takes the strides
-      for (long kk = b.k0; kk < b.k1; ++kk) words[(kk - b.k0) * nw + (nn - b.n0)] = group_weights[nn * k + kk];
-    weight_sram_.store_block(block + skip, words.data() + skip, words.size() - skip);
-    weight_sram_.read_block(block + skip, words.data() + skip, words.size() - skip);
-    if (exact_readback) continue;
-    if (integer) w_int8.resize(words.size());
-    else w_float.resize(words.size());
-    for (long kk = b.k0; kk < b.k1; ++kk) {
-      for (long nn = b.n0; nn < b.n1; ++nn) {
-        const std::uint32_t word = words[(kk - b.k0) * nw + (nn - b.n0)];
-        const std::size_t at = static_cast<std::size_t>(nn - b.n0) * kw + (kk - b.k0);
-        if (integer) w_int8[at] = static_cast<std::int8_t>(static_cast<std::uint8_t>(word & 0xffu));
-        else w_float[at] = decode_word(d.format, word);
-      }
-    }
+    block.resize(count);
+    for (std::size_t i = 0; i < count; ++i) block[i] = decode_word(d.format, words[i]);
     if (config_.validation_mode) {
-      for (long nn = b.n0; nn < b.n1; ++nn)
-        std::copy_n(w_float.data() + (nn - b.n0) * kw, kw, w_read.data() + group_w + nn * k + b.k0);
-    } else if (integer) {
-      fold_accumulate_int8(w_int8.data(), x_int8.data() + x_at(folds[f]), static_cast<int>(m),
-                           acc_int.data() + y_at(folds[f]), static_cast<int>(m), static_cast<int>(nw),
-                           static_cast<int>(kw), static_cast<int>(mw), x_scratch, int_scratch);
-    } else {
-      if (!by_fold &&
-          !record_weights(b, w_float.data(), k, w_read.data() + group_w, loaded.data() + group_w)) {
-        by_fold = true;
-        start_by_fold();
-        for (std::size_t g = 0; g < f; ++g) {
-          const FoldBlock& e = folds[g].block;
-          const float* group_read = w_read.data() + w_group(folds[g].group);
-          w_block.resize(static_cast<std::size_t>(e.n1 - e.n0) * (e.k1 - e.k0));
-          for (long nn = e.n0; nn < e.n1; ++nn)
-            std::copy_n(group_read + nn * k + e.k0, e.k1 - e.k0, w_block.data() + (nn - e.n0) * (e.k1 - e.k0));
-          accumulate(folds[g], w_block.data());
-        }
-      }
-      if (by_fold) accumulate(folds[f], w_float.data());
+      read_back->overwrite(folds[f], block.data());
+      continue;
     }
-  }
-
-  if (config_.validation_mode) {
-    const PeArray array(config_.array_rows, config_.array_cols, config_.dataflow, config_.timing.trim_partial_folds);
-    // The per-PE model runs the array's own cycles: SCALE-Sim's convention, or trimmed folds.
-    TimingOptions array_only;
-    array_only.trim_partial_folds = config_.timing.trim_partial_folds;
-    const long expected = compute_cycles(shape, config_.array_rows, config_.array_cols, config_.dataflow, array_only);
-    for (long g = 0; g < groups; ++g) {
-      PeArray::Result result = array.run(w_read.data() + w_group(g), x.data() + g * k * m, static_cast<int>(n),
-                                         static_cast<int>(k), static_cast<int>(m));
-      if (result.cycles != expected) {
-        throw std::logic_error("descriptor " + std::to_string(index) + ": the per-PE model took " +
-                               std::to_string(result.cycles) + " cycles, the timing model says " +
-                               std::to_string(expected));
-      }
-      std::copy(result.y.begin(), result.y.end(), acc_float.begin() + g * n * m);
+    if (!by_fold && !read_back->record(folds[f], block.data())) {
+      by_fold = true;
+      float_folds.emplace(d, input);
+      for (std::size_t g = 0; g < f; ++g) float_folds->add(folds[g], read_back->block(folds[g]).data());
     }
+    if (by_fold) float_folds->add(folds[f], block.data());
   }
-
-  if (exact_readback && !weights_in_place) decode_words(d.format, weights, w_read.size(), w_read.data());
-  const float* w = weights_in_place ? dram_span<float>(dram, d.weights, rows * k, "weights", index) : w_read.data();
+  if (from_dram && !weights_in_place) decode_words(d.format, weights, static_cast<std::size_t>(rows * k), read_back->data());
 
   // Activation pipeline: bias, then the clip unit, then the fp32 output words.
   std::vector<float> bias_values(static_cast<std::size_t>(rows)), scale_values(integer ? rows : 0);
@@ -250,16 +134,22 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
     else bias_values[o] = decode_word(d.format, bias[o]);
   }
   if (!integer && !config_.validation_mode && !by_fold) {
-    gemm_layer(d, input, w, bias_values.data(), accumulation_order(config_.dataflow, config_.array_rows),
-               output);
+    const float* w = weights_in_place ? dram_span<float>(dram, d.weights, rows * k, "weights", index) : read_back->data();
+    gemm_layer(d, input, w, bias_values.data(), accumulation_order(config_.dataflow, config_.array_rows), output);
   } else {
+    const std::vector<float> sums = config_.validation_mode && !integer
+                                        ? per_pe_product(d, config_, read_back->data(), float_folds->operand().data(), index)
+                                        : std::vector<float>();
     std::vector<float> y(static_cast<std::size_t>(rows) * m);
     for (long o = 0; o < rows; ++o) {
       for (long j = 0; j < m; ++j) {
         const std::size_t at = static_cast<std::size_t>(o) * m + j;
-        y[at] = integer ? dequantize_accumulator(acc_int[at], static_cast<std::int32_t>(bias[o]), scale_values[o],
-                                                 d.input_scale)
-                        : acc_float[at] + bias_values[o];
+        if (integer) {
+          y[at] = dequantize_accumulator(int8_folds->sums()[at], static_cast<std::int32_t>(bias[o]), scale_values[o],
+                                         d.input_scale);
+        } else {
+          y[at] = (config_.validation_mode ? sums[at] : float_folds->sums()[at]) + bias_values[o];
+        }
       }
     }
     scatter_gemm_output(d, y.data(), output);

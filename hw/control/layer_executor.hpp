@@ -4,17 +4,15 @@
 // what the layer cost (hw/control/layer_timing.hpp). The controller module only adds time and bus plumbing.
 //
 // Per GEMM layer (conv, dense), fold by fold in the order of layer_folds (hw/array/weight_tiling.hpp:
-// a grouped conv runs its groups' GEMMs one after another):
-//   DMA   the fold's weight block, DRAM -> weight SRAM half (fold index % 2), through the store hooks
-//   array reads the block back through the read hooks, decodes it (models/numeric) and
-//         accumulates the fold (hw/array/array_numerics.hpp)
-// When every weight reads back the same bits in each fold that loads it (always so without a
-// fault hook, and for any permanent fault in weight-stationary mode), the fp32 product is taken
-// in one ordered conv/dense call over the read-back weights, which the accumulation-order
-// contract makes bit-identical to the fold-by-fold sum; otherwise the folds run one by one.
-// Without a fault hook the folds still store and read their blocks (cells and counters as with
-// one), and W is decoded once from the DRAM words, which is what every read returns.
-// then the activation pipeline: accumulate -> bias -> clamp -> clip unit -> fp32 activation words, staged
+// a grouped conv runs its groups' GEMMs one after another), the fold loader
+// (hw/control/fold_loader.hpp) moves the fold's weight block DRAM -> weight SRAM half -> array,
+// through the SRAM's hooks, and one of the accumulation strategies of
+// hw/array/fold_accumulation.hpp turns the blocks read back into the layer's sums: one ordered
+// product while every weight reads back the same bits in each fold that loads it (always so
+// without a fault hook, and for any permanent fault in weight-stationary mode), else fold by fold;
+// int8 always fold by fold. Without a fault hook W is taken from DRAM, which is what every read
+// returns, and the loader copies only the words the SRAM keeps (cells and counters as with a hook).
+// Then the activation pipeline: accumulate -> bias -> clamp -> clip unit -> fp32 activation words, staged
 // in the ping-pong activation SRAM and drained to DRAM.
 // Pools, residual add, concat, pad and stand-alone activations run in the activation unit, one
 // element per array column per cycle.
@@ -23,15 +21,16 @@
 // weight the current fold keeps there.
 //
 // Validation mode (config.validation_mode): the folds still go through the weight SRAM, but the
-// products come from the per-PE, per-cycle model (hw/array/pe_array.hpp) run on the weights read back;
-// its cycle count must equal the timing model's for the array alone (SCALE-Sim convention, or
-// trimmed partial folds), else the executor throws std::logic_error.
+// products come from the per-PE, per-cycle model (hw/array/pe_array.hpp) run on the weights read
+// back, whose cycle count must equal the timing model's for the array alone, else the executor
+// throws std::logic_error.
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "hw/config.hpp"
 #include "hw/control/csr_bank.hpp"
+#include "hw/control/device_fault.hpp"
 #include "hw/interface/layer_descriptor.hpp"
 #include "hw/control/layer_timing.hpp"
 #include "hw/memory/sram.hpp"
@@ -42,16 +41,6 @@ namespace proact {
 struct DramView {
   unsigned char* bytes = nullptr;
   std::uint64_t size = 0;
-};
-
-// Why a layer could not run; the controller reports it in ERROR_CODE.
-class DeviceFault : public std::runtime_error {
- public:
-  DeviceFault(DeviceError code, const std::string& what) : std::runtime_error(what), code_(code) {}
-  DeviceError code() const { return code_; }
-
- private:
-  DeviceError code_;
 };
 
 class LayerExecutor {

@@ -21,7 +21,11 @@ class SramCellFaults : public FamilyFaults {
 class SramCellFamily : public FaultFamily {
  public:
   explicit SramCellFamily(FaultModel model) : model_(std::move(model)) {}
-  FaultNeeds needs() const override { return {.fold_mapping = true, .sram_cells = true}; }
+  FaultNeeds needs() const override {
+    FaultNeeds needs;
+    needs.fold_mapping = needs.sram_cells = true;
+    return needs;
+  }
   std::shared_ptr<const FamilyFaults> draw(const ProtectedNetwork& network, const AcceleratorConfig& config,
                                            double rate, std::uint64_t seed) const override;
 

@@ -21,7 +21,11 @@ class StoredWordFlips : public FamilyFaults {
 class StoredWordFlipFamily : public FaultFamily {
  public:
   explicit StoredWordFlipFamily(FaultModel model) : model_(std::move(model)) {}
-  FaultNeeds needs() const override { return {.q15_16_storage = true}; }
+  FaultNeeds needs() const override {
+    FaultNeeds needs;
+    needs.q15_16_storage = true;
+    return needs;
+  }
   std::shared_ptr<const FamilyFaults> draw(const ProtectedNetwork& network, const AcceleratorConfig& config,
                                            double rate, std::uint64_t seed) const override;
 

@@ -21,7 +21,11 @@ class TransientReadFaults : public FamilyFaults {
 class TransientReadFamily : public FaultFamily {
  public:
   explicit TransientReadFamily(FaultModel model) : model_(std::move(model)) {}
-  FaultNeeds needs() const override { return {.systemc_engine = true}; }
+  FaultNeeds needs() const override {
+    FaultNeeds needs;
+    needs.systemc_engine = true;
+    return needs;
+  }
   std::shared_ptr<const FamilyFaults> draw(const ProtectedNetwork& network, const AcceleratorConfig& config,
                                            double rate, std::uint64_t seed) const override;
 
