@@ -186,12 +186,18 @@ def difference(expected, actual):
 
 
 def workspace(source, root):
-    """A fresh folder with links to the source tree's top-level entries (not build outputs)."""
+    """A fresh folder with links to the source tree's top-level entries (not build outputs); its
+    traces/ is a folder of its own holding links to the golden traces, so runs can write there."""
     os.makedirs(root)
     for name in sorted(os.listdir(source)):
         if name in {".git", "build", "out", "traces"} or name.startswith("build"):
             continue
         os.symlink(os.path.join(source, name), os.path.join(root, name))
+    os.makedirs(os.path.join(root, "traces"))
+    golden = os.path.join(source, "traces")
+    for name in sorted(os.listdir(golden)) if os.path.isdir(golden) else []:
+        if name.endswith(".trace.gz"):
+            os.symlink(os.path.join(golden, name), os.path.join(root, "traces", name))
     return root
 
 

@@ -16,5 +16,6 @@ void add_campaign_command(CLI::App& app);
 void add_config_command(CLI::App& app);
 void add_export_command(CLI::App& app);
 void add_predict_command(CLI::App& app);
+void add_trace_command(CLI::App& app);
 
 }  // namespace proact

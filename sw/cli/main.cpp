@@ -28,6 +28,7 @@ int sc_main(int argc, char* argv[]) {
   proact::add_config_command(app);
   proact::add_export_command(app);
   proact::add_predict_command(app);
+  proact::add_trace_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

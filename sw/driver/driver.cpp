@@ -64,11 +64,34 @@ void Driver::transport(tlm::tlm_command command, std::uint64_t address, std::uin
   }
 }
 
-void Driver::write_word(std::uint64_t address, std::uint32_t value) { transport(tlm::TLM_WRITE_COMMAND, address, &value); }
+void Driver::record(BusAccess::Op op, std::uint64_t address, const std::uint32_t* words, std::size_t count, bool poll) {
+  if (!trace_ || unrecorded_ > 0) return;
+  trace_->accesses.push_back({op, address, std::vector<std::uint32_t>(words, words + count), poll});
+}
+
+namespace {
+
+// Keeps the accesses made inside one recorded access out of the trace.
+class Unrecorded {
+ public:
+  explicit Unrecorded(int& depth) : depth_(depth) { ++depth_; }
+  ~Unrecorded() { --depth_; }
+
+ private:
+  int& depth_;
+};
+
+}  // namespace
+
+void Driver::write_word(std::uint64_t address, std::uint32_t value) {
+  record(BusAccess::Op::write, address, &value, 1);
+  transport(tlm::TLM_WRITE_COMMAND, address, &value);
+}
 
 std::uint32_t Driver::read_word(std::uint64_t address) {
   std::uint32_t value = 0;
   transport(tlm::TLM_READ_COMMAND, address, &value);
+  record(BusAccess::Op::read, address, &value, 1);
   return value;
 }
 
@@ -85,6 +108,8 @@ bool Driver::dmi_for(std::uint64_t address, std::size_t bytes, tlm::tlm_command 
 }
 
 void Driver::write_words(std::uint64_t address, const std::uint32_t* words, std::size_t count) {
+  record(BusAccess::Op::write, address, words, count);
+  const Unrecorded inside(unrecorded_);
   if (dmi_for(address, count * 4, tlm::TLM_WRITE_COMMAND)) {
     std::memcpy(dmi_.get_dmi_ptr() + (address - dmi_.get_start_address()), words, count * 4);
     keeper_.inc(dmi_.get_write_latency() * static_cast<double>(count));
@@ -95,13 +120,17 @@ void Driver::write_words(std::uint64_t address, const std::uint32_t* words, std:
 }
 
 void Driver::read_words(std::uint64_t address, std::uint32_t* words, std::size_t count) {
-  if (dmi_for(address, count * 4, tlm::TLM_READ_COMMAND)) {
-    std::memcpy(words, dmi_.get_dmi_ptr() + (address - dmi_.get_start_address()), count * 4);
-    keeper_.inc(dmi_.get_read_latency() * static_cast<double>(count));
-    if (keeper_.need_sync()) keeper_.sync();
-    return;
+  {
+    const Unrecorded inside(unrecorded_);
+    if (dmi_for(address, count * 4, tlm::TLM_READ_COMMAND)) {
+      std::memcpy(words, dmi_.get_dmi_ptr() + (address - dmi_.get_start_address()), count * 4);
+      keeper_.inc(dmi_.get_read_latency() * static_cast<double>(count));
+      if (keeper_.need_sync()) keeper_.sync();
+    } else {
+      for (std::size_t i = 0; i < count; ++i) words[i] = read_word(address + 4 * i);
+    }
   }
-  for (std::size_t i = 0; i < count; ++i) words[i] = read_word(address + 4 * i);
+  record(BusAccess::Op::read, address, words, count);
 }
 
 void Driver::write_register(RegisterId id, std::uint32_t value) { write_word(kCsrBase + register_offset(id), value); }
@@ -123,6 +152,16 @@ std::uint32_t Driver::read_window(std::size_t window, std::uint32_t index) {
 }
 
 std::uint32_t Driver::start_and_wait(bool poll, sc_core::sc_time poll_interval) {
+  std::uint32_t status;
+  {
+    const Unrecorded inside(unrecorded_);
+    status = start_and_wait_unrecorded(poll, poll_interval);
+  }
+  record(BusAccess::Op::run, 0, &status, 1, poll);
+  return status;
+}
+
+std::uint32_t Driver::start_and_wait_unrecorded(bool poll, sc_core::sc_time poll_interval) {
   // An accepted START makes the device busy at once (STATUS.DONE clears), so STATUS.DONE below
   // always belongs to this run.
   write_register(RegisterId::ctrl, kCtrlStart | (poll ? 0u : kCtrlIrqEnable));

@@ -12,6 +12,7 @@
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "hw/interface/register_map.hpp"
+#include "sw/driver/bus_trace.hpp"
 
 namespace proact {
 
@@ -40,6 +41,10 @@ class Driver : public sc_core::sc_module {
   void write_window(std::size_t window, std::uint32_t index, std::uint32_t value);
   std::uint32_t read_window(std::size_t window, std::uint32_t index);
 
+  // Appends every access of the methods above and below to `trace` (nullptr stops): a bulk
+  // transfer as one access, start_and_wait as one run access (sw/driver/bus_trace.hpp).
+  void record_to(BusTrace* trace) { trace_ = trace; }
+
   // Sets CTRL.START (with IRQ_ENABLE unless polling), then waits for the interrupt (at most
   // poll_interval between STATUS checks), or polls STATUS every poll_interval; returns STATUS.
   std::uint32_t start_and_wait(bool poll, sc_core::sc_time poll_interval = sc_core::sc_time(1, sc_core::SC_US));
@@ -49,6 +54,8 @@ class Driver : public sc_core::sc_module {
   void transport(tlm::tlm_command command, std::uint64_t address, std::uint32_t* data);
   bool dmi_for(std::uint64_t address, std::size_t bytes, tlm::tlm_command command);
   void invalidate(sc_dt::uint64 start, sc_dt::uint64 end);
+  std::uint32_t start_and_wait_unrecorded(bool poll, sc_core::sc_time poll_interval);
+  void record(BusAccess::Op op, std::uint64_t address, const std::uint32_t* words, std::size_t count, bool poll = false);
 
   tlm_utils::tlm_quantumkeeper keeper_;
   sc_core::sc_event job_event_;
@@ -56,6 +63,8 @@ class Driver : public sc_core::sc_module {
   std::exception_ptr job_error_;
   tlm::tlm_dmi dmi_;
   bool dmi_valid_ = false;
+  BusTrace* trace_ = nullptr;
+  int unrecorded_ = 0;  // > 0 inside an access already recorded as a whole
 };
 
 }  // namespace proact
