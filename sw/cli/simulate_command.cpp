@@ -14,9 +14,8 @@
 #include "models/io/output_file.hpp"
 #include "sw/cli/commands.hpp"
 #include "sw/cli/common.hpp"
+#include "sw/cli/model_run.hpp"
 #include "sw/engine/inference.hpp"
-#include "sw/model/load_model.hpp"
-#include "sw/protection/apply.hpp"
 #include "sw/thresholds/readback.hpp"
 #include "sw/train/evaluate.hpp"
 #include "sw/util/progress.hpp"
@@ -110,18 +109,11 @@ void run_simulate(const SimulateOptions& o) {
     throw std::invalid_argument("--trace needs --engine systemc (the functional engine has no timeline)");
   }
   if (!o.trace_dir.empty()) prepare_output_directory(o.trace_dir);
-  Checkpoint checkpoint = load_model(o.model);
-  std::optional<ThresholdFile> thresholds;
-  if (!o.thresholds.empty()) {
-    thresholds = load_threshold_file(o.thresholds);
-    apply_thresholds(checkpoint.network, *thresholds, parse_clip_form(thresholds->hardware_form));
-  }
   const DataSpec data = o.data.data_spec();
-  Dataset test = load_split(data, Split::test);
-  check_data_fits(data, test, checkpoint.network, o.model);
-  if (o.limit) test = head(test, o.limit);
-  if (config.weight_format == Format::int8) add_missing_activation_ranges(checkpoint, data);
-  Deployment deployment(checkpoint.network, config.weight_format, checkpoint.metadata.value("activation_ranges", nlohmann::json::object()));
+  ModelRun loaded = load_model_run(o.model, o.thresholds, data, o.limit, config);
+  const std::optional<ThresholdFile>& thresholds = loaded.thresholds;
+  const Dataset& test = loaded.test;
+  Deployment& deployment = loaded.deployment;
   const Program program = compile_program(deployment, config, o.batch);
 
   ProgressLine progress(std::cerr, "simulate " + o.model + " (" + o.engine + ")", test.size(), !o.json);

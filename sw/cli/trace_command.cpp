@@ -4,16 +4,14 @@
 // network) and fails at the first read that differs from the trace.
 #include <iostream>
 #include <memory>
-#include <optional>
 #include <string>
 
 #include "models/io/output_file.hpp"
 #include "sw/cli/commands.hpp"
 #include "sw/cli/common.hpp"
+#include "sw/cli/model_run.hpp"
 #include "sw/driver/driver.hpp"
 #include "sw/engine/inference.hpp"
-#include "sw/model/load_model.hpp"
-#include "sw/protection/apply.hpp"
 
 namespace proact {
 
@@ -32,20 +30,10 @@ void run_record(const RecordOptions& o) {
   const AcceleratorConfig config = o.accelerator.config();
   if (o.images == 0) throw std::invalid_argument("--images must be at least 1");
   prepare_output_file(o.out);
-  Checkpoint checkpoint = load_model(o.model);
-  std::optional<ThresholdFile> thresholds;
-  if (!o.thresholds.empty()) {
-    thresholds = load_threshold_file(o.thresholds);
-    apply_thresholds(checkpoint.network, *thresholds, parse_clip_form(thresholds->hardware_form));
-  }
   const DataSpec data = o.data.data_spec();
-  Dataset test = load_split(data, Split::test);
-  check_data_fits(data, test, checkpoint.network, o.model);
-  test = head(test, o.images);
-  if (config.weight_format == Format::int8) add_missing_activation_ranges(checkpoint, data);
-  Deployment deployment(checkpoint.network, config.weight_format,
-                        checkpoint.metadata.value("activation_ranges", nlohmann::json::object()));
-  const Program program = compile_program(deployment, config, static_cast<int>(test.size()));
+  ModelRun loaded = load_model_run(o.model, o.thresholds, data, o.images, config);
+  const Dataset& test = loaded.test;
+  const Program program = compile_program(loaded.deployment, config, static_cast<int>(test.size()));
 
   BusTrace trace;
   trace.config = config;

@@ -50,14 +50,22 @@ struct FaultNeeds {
   FaultNeeds& operator|=(const FaultNeeds& other);
 };
 
+// A family of `model` (its rate law and cell kinds).
 class FaultFamily {
  public:
+  explicit FaultFamily(FaultModel model) : model_(std::move(model)) {}
   virtual ~FaultFamily() = default;
   virtual FaultNeeds needs() const = 0;
   // This family's faults of the map with seed `seed` (map_seed) at `rate` over `network` deployed on
   // `config`. Throws std::invalid_argument for a rate outside the model's range.
   virtual std::shared_ptr<const FamilyFaults> draw(const ProtectedNetwork& network, const AcceleratorConfig& config,
                                                    double rate, std::uint64_t seed) const = 0;
+
+ protected:
+  const FaultModel& model() const { return model_; }
+
+ private:
+  FaultModel model_;
 };
 
 // The faults of one map: each family's part, in the order of the model's families.

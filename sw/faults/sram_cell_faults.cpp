@@ -24,7 +24,7 @@ void SramCellFaults::install(AcceleratorFaults& target) const {
 std::shared_ptr<const FamilyFaults> SramCellFamily::draw(const ProtectedNetwork&, const AcceleratorConfig& config,
                                                          double rate, std::uint64_t seed) const {
   const MemoryShape sram{config.weight_sram_words(), config.sram_word_bits, config.weight_sram_ecc};
-  return std::make_shared<SramCellFaults>(cell_faults(model_, rate, sram, Rng::derive(seed, weight_stream)));
+  return std::make_shared<SramCellFaults>(cell_faults(model(), rate, sram, Rng::derive(seed, weight_stream)));
 }
 
 }  // namespace proact

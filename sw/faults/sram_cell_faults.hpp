@@ -20,7 +20,7 @@ class SramCellFaults : public FamilyFaults {
 
 class SramCellFamily : public FaultFamily {
  public:
-  explicit SramCellFamily(FaultModel model) : model_(std::move(model)) {}
+  using FaultFamily::FaultFamily;
   FaultNeeds needs() const override {
     FaultNeeds needs;
     needs.fold_mapping = needs.sram_cells = true;
@@ -28,9 +28,6 @@ class SramCellFamily : public FaultFamily {
   }
   std::shared_ptr<const FamilyFaults> draw(const ProtectedNetwork& network, const AcceleratorConfig& config,
                                            double rate, std::uint64_t seed) const override;
-
- private:
-  FaultModel model_;
 };
 
 }  // namespace proact

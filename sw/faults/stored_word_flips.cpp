@@ -44,7 +44,7 @@ void StoredWordFlips::install(AcceleratorFaults& target) const {
 
 std::shared_ptr<const FamilyFaults> StoredWordFlipFamily::draw(const ProtectedNetwork& network, const AcceleratorConfig&,
                                                                double rate, std::uint64_t seed) const {
-  const double ber = model_.ber(rate);
+  const double ber = model().ber(rate);
   auto flips = std::make_shared<StoredWordFlips>();
   std::vector<std::size_t> numels;
   for (const StoredParameter& p : network.deployment().parameters()) numels.push_back(p.stored.words.size());

@@ -20,7 +20,7 @@ class StoredWordFlips : public FamilyFaults {
 
 class StoredWordFlipFamily : public FaultFamily {
  public:
-  explicit StoredWordFlipFamily(FaultModel model) : model_(std::move(model)) {}
+  using FaultFamily::FaultFamily;
   FaultNeeds needs() const override {
     FaultNeeds needs;
     needs.q15_16_storage = true;
@@ -28,9 +28,6 @@ class StoredWordFlipFamily : public FaultFamily {
   }
   std::shared_ptr<const FamilyFaults> draw(const ProtectedNetwork& network, const AcceleratorConfig& config,
                                            double rate, std::uint64_t seed) const override;
-
- private:
-  FaultModel model_;
 };
 
 }  // namespace proact

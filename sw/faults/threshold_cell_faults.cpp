@@ -26,8 +26,8 @@ void ThresholdCellFaults::install(AcceleratorFaults& target) const {
 std::shared_ptr<const FamilyFaults> ThresholdCellFamily::draw(const ProtectedNetwork&, const AcceleratorConfig&,
                                                               double rate, std::uint64_t seed) const {
   return std::make_shared<ThresholdCellFaults>(
-      cell_faults(model_, rate, {kMaxClipLayers, 32, EccScheme::none}, Rng::derive(seed, clip_register_stream)).data,
-      cell_faults(model_, rate, {kThresholdTableWords, 32, EccScheme::none}, Rng::derive(seed, threshold_table_stream))
+      cell_faults(model(), rate, {kMaxClipLayers, 32, EccScheme::none}, Rng::derive(seed, clip_register_stream)).data,
+      cell_faults(model(), rate, {kThresholdTableWords, 32, EccScheme::none}, Rng::derive(seed, threshold_table_stream))
           .data);
 }
 

@@ -21,13 +21,10 @@ class ThresholdCellFaults : public FamilyFaults {
 
 class ThresholdCellFamily : public FaultFamily {
  public:
-  explicit ThresholdCellFamily(FaultModel model) : model_(std::move(model)) {}
+  using FaultFamily::FaultFamily;
   FaultNeeds needs() const override { return {}; }
   std::shared_ptr<const FamilyFaults> draw(const ProtectedNetwork& network, const AcceleratorConfig& config,
                                            double rate, std::uint64_t seed) const override;
-
- private:
-  FaultModel model_;
 };
 
 }  // namespace proact

@@ -19,7 +19,7 @@ void TransientReadFaults::install(AcceleratorFaults& target) const {
 
 std::shared_ptr<const FamilyFaults> TransientReadFamily::draw(const ProtectedNetwork&, const AcceleratorConfig&,
                                                               double rate, std::uint64_t seed) const {
-  model_.ber(rate);  // validates the rate
+  model().ber(rate);  // validates the rate
   return std::make_shared<TransientReadFaults>(rate, Rng::derive(seed, transient_stream));
 }
 

@@ -20,7 +20,7 @@ class TransientReadFaults : public FamilyFaults {
 
 class TransientReadFamily : public FaultFamily {
  public:
-  explicit TransientReadFamily(FaultModel model) : model_(std::move(model)) {}
+  using FaultFamily::FaultFamily;
   FaultNeeds needs() const override {
     FaultNeeds needs;
     needs.systemc_engine = true;
@@ -28,9 +28,6 @@ class TransientReadFamily : public FaultFamily {
   }
   std::shared_ptr<const FamilyFaults> draw(const ProtectedNetwork& network, const AcceleratorConfig& config,
                                            double rate, std::uint64_t seed) const override;
-
- private:
-  FaultModel model_;
 };
 
 }  // namespace proact
