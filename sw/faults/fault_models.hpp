@@ -1,6 +1,6 @@
 #pragma once
-// The fault models of a campaign (docs/faults.md). Each turns (rate, seed) into data that both
-// engines apply identically:
+// The fault models of a campaign (docs/faults.md): what the user chooses. A model's families
+// (sw/faults/fault_family.hpp) turn (rate, seed) into the faults both engines apply identically:
 //   proact-paper  flips in the stored words of every conv/dense weight and bias (Q15.16) and of
 //                 every neuron-wise threshold tensor: per tensor exactly floor(numel * 32 * BER)
 //                 distinct (element, bit) positions, uniform (docs/design.md section 4);
