@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <cstring>
 #include <optional>
 
@@ -10,6 +9,7 @@
 #include "hw/array/fold_accumulation.hpp"
 #include "hw/array/weight_tiling.hpp"
 #include "hw/control/fold_loader.hpp"
+#include "hw/memory/interconnect.hpp"
 #include "models/kernels/batch_norm.hpp"
 #include "models/kernels/copy.hpp"
 #include "models/kernels/gemm.hpp"
@@ -20,18 +20,12 @@ namespace proact {
 
 namespace {
 
-std::string hex(std::uint64_t value) {
-  char buffer[24];
-  std::snprintf(buffer, sizeof buffer, "0x%llx", static_cast<unsigned long long>(value));
-  return buffer;
-}
-
 template <typename T>
 T* dram_span(DramView dram, std::uint64_t address, std::uint64_t count, const char* what, std::uint32_t index) {
   const std::uint64_t bytes = count * sizeof(T);
   if (address > dram.size || bytes > dram.size - address || address % alignof(T) != 0) {
     throw DeviceFault(DeviceError::dram_address, "descriptor " + std::to_string(index) + ": " + what + " at " +
-                                                     hex(address) + " (" + std::to_string(bytes) +
+                                                     hex_address(address) + " (" + std::to_string(bytes) +
                                                      " bytes) lies outside DRAM or is misaligned");
   }
   return reinterpret_cast<T*>(dram.bytes + address);

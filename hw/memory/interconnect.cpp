@@ -1,8 +1,16 @@
 #include "hw/memory/interconnect.hpp"
 
+#include <cstdio>
+
 #include "hw/interface/register_map.hpp"
 
 namespace proact {
+
+std::string hex_address(std::uint64_t address) {
+  char text[24];
+  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(address));
+  return text;
+}
 
 Interconnect::Interconnect(sc_core::sc_module_name name, std::uint64_t dram_bytes)
     : sc_module(name), initiators("initiators"), dram_socket("dram_socket"), csr_socket("csr_socket"),

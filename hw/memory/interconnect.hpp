@@ -5,6 +5,7 @@
 // gets TLM_ADDRESS_ERROR_RESPONSE. DMI requests reach DRAM only (its base is 0, so granted
 // ranges need no translation); DRAM's invalidations are forwarded to every initiator.
 #include <cstdint>
+#include <string>
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/multi_passthrough_target_socket.h>
@@ -13,6 +14,9 @@
 namespace proact {
 
 inline constexpr std::uint64_t kCsrBase = 1ull << 32;  // above the largest DRAM (4 GiB)
+
+// A bus (or region-relative) address as errors print it: "0x1040".
+std::string hex_address(std::uint64_t address);
 
 class Interconnect : public sc_core::sc_module {
  public:

@@ -19,12 +19,6 @@ std::string register_map_version() {
   return std::to_string(kRegisterMapVersion >> 16) + "." + std::to_string(kRegisterMapVersion & 0xFFFF);
 }
 
-std::string hex_address(std::uint64_t address) {
-  char text[24];
-  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(address));
-  return text;
-}
-
 std::string hex_words(const std::vector<std::uint32_t>& words) {
   std::string text(words.size() * 8, '0');
   for (std::size_t i = 0; i < words.size(); ++i) std::snprintf(&text[i * 8], 9, "%08x", words[i]);
@@ -45,16 +39,15 @@ std::vector<std::uint32_t> parse_words(const std::string& text) {
 
 // "CTRL", "THRESHOLD_TABLE[12]" or "DRAM 0x1000".
 std::string place(std::uint64_t address) {
-  if (address >= kCsrBase && address < kCsrBase + kCsrSpaceBytes) {
-    const std::uint64_t offset = address - kCsrBase;
-    for (const RegisterInfo& r : kRegisters)
-      if (r.offset == offset) return std::string(r.name);
-    for (const RegisterWindow& w : kRegisterWindows)
-      if (offset >= w.base && offset < w.base + kCsrWordBytes * w.words)
-        return std::string(w.name) + "[" + std::to_string((offset - w.base) / kCsrWordBytes) + "]";
-    return "CSR " + hex_address(offset);
+  if (address < kCsrBase || address >= kCsrBase + kCsrSpaceBytes) return "DRAM " + hex_address(address);
+  const DecodedAddress decoded = decode_offset(address - kCsrBase);
+  switch (decoded.kind) {
+    case DecodedAddress::Kind::register_: return std::string(register_info(decoded.id).name);
+    case DecodedAddress::Kind::window:
+      return std::string(kRegisterWindows[decoded.window].name) + "[" + std::to_string(decoded.index) + "]";
+    case DecodedAddress::Kind::unmapped: break;
   }
-  return "DRAM " + hex_address(address);
+  return "CSR " + hex_address(address - kCsrBase);
 }
 
 }  // namespace

@@ -1,6 +1,5 @@
 #include "sw/driver/driver.hpp"
 
-#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 #include <utility>
@@ -57,10 +56,8 @@ void Driver::transport(tlm::tlm_command command, std::uint64_t address, std::uin
   keeper_.set(delay);
   if (keeper_.need_sync()) keeper_.sync();
   if (payload.is_response_error()) {
-    char where[32];
-    std::snprintf(where, sizeof where, "0x%llx", static_cast<unsigned long long>(address));
-    throw std::runtime_error(std::string(command == tlm::TLM_READ_COMMAND ? "read" : "write") + " of " + where +
-                             " failed: " + payload.get_response_string());
+    throw std::runtime_error(std::string(command == tlm::TLM_READ_COMMAND ? "read" : "write") + " of " +
+                             hex_address(address) + " failed: " + payload.get_response_string());
   }
 }
 
@@ -154,26 +151,20 @@ std::uint32_t Driver::read_window(std::size_t window, std::uint32_t index) {
 std::uint32_t Driver::start_and_wait(bool poll, sc_core::sc_time poll_interval) {
   std::uint32_t status;
   {
-    const Unrecorded inside(unrecorded_);
-    status = start_and_wait_unrecorded(poll, poll_interval);
+    const Unrecorded inside(unrecorded_);  // the run is recorded as a whole, below
+    // An accepted START makes the device busy at once (STATUS.DONE clears), so STATUS.DONE below
+    // always belongs to this run.
+    write_register(RegisterId::ctrl, kCtrlStart | (poll ? 0u : kCtrlIrqEnable));
+    while (((status = read_register(RegisterId::status)) & kStatusDone) == 0) {
+      keeper_.sync();
+      // The interrupt wakes the driver at once; the interval also bounds the wait should the edge
+      // have come while the driver was catching up with its local time.
+      if (poll) wait(poll_interval);
+      else wait(poll_interval, irq.posedge_event());
+    }
+    if (!poll) write_register(RegisterId::irq_status, kIrqDone);
   }
   record(BusAccess::Op::run, 0, &status, 1, poll);
-  return status;
-}
-
-std::uint32_t Driver::start_and_wait_unrecorded(bool poll, sc_core::sc_time poll_interval) {
-  // An accepted START makes the device busy at once (STATUS.DONE clears), so STATUS.DONE below
-  // always belongs to this run.
-  write_register(RegisterId::ctrl, kCtrlStart | (poll ? 0u : kCtrlIrqEnable));
-  std::uint32_t status;
-  while (((status = read_register(RegisterId::status)) & kStatusDone) == 0) {
-    keeper_.sync();
-    // The interrupt wakes the driver at once; the interval also bounds the wait should the edge
-    // have come while the driver was catching up with its local time.
-    if (poll) wait(poll_interval);
-    else wait(poll_interval, irq.posedge_event());
-  }
-  if (!poll) write_register(RegisterId::irq_status, kIrqDone);
   return status;
 }
 

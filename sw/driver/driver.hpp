@@ -54,7 +54,6 @@ class Driver : public sc_core::sc_module {
   void transport(tlm::tlm_command command, std::uint64_t address, std::uint32_t* data);
   bool dmi_for(std::uint64_t address, std::size_t bytes, tlm::tlm_command command);
   void invalidate(sc_dt::uint64 start, sc_dt::uint64 end);
-  std::uint32_t start_and_wait_unrecorded(bool poll, sc_core::sc_time poll_interval);
   void record(BusAccess::Op op, std::uint64_t address, const std::uint32_t* words, std::size_t count, bool poll = false);
 
   tlm_utils::tlm_quantumkeeper keeper_;

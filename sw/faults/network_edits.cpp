@@ -25,12 +25,8 @@ void NetworkEdits::set_word(std::size_t parameter, std::size_t element, std::uin
   stored = word;
 }
 
-std::size_t NetworkEdits::threshold_count(std::size_t node) const {
-  return thresholds_of(network_.deployment().network(), node).size();
-}
-
-float NetworkEdits::threshold(std::size_t node, std::size_t element) const {
-  return thresholds_of(network_.deployment().network(), node)[element];
+const Tensor& NetworkEdits::thresholds(std::size_t node) const {
+  return thresholds_of(network_.deployment().network(), node);
 }
 
 void NetworkEdits::set_threshold(std::size_t node, std::size_t element, float value) {

@@ -29,9 +29,8 @@ class NetworkEdits {
   // Stored word `element` of Deployment::parameters()[parameter]; the decoded network follows at commit().
   std::uint32_t word(std::size_t parameter, std::size_t element) const;
   void set_word(std::size_t parameter, std::size_t element, std::uint32_t word);
-  // Threshold `element` of the Activation node `node`, of threshold_count(node) (1 layer-wise).
-  std::size_t threshold_count(std::size_t node) const;
-  float threshold(std::size_t node, std::size_t element) const;
+  // The thresholds of the Activation node `node` as they are now (1 element layer-wise).
+  const Tensor& thresholds(std::size_t node) const;
   void set_threshold(std::size_t node, std::size_t element, float value);
 
   // Decodes every changed parameter into the network and returns the changed nodes: conv/dense

@@ -9,9 +9,10 @@ void ThresholdCellFaults::apply(NetworkEdits& edits, const WeightPlacement*, Fau
   for (const ClippedLayer& c : edits.network().clipped()) {
     FaultMap cells = c.neuron_wise ? table : clip_registers;  // a copy: its counts are not the run's
     if (cells.empty()) continue;
-    for (std::size_t j = 0; j < edits.threshold_count(c.node); ++j) {
+    const Tensor& thresholds = edits.thresholds(c.node);
+    for (std::size_t j = 0; j < thresholds.size(); ++j) {
       const std::uint64_t address = c.neuron_wise ? j : c.slot;
-      const std::uint32_t word = encode_word(kActivationFormat, edits.threshold(c.node, j));
+      const std::uint32_t word = encode_word(kActivationFormat, thresholds[j]);
       const std::uint32_t delivered = cells.on_read(address, cells.on_store(address, word));
       if (delivered != word) edits.set_threshold(c.node, j, decode_word(kActivationFormat, delivered));
     }
