@@ -13,7 +13,8 @@
 // and the goal is >= 0.5; a model's "all" row weights its layers by FLOPs (total FLOPs / total
 // time). It then lists images/s per network mode, and per engine with SystemC's slowdown (goal
 // <= 1.5) and the functional engine's FLOP rate over the square sgemm's (goal >= 0.6). Rates
-// are per second of CPU time, which a busy machine disturbs less than wall time.
+// are per second of CPU time, which a busy machine disturbs less than wall time. Last, one line
+// per goal names the CPU and build and says "met" or by how much the measurement falls short.
 // Google Benchmark flags work as usual (e.g. --benchmark_filter=lenet5); cells whose benchmark a
 // filter skipped print "-". With --benchmark_repetitions=N (and
 // --benchmark_enable_random_interleaving=true, so the reference and the models share the same
@@ -134,11 +135,17 @@ void print_images_per_second(const CollectingReporter& results) {
   }
 }
 
+// Per zoo model: its conv and dense FLOPs per image.
+std::map<std::string, double> flops_per_image() {
+  std::map<std::string, double> flops;
+  for (const ZooLayer& layer : zoo_layers()) flops[layer.architecture] += layer.flops() / kBatch;
+  return flops;
+}
+
 // Per model: images per second of both engines and how many times slower SystemC is; the
 // functional engine's FLOP rate (the model's conv and dense FLOPs per image) against the square sgemm.
 void print_engines(const CollectingReporter& results) {
-  std::map<std::string, double> flops_per_image;
-  for (const ZooLayer& layer : zoo_layers()) flops_per_image[layer.architecture] += layer.flops() / kBatch;
+  const std::map<std::string, double> flops = flops_per_image();
   const double reference = results.rate(square_gemm_name("eigen"), kFlopsCounter);
   std::printf("\nEngines on the trained zoo (fp32, default preset, batch %d, 1 thread): images/s; goals: systemc "
               "at most 1.5x slower, functional at least 0.6 of the sgemm FLOP rate\n%-13s %12s %12s %9s %10s %7s\n",
@@ -146,10 +153,58 @@ void print_engines(const CollectingReporter& results) {
   for (const std::string& architecture : architecture_names()) {
     const double functional = results.rate(engine_benchmark_name(architecture, Engine::functional), kImagesCounter);
     const double systemc = results.rate(engine_benchmark_name(architecture, Engine::systemc), kImagesCounter);
-    const double flops = functional * flops_per_image[architecture];
+    const double rate = functional * flops.at(architecture);
     std::printf("%-13s %s %s %s %s %s\n", architecture.c_str(), cell(functional, "%.0f", 12).c_str(),
                 cell(systemc, "%.0f", 12).c_str(), cell(functional / systemc, "%.2f", 9).c_str(),
-                cell(flops * 1e-9, "%.1f", 10).c_str(), cell(flops / reference, "%.2f", 7).c_str());
+                cell(rate * 1e-9, "%.1f", 10).c_str(), cell(rate / reference, "%.2f", 7).c_str());
+  }
+}
+
+// The CPU as /proc/cpuinfo names it and the vector unit this build's kernels use.
+std::string machine() {
+  std::FILE* cpuinfo = std::fopen("/proc/cpuinfo", "r");
+  std::string name = "unknown CPU";
+  char line[256];
+  while (cpuinfo && std::fgets(line, sizeof line, cpuinfo)) {
+    const std::string text = line;
+    if (text.rfind("model name", 0) != 0) continue;
+    name = text.substr(text.find(':') + 2);
+    name.erase(name.find_last_not_of(" \n") + 1);
+    break;
+  }
+  if (cpuinfo) std::fclose(cpuinfo);
+#if defined(__AVX512F__)
+  return name + ", AVX-512 build";
+#elif defined(__AVX2__)
+  return name + ", AVX2 build";
+#else
+  return name + ", build without AVX2";
+#endif
+}
+
+// One goal's line: the measured value against the target, "met" or by how much it falls short.
+void print_goal(const std::string& goal, const std::string& subject, double value, double target, bool at_least) {
+  std::printf("  %-44s %-13s %s  ", goal.c_str(), subject.c_str(), cell(value, "%.2f", 6).c_str());
+  if (std::isnan(value)) {
+    std::printf("not measured\n");
+  } else if (at_least ? value >= target : value <= target) {
+    std::printf("met\n");
+  } else {
+    std::printf("short by %.1f %%\n", 100 * std::abs(value - target) / target);
+  }
+}
+
+// Every goal this program measures, one line each.
+void print_goals(const CollectingReporter& results) {
+  const std::map<std::string, double> flops = flops_per_image();
+  const double reference = results.rate(square_gemm_name("eigen"), kFlopsCounter);
+  std::printf("\nGoals on this machine (%s)\n", machine().c_str());
+  for (const std::string& architecture : architecture_names()) {
+    const double functional = results.rate(engine_benchmark_name(architecture, Engine::functional), kImagesCounter);
+    const double systemc = results.rate(engine_benchmark_name(architecture, Engine::systemc), kImagesCounter);
+    print_goal("functional engine / sgemm FLOP rate >= 0.6", architecture,
+               functional * flops.at(architecture) / reference, 0.6, true);
+    print_goal("systemc engine slowdown <= 1.5", architecture, functional / systemc, 1.5, false);
   }
 }
 
@@ -169,5 +224,6 @@ int sc_main(int argc, char* argv[]) {
   print_layer_ratios(reporter);
   print_images_per_second(reporter);
   print_engines(reporter);
+  print_goals(reporter);
   return 0;
 }
