@@ -61,7 +61,7 @@ const std::string kSmall = "--model lenet5 --limit 64 --maps 3 --seed 5 ";
 TEST_CASE("campaign CLI: outputs for two protections under proact-paper", "[campaign][cli]") {
   const fs::path dir = fresh_dir("outputs");
   const fs::path thresholds = fs::temp_directory_path() / "proact_test_campaign_ranger.json";
-  REQUIRE(run_cli("thresholds --model lenet5 --method ranger --calib 100 --validation-limit 100 --out " +
+  REQUIRE(run_cli("thresholds --model lenet5 --method ranger --clip-form saturate --calib 100 --validation-limit 100 --out " +
                   thresholds.string()).exit_code == 0);
   const auto run = run_cli("campaign " + kSmall + "--thresholds none --thresholds " + thresholds.string() +
                            " --fault-model proact-paper --rates 1e-6,1e-4 --out " + dir.string() + " --json");

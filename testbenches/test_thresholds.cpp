@@ -28,6 +28,7 @@
 #include "sw/thresholds/readback.hpp"
 #include "sw/thresholds/threshold_training.hpp"
 #include "sw/train/evaluate.hpp"
+#include "sw/train/optimizer.hpp"
 #include "testbenches/elaborated.hpp"
 #include "testbenches/cli_runner.hpp"
 #include "testbenches/tensor_helpers.hpp"
@@ -81,7 +82,7 @@ ThresholdFile hybrid_file(const Network& model, float scale) {
   file.hardware_form = "hard";
   file.sharpness = kDefaultSharpness;
   file.layers = layer_thresholds(net);
-  file.clean_accuracy = {0.9, 0.89, 0.88, std::nullopt};
+  file.clean_accuracy = {0.9, 0.89, 0.88, std::nullopt, std::nullopt};
   return file;
 }
 
@@ -150,7 +151,7 @@ TEST_CASE("threshold files round trip bit for bit and refuse files made for anot
   }
 }
 
-TEST_CASE("profiling keeps per-element maxima and Ranger uses the layer max with saturation", "[thresholds]") {
+TEST_CASE("profiling keeps per-element maxima and Ranger uses the layer max, clipping to zero or saturating", "[thresholds]") {
   Network model = lenet5();
   const ThresholdData data = small_data(0, 200, 300);
   const std::vector<Tensor> maxima = profile_max_activations(model, data.calibration, 128);
@@ -167,17 +168,22 @@ TEST_CASE("profiling keeps per-element maxima and Ranger uses the layer max with
   ThresholdConfig config;
   config.method = ThresholdMethod::ranger;
   config.show_progress = false;
+  config.ranger_form = GENERATE(ClipForm::hard, ClipForm::saturate);
+  const std::string form = clip_form_name(config.ranger_form);
+  INFO(form);
   const ThresholdFile file = compute_thresholds(lenet5(), "lenet5", data, config);
   REQUIRE(file.layers.size() == 4);
   for (std::size_t l = 0; l < 4; ++l) {
     REQUIRE(file.layers[l].values.size() == 1);
     CHECK(file.layers[l].values[0] == *std::max_element(maxima[l].values().begin(), maxima[l].values().end()));
   }
-  CHECK(file.hardware_form == "saturate");
-  REQUIRE(file.clean_accuracy.saturate);
-  // Saturating at the calibration maximum changes nothing on the calibration images themselves.
+  CHECK(file.hardware_form == form);
+  CHECK(file.training_form == form);
+  CHECK(file.hyperparameters.at("clip_form") == form);
+  CHECK(file.clean_accuracy.saturate.has_value() == (config.ranger_form == ClipForm::saturate));
+  // Clipping at the calibration maximum, either way, changes nothing on the calibration images themselves.
   Network clipped = lenet5();
-  apply_thresholds(clipped, file, ClipForm::saturate);
+  apply_thresholds(clipped, file, config.ranger_form);
   Network plain = lenet5();
   CHECK(same_bits(clipped.forward(data.calibration.images, ExecutionOptions{}),
                   plain.forward(data.calibration.images, ExecutionOptions{})));
@@ -187,26 +193,30 @@ TEST_CASE("ProAct trains the last clipped layer first and finished layers never 
   const Network model = lenet5();
   const ThresholdData data = small_data(256, 300, 200);
   Network profiled = model;
-  const std::vector<Tensor> init = initial_thresholds(profile_max_activations(profiled, data.calibration), Granularity::hybrid);
-  Network unclipped = model;
-  const double reference = evaluate(unclipped, data.validation, AccumulationOrder::free_order()).accuracy();
+  const std::vector<Tensor> maxima = profile_max_activations(profiled, data.calibration);
+  const std::vector<Tensor> init = initial_thresholds(maxima, Granularity::hybrid);
+  Network initial = model;
+  set_thresholds(initial, init, ClipForm::smooth, static_cast<float>(kDefaultSharpness));
+  const double a0 = evaluate(initial, data.validation, AccumulationOrder::free_order()).accuracy();
 
   ThresholdConfig config;
   config.show_progress = false;
-  config.epochs = 1;
+  config.proact.epochs = 2;
   config.seed = 5;
-  // A gentle schedule, where every layer is accepted, or a violent one within a tight tolerance,
-  // where rejected layers revert to their profiled init.
+  // A gentle schedule, where epochs are kept, or a violent one, where every epoch leaves the
+  // tolerance and every layer stays at its profiled init.
   const bool violent = GENERATE(false, true);
   INFO((violent ? "violent schedule" : "gentle schedule"));
-  config.proact.weight_decays = {0.4, 0.004};
+  config.proact.weight_decays = {4e-5, 4e-9};
   if (violent) {
     config.proact.weight_decays = {100.0};
     config.proact.lr_layer = 1.0;
     config.proact.lr_neuron = 1.0;
-    config.proact.tolerance = 0.5;
   }
-  const MethodResult result = proact_thresholds(model, profile_max_activations(profiled, data.calibration), data, config, reference);
+  const MethodResult result = proact_thresholds(model, maxima, data, config);
+  // A0 is the validation accuracy with the initial thresholds in the smooth form.
+  REQUIRE(result.reference_accuracy);
+  CHECK(*result.reference_accuracy == a0);
 
   // Hybrid granularity: scalar thresholds except the last clipped layer, one per output element.
   REQUIRE(result.thresholds.size() == 4);
@@ -225,35 +235,110 @@ TEST_CASE("ProAct trains the last clipped layer first and finished layers never 
     }
   }
 
-  // Trials run from the last layer to the first; accepted layers are within the tolerance of
-  // the unclipped model, at most one trial per layer is accepted and a layer without one is back at init.
+  // Every decay of every layer runs, last layer first. A decay trains on while its epochs stay
+  // within the tolerance of A0 (either way) and stops at the first that leaves it.
   const std::vector<std::string> order = {"relu4", "relu3", "relu2", "relu1"};
-  std::size_t next = 0, rejected_layers = 0;
+  REQUIRE(result.trials.size() == order.size() * config.proact.weight_decays.size());
+  std::size_t kept_epochs = 0;
   for (std::size_t i = 0; i < result.trials.size(); ++i) {
     const TrialRecord& t = result.trials[i];
-    while (next < order.size() && t.layer != order[next]) ++next;
-    REQUIRE(next < order.size());
-    if (t.accepted) CHECK(100.0 * (reference - t.accuracy) <= config.proact.tolerance);
-    const bool last_of_layer = i + 1 == result.trials.size() || result.trials[i + 1].layer != t.layer;
-    CHECK((t.accepted ? last_of_layer : true));
-    if (last_of_layer && !t.accepted) {
-      ++rejected_layers;
-      const std::size_t l = 3 - next;
-      CHECK(same_bits(result.thresholds[l], init[l]));
-    }
+    INFO("trial " << i << " " << t.layer << " decay " << t.setting);
+    CHECK(t.layer == order[i / config.proact.weight_decays.size()]);
+    CHECK(t.accepted == (t.kept_epochs > 0));
+    const bool left = std::abs(100.0 * (t.accuracy - a0)) > config.proact.tolerance;
+    CHECK(t.kept_epochs == (left ? t.epochs - 1 : t.epochs));
+    if (left) CHECK(t.epochs <= config.proact.epochs);
+    if (!left) CHECK(t.epochs == config.proact.epochs);
+    kept_epochs += static_cast<std::size_t>(t.kept_epochs);
   }
+  // The result is a kept state (or the init), so it stays within the tolerance of A0.
+  Network final_net = model;
+  set_thresholds(final_net, result.thresholds, ClipForm::smooth, static_cast<float>(kDefaultSharpness));
+  CHECK(std::abs(100.0 * (evaluate(final_net, data.validation, AccumulationOrder::free_order()).accuracy() - a0)) <=
+        config.proact.tolerance);
   if (violent) {
-    CHECK(rejected_layers > 0);
+    CHECK(kept_epochs == 0);
+    for (std::size_t l = 0; l < 4; ++l) CHECK(same_bits(result.thresholds[l], init[l]));
   } else {
-    CHECK(rejected_layers == 0);
+    CHECK(kept_epochs > 0);
+    CHECK_FALSE(same_bits(result.thresholds[3], init[3]));
   }
+}
+
+TEST_CASE("a threshold file records how far each layer's thresholds moved from the profiled maxima", "[thresholds]") {
+  const Network model = lenet5();
+  const ThresholdData data = small_data(128, 200, 200);
+  ThresholdConfig config;
+  config.show_progress = false;
+  config.proact.weight_decays = {4e-5};
+  const ThresholdMethod method = GENERATE(ThresholdMethod::ranger, ThresholdMethod::proact);
+  config.method = method;
+  INFO(threshold_method_name(method));
+  const ThresholdFile file = compute_thresholds(model, "lenet5", data, config);
+  Network profiled = model;
+  const std::vector<Tensor> init =
+      initial_thresholds(profile_max_activations(profiled, data.calibration), method_granularity(method));
+  REQUIRE(file.layers.size() == init.size());
+  for (std::size_t l = 0; l < init.size(); ++l) {
+    INFO("layer " << file.layers[l].name);
+    REQUIRE(file.layers[l].moved);
+    double sum = 0, max = 0;
+    std::size_t counted = 0;
+    for (std::size_t i = 0; i < init[l].size(); ++i) {
+      if (!(init[l][i] > 0.0f)) continue;
+      const double change = std::abs(static_cast<double>(file.layers[l].values[i]) - init[l][i]) / init[l][i];
+      sum += change;
+      max = std::max(max, change);
+      ++counted;
+    }
+    CHECK(file.layers[l].moved->mean == Approx(sum / static_cast<double>(counted)));
+    CHECK(file.layers[l].moved->max == Approx(max));
+    if (method == ThresholdMethod::ranger) CHECK(file.layers[l].moved->max == 0.0);
+  }
+  // ProAct records A0; the others have no acceptance reference.
+  CHECK(file.clean_accuracy.initial.has_value() == (method == ThresholdMethod::proact));
+  const ThresholdFile read = threshold_file_from_json(threshold_file_to_json(file), "round trip");
+  CHECK(read.layers.back().moved->max == file.layers.back().moved->max);
+  CHECK(read.clean_accuracy.initial == file.clean_accuracy.initial);
+}
+
+TEST_CASE("threshold training anneals its learning rate on a cosine and stops when an epoch says so", "[thresholds]") {
+  CHECK(cosine_schedule(0, 10) == 1.0);
+  CHECK(cosine_schedule(5, 10) == Approx(0.5));
+  CHECK(cosine_schedule(10, 10) == Approx(0.0).margin(1e-15));
+  Network net = lenet5();
+  const ThresholdData data = small_data(128, 0, 64);
+  set_thresholds(net, initial_thresholds(profile_max_activations(net, data.calibration), Granularity::hybrid),
+                 ClipForm::smooth, static_cast<float>(kDefaultSharpness));
+  Parameter& last = activation_at(net, clip_sites(net).back()).parameter("thresholds");
+  const Tensor start = last.value;
+  ThresholdTrainConfig config;
+  config.epochs = 3;
+  config.batch_size = 32;
+  std::vector<int> epochs_seen;
+  const auto train = [&](bool cosine) {
+    last.value = start;
+    config.cosine = cosine;
+    epochs_seen.clear();
+    train_thresholds(net, {&last}, data.train, Tensor(), config, {}, [&](int epoch, double) {
+      epochs_seen.push_back(epoch);
+      return epoch < 2;
+    });
+    return last.value;
+  };
+  const Tensor constant = train(false);
+  CHECK(epochs_seen == std::vector<int>{1, 2});
+  const Tensor annealed = train(true);
+  CHECK(epochs_seen == std::vector<int>{1, 2});
+  // Both runs take the same batches; only the step sizes differ.
+  CHECK_FALSE(same_bits(constant, annealed));
 }
 
 TEST_CASE("FitAct clips every layer neuron-wise and the file records both clip forms", "[thresholds]") {
   ThresholdConfig config;
   config.method = ThresholdMethod::fitact;
   config.show_progress = false;
-  config.epochs = 1;
+  config.fitact.epochs = 1;
   const ThresholdFile file = compute_thresholds(lenet5(), "lenet5", small_data(128, 200, 128), config);
   const std::vector<Shape> shapes = clip_output_shapes(lenet5());
   REQUIRE(file.layers.size() == shapes.size());
@@ -415,7 +500,7 @@ TEST_CASE("proact thresholds and simulate --thresholds end to end through the CL
   using proact::testing::run_cli;
   const std::string out = temp_path("proact_test_cli_thresholds.json").string();
   const std::string small = " --model lenet5 --train-images 256 --validation-limit 300 --calib 200 --epochs 1 --json --out " + out;
-  const auto made = run_cli("thresholds --method proact --schedule 0.4,0.004" + small);
+  const auto made = run_cli("thresholds --method proact --schedule 4e-5,4e-9" + small);
   REQUIRE(made.exit_code == 0);
   const auto summary = nlohmann::json::parse(made.output);
   CHECK(summary.at("threshold_words") == 87);
@@ -424,9 +509,11 @@ TEST_CASE("proact thresholds and simulate --thresholds end to end through the CL
   CHECK(file.method == "proact");
   CHECK(file.data.at("validation").at("images") == 300);
   CHECK(file.clean_accuracy.unclipped > 0.8);
-  // The final state is the last accepted trial's (later rejected layers revert), so it keeps the tolerance.
-  const bool any_accepted = std::any_of(file.trials.begin(), file.trials.end(), [](const auto& t) { return t.at("accepted") == true; });
-  if (any_accepted) CHECK(100.0 * (file.clean_accuracy.unclipped - file.clean_accuracy.smooth) <= 1.5 + 1e-9);
+  // The final state is a kept epoch's (or the init), so it keeps the default tolerance of A0.
+  REQUIRE(file.clean_accuracy.initial);
+  CHECK(std::abs(100.0 * (*file.clean_accuracy.initial - file.clean_accuracy.smooth)) <= 0.2 + 1e-9);
+  REQUIRE(summary.at("layers").size() == 4);
+  CHECK(summary.at("layers").back().contains("moved"));
 
   const auto simulated = run_cli("simulate --model lenet5 --thresholds " + out + " --limit 64 --json");
   REQUIRE(simulated.exit_code == 0);
@@ -447,6 +534,13 @@ TEST_CASE("proact thresholds and simulate --thresholds end to end through the CL
   const auto refused = run_cli("simulate --model lenet5 --thresholds " + bad + " --limit 8", true);
   CHECK(refused.exit_code == 1);
   CHECK_THAT(refused.output, Contains("crc32:00000000") && Contains("weights"));
+
+  const auto saturating = run_cli("thresholds --method ranger --clip-form saturate" + small);
+  REQUIRE(saturating.exit_code == 0);
+  CHECK(nlohmann::json::parse(saturating.output).at("hardware_form") == "saturate");
+  const auto refused_form = run_cli("thresholds --method proact --clip-form saturate" + small, true);
+  CHECK(refused_form.exit_code == 1);
+  CHECK_THAT(refused_form.output, Contains("--clip-form") && Contains("ranger only"));
 
   const auto ftclipact = run_cli("thresholds --method ftclipact --fractions 1,0.5 --bers 1e-4 --fault-maps 1 --search-images 100" + small);
   REQUIRE(ftclipact.exit_code == 0);

@@ -28,17 +28,34 @@ struct ThresholdsOptions {
   ThresholdConfig config;
   DataOptions source;
   ThresholdDataOptions data;
+  std::string clip_form;  // empty: the method's default
   int threads = 1;
   std::vector<std::string> report;
   bool memory_overhead = false;
   bool json = false;
 };
 
+// Per layer: its thresholds' count and how far they moved from the profiled maxima.
+void print_movement(const ThresholdFile& file) {
+  std::printf("%-16s %-8s %9s %12s %12s\n", "layer", "granul.", "words", "moved mean", "moved max");
+  for (const LayerThresholds& layer : file.layers) {
+    if (!layer.moved) continue;
+    std::printf("%-16s %-8s %9zu %11.1f%% %11.1f%%\n", layer.name.c_str(), layer.values.size() == 1 ? "layer" : "neuron",
+                layer.values.size(), 100.0 * layer.moved->mean, 100.0 * layer.moved->max);
+  }
+}
+
 void run_compute(ThresholdsOptions o) {
   if (o.method.empty() || o.out.empty()) {
     throw std::invalid_argument("--method and --out are required (or use --report FILE... / --memory-overhead)");
   }
   o.config.method = parse_threshold_method(o.method);
+  if (!o.clip_form.empty()) {
+    if (o.config.method != ThresholdMethod::ranger) {
+      throw std::invalid_argument("--clip-form is a choice for ranger only; " + o.method + " clips to zero");
+    }
+    o.config.ranger_form = o.clip_form == "zero" ? ClipForm::hard : ClipForm::saturate;
+  }
   o.config.show_progress = true;
   o.data.seed = o.config.seed;
   o.data.spec = o.source.data_spec();
@@ -57,14 +74,17 @@ void run_compute(ThresholdsOptions o) {
   if (o.json) {
     print_json({{"model", o.model}, {"checkpoint", path}, {"method", file.method}, {"out", o.out},
                 {"threshold_words", file.threshold_words()}, {"clean_accuracy", threshold_file_to_json(file)["clean_accuracy"]},
-                {"hardware_form", file.hardware_form}, {"training_seconds", file.training_seconds}});
+                {"hardware_form", file.hardware_form}, {"training_seconds", file.training_seconds},
+                {"layers", threshold_file_to_json(file)["layers"]}});
     return;
   }
   std::printf("%s %s: %zu threshold words; validation accuracy unclipped %.2f %%, smooth %.2f %%, hard %.2f %%", o.model.c_str(),
               file.method.c_str(), file.threshold_words(), 100.0 * a.unclipped, 100.0 * a.smooth, 100.0 * a.hard);
   if (a.saturate) std::printf(", saturate %.2f %%", 100.0 * *a.saturate);
+  if (a.initial) std::printf(", initial thresholds (A0) %.2f %%", 100.0 * *a.initial);
   std::printf(" (hardware form %s); %s -> %s\n", file.hardware_form.c_str(), format_duration(file.training_seconds).c_str(),
               o.out.c_str());
+  print_movement(file);
 }
 
 void run_report(const ThresholdsOptions& o) {
@@ -142,15 +162,27 @@ void add_thresholds_command(CLI::App& app) {
   cmd->add_option("--validation-limit", o->data.validation_limit, "Use only the first N held-out validation images (0 = all)")
       ->capture_default_str();
   cmd->add_option("--batch-size", c.batch_size, "Mini-batch size")->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--epochs", c.epochs, "Training epochs per ProAct trial (and of FitAct)")->check(CLI::PositiveNumber)
-      ->capture_default_str();
+  cmd->add_option("--epochs", c.proact.epochs, "ProAct: most training epochs per weight decay")
+      ->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--k", c.sharpness, "Sharpness k of the smooth clip form")->capture_default_str();
-  cmd->add_option("--tolerance", c.proact.tolerance, "ProAct: accuracy points a layer may cost against the unclipped model")
+  cmd->add_option("--clip-form", o->clip_form,
+                  "Ranger: zero (x if 0 < x <= T else 0, as the ProAct paper runs it) or saturate (min(max(x, 0), T), "
+                  "the Ranger paper's); the other methods clip to zero")
+      ->check(CLI::IsMember({"zero", "saturate"}));
+  cmd->add_option("--tolerance", c.proact.tolerance,
+                  "ProAct: accuracy points an epoch may move validation accuracy from A0 (the initial thresholds'), "
+                  "either way")
       ->capture_default_str();
   cmd->add_option("--lr-layer", c.proact.lr_layer, "ProAct: Adam learning rate of layer-wise thresholds")->capture_default_str();
   cmd->add_option("--lr-neuron", c.proact.lr_neuron, "ProAct: Adam learning rate of the neuron-wise layer")->capture_default_str();
   cmd->add_option("--schedule", c.proact.weight_decays, "ProAct: per-layer weight decays to try, strongest first")
       ->delimiter(',')->capture_default_str();
+  cmd->add_option_function<std::string>(
+         "--lr-schedule", [&c](const std::string& name) { c.proact.cosine = name == "cosine"; },
+         "ProAct: learning rate over each decay's epochs, cosine (annealed to 0) or constant [cosine]")
+      ->check(CLI::IsMember({"cosine", "constant"}));
+  cmd->add_option("--fitact-epochs", c.fitact.epochs, "FitAct: training epochs")->check(CLI::PositiveNumber)
+      ->capture_default_str();
   cmd->add_option("--fitact-lr", c.fitact.learning_rate, "FitAct: Adam learning rate")->capture_default_str();
   cmd->add_option("--fitact-decay", c.fitact.weight_decay, "FitAct: weight decay (L2) on the thresholds")->capture_default_str();
   cmd->add_option("--fractions", c.ftclipact.fractions, "FT-ClipAct: candidate thresholds as fractions of the profiled max")

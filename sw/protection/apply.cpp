@@ -35,7 +35,7 @@ std::vector<LayerThresholds> layer_thresholds(const Network& network) {
   std::vector<LayerThresholds> layers;
   for (std::size_t site : clip_sites(network)) {
     const Activation& a = activation_at(network, site);
-    layers.push_back({a.name(), a.parameter("thresholds").value.values()});
+    layers.push_back({a.name(), a.parameter("thresholds").value.values(), std::nullopt});
   }
   return layers;
 }

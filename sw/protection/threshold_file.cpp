@@ -39,12 +39,15 @@ std::string model_checksum(const Network& network) {
 nlohmann::json threshold_file_to_json(const ThresholdFile& f) {
   nlohmann::json layers = nlohmann::json::array();
   for (const LayerThresholds& l : f.layers) {
-    layers.push_back({{"name", l.name}, {"granularity", l.values.size() == 1 ? "layer" : "neuron"},
-                      {"thresholds", l.values}});
+    nlohmann::json layer = {{"name", l.name}, {"granularity", l.values.size() == 1 ? "layer" : "neuron"},
+                            {"thresholds", l.values}};
+    if (l.moved) layer["moved"] = {{"mean", l.moved->mean}, {"max", l.moved->max}};
+    layers.push_back(layer);
   }
   nlohmann::json accuracy = {{"unclipped", f.clean_accuracy.unclipped}, {"smooth", f.clean_accuracy.smooth},
                              {"hard", f.clean_accuracy.hard}};
   if (f.clean_accuracy.saturate) accuracy["saturate"] = *f.clean_accuracy.saturate;
+  if (f.clean_accuracy.initial) accuracy["initial"] = *f.clean_accuracy.initial;
   return {{"version", f.version},
           {"model", {{"name", f.model_name}, {"checksum", f.model_checksum}}},
           {"method", f.method},
@@ -96,8 +99,13 @@ ThresholdFile threshold_file_from_json(const nlohmann::json& j, const std::strin
   f.sharpness = field<double>(clip, "sharpness", "clip.", source);
   for (const nlohmann::json& l : field<nlohmann::json>(j, "layers", "", source)) {
     LayerThresholds layer{field<std::string>(l, "name", "layers[].", source),
-                          field<std::vector<float>>(l, "thresholds", "layers[].", source)};
+                          field<std::vector<float>>(l, "thresholds", "layers[].", source), std::nullopt};
     if (layer.values.empty()) throw std::runtime_error(source + ": layer '" + layer.name + "' has no thresholds");
+    if (l.contains("moved")) {
+      const auto moved = field<nlohmann::json>(l, "moved", "layers[].", source);
+      layer.moved = ThresholdMovement{field<double>(moved, "mean", "layers[].moved.", source),
+                                      field<double>(moved, "max", "layers[].moved.", source)};
+    }
     f.layers.push_back(std::move(layer));
   }
   const auto words = field<std::size_t>(j, "threshold_words", "", source);
@@ -110,6 +118,7 @@ ThresholdFile threshold_file_from_json(const nlohmann::json& j, const std::strin
   f.clean_accuracy.smooth = field<double>(accuracy, "smooth", "clean_accuracy.", source);
   f.clean_accuracy.hard = field<double>(accuracy, "hard", "clean_accuracy.", source);
   if (accuracy.contains("saturate")) f.clean_accuracy.saturate = field<double>(accuracy, "saturate", "clean_accuracy.", source);
+  if (accuracy.contains("initial")) f.clean_accuracy.initial = field<double>(accuracy, "initial", "clean_accuracy.", source);
   f.data = j.value("data", nlohmann::json::object());
   f.training_seconds = j.value("training_seconds", 0.0);
   f.trials = j.value("trials", nlohmann::json::array());

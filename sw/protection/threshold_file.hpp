@@ -7,16 +7,19 @@
 //  "model": {"name": "lenet5", "checksum": "crc32:1a2b3c4d"},
 //  "method": "proact", "hyperparameters": {...}, "seed": 1,
 //  "clip": {"training_form": "smooth", "hardware_form": "hard", "sharpness": 20},
-//  "layers": [{"name": "relu1", "granularity": "layer", "thresholds": [3.1]}, ...],  // execution order
+//  "layers": [{"name": "relu1", "granularity": "layer", "thresholds": [3.1],
+//              "moved": {"mean": 0.31, "max": 0.31}}, ...],  // execution order
 //  "threshold_words": 87,
-//  "clean_accuracy": {"unclipped": 0.905, "smooth": 0.901, "hard": 0.899},  // fractions, validation split
+//  "clean_accuracy": {"unclipped": 0.905, "smooth": 0.901, "hard": 0.899,
+//                     "initial": 0.904},  // fractions, validation split
 //  "data": {"spec": "fashion-mnist:/usr/share/datasets/fashion-mnist", "normalization": {"name": "none"},
 //           "train": {"source": ..., "images": 10000}, "validation": {...}, "calibration": {...}},
 //  "training_seconds": 95.2, "trials": [...]}
 //
 // A layer holds 1 value (layer-wise) or one per element of its per-sample output (neuron-wise,
 // row-major over the output shape). clean_accuracy also holds "saturate" for methods deployed in
-// that form (Ranger).
+// that form (Ranger) and "initial" for ProAct; "moved" and "initial" are absent from files made
+// before they existed.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -30,14 +33,22 @@ namespace proact {
 
 inline constexpr int kThresholdFileVersion = 1;
 
+// How far a layer's thresholds moved from the ones its method started from (the profiled maxima at
+// its granularity): |T - T0| / T0 over the elements with T0 > 0.
+struct ThresholdMovement {
+  double mean = 0, max = 0;
+};
+
 struct LayerThresholds {
   std::string name;           // the Activation layer's name
   std::vector<float> values;  // 1 (layer-wise) or per-sample output elements (neuron-wise)
+  std::optional<ThresholdMovement> moved;
 };
 
 struct CleanAccuracy {
   double unclipped = 0, smooth = 0, hard = 0;
   std::optional<double> saturate;
+  std::optional<double> initial;  // with the initial thresholds in the training form (ProAct's A0)
 };
 
 struct ThresholdFile {

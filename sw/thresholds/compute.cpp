@@ -1,6 +1,8 @@
 #include "sw/thresholds/compute.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 
 #include "sw/protection/apply.hpp"
 #include "sw/protection/clip_sites.hpp"
@@ -13,6 +15,22 @@ namespace {
 double accuracy_in(Network& clipped, ClipForm form, const Dataset& validation) {
   set_clip_form(clipped, form);
   return evaluate(clipped, validation, AccumulationOrder::free_order()).accuracy();
+}
+
+// |T - T0| / T0 over the elements with T0 > 0 (a neuron the calibration images never activated
+// has T0 = 0 and no relative change); zero when there are none.
+ThresholdMovement movement(const std::vector<float>& thresholds, const Tensor& initial) {
+  ThresholdMovement moved;
+  std::size_t counted = 0;
+  for (std::size_t i = 0; i < thresholds.size(); ++i) {
+    if (!(initial[i] > 0.0f)) continue;
+    const double change = std::abs(static_cast<double>(thresholds[i]) - initial[i]) / initial[i];
+    moved.mean += change;
+    moved.max = std::max(moved.max, change);
+    ++counted;
+  }
+  if (counted > 0) moved.mean /= static_cast<double>(counted);
+  return moved;
 }
 
 }  // namespace
@@ -36,7 +54,7 @@ ThresholdFile compute_thresholds(const Network& model, const std::string& model_
     case ThresholdMethod::ranger: result = ranger_thresholds(maxima); break;
     case ThresholdMethod::ftclipact: result = ftclipact_thresholds(model, maxima, data, config); break;
     case ThresholdMethod::fitact: result = fitact_thresholds(model, maxima, data, config); break;
-    case ThresholdMethod::proact: result = proact_thresholds(model, maxima, data, config, unclipped_accuracy); break;
+    case ThresholdMethod::proact: result = proact_thresholds(model, maxima, data, config); break;
   }
 
   ThresholdFile file;
@@ -45,16 +63,19 @@ ThresholdFile compute_thresholds(const Network& model, const std::string& model_
   file.method = threshold_method_name(config.method);
   file.hyperparameters = config.hyperparameters();
   file.seed = config.seed;
-  file.training_form = clip_form_name(training_form(config.method));
-  file.hardware_form = clip_form_name(hardware_form(config.method));
+  file.training_form = clip_form_name(config.training_form());
+  file.hardware_form = clip_form_name(config.hardware_form());
   file.sharpness = config.sharpness;
   Network clipped = model;
   set_thresholds(clipped, result.thresholds, ClipForm::smooth, static_cast<float>(config.sharpness));
   file.layers = layer_thresholds(clipped);
+  const std::vector<Tensor> initial = initial_thresholds(maxima, method_granularity(config.method));
+  for (std::size_t l = 0; l < file.layers.size(); ++l) file.layers[l].moved = movement(file.layers[l].values, initial[l]);
   file.clean_accuracy.unclipped = unclipped_accuracy;
+  file.clean_accuracy.initial = result.reference_accuracy;
   file.clean_accuracy.smooth = accuracy_in(clipped, ClipForm::smooth, data.validation);
   file.clean_accuracy.hard = accuracy_in(clipped, ClipForm::hard, data.validation);
-  if (hardware_form(config.method) == ClipForm::saturate) {
+  if (config.hardware_form() == ClipForm::saturate) {
     file.clean_accuracy.saturate = accuracy_in(clipped, ClipForm::saturate, data.validation);
   }
   file.data = {{"train", {{"source", data.train.name}, {"images", data.train.size()}}},

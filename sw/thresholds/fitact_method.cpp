@@ -21,12 +21,12 @@ MethodResult fitact_thresholds(const Network& model, const std::vector<Tensor>& 
   std::vector<Parameter*> thresholds;
   for (std::size_t site : clip_sites(net)) thresholds.push_back(&activation_at(net, site).parameter("thresholds"));
   ThresholdTrainConfig train;
-  train.epochs = config.epochs;
+  train.epochs = config.fitact.epochs;
   train.batch_size = config.batch_size;
   train.learning_rate = static_cast<float>(config.fitact.learning_rate);
   train.weight_decay = static_cast<float>(config.fitact.weight_decay);
   train.seed = config.seed;
-  ProgressLine progress(std::cerr, "fitact all layers neuron-wise", static_cast<std::size_t>(config.epochs) * data.train.size(),
+  ProgressLine progress(std::cerr, "fitact all layers neuron-wise", static_cast<std::size_t>(config.fitact.epochs) * data.train.size(),
                         config.show_progress);
   const double loss = train_thresholds(net, thresholds, data.train, Tensor(), train,
                                        [&](int epoch, std::size_t seen, double running) {
@@ -40,7 +40,8 @@ MethodResult fitact_thresholds(const Network& model, const std::vector<Tensor>& 
   progress.finish(detail);
   MethodResult result;
   result.thresholds = current_thresholds(net);
-  result.trials.push_back({"all", 1, config.fitact.weight_decay, loss, accuracy, true, progress.elapsed_seconds()});
+  result.trials.push_back({"all", 1, config.fitact.weight_decay, loss, accuracy, true, progress.elapsed_seconds(),
+                           config.fitact.epochs, config.fitact.epochs});
   return result;
 }
 

@@ -59,7 +59,7 @@ MethodResult ftclipact_thresholds(const Network& model, const std::vector<Tensor
         }
       }
       const double score = sum / static_cast<double>(o.bit_error_rates.size() * o.fault_maps);
-      result.trials.push_back({name, static_cast<int>(c + 1), fractions[c], 0.0, score, false, progress.elapsed_seconds()});
+      result.trials.push_back({name, static_cast<int>(c + 1), fractions[c], 0.0, score, false, progress.elapsed_seconds(), 0, 0});
       if (score > result.trials[first + best].accuracy) best = c;
     }
     injector.restore();

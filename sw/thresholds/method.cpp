@@ -35,9 +35,9 @@ Granularity method_granularity(ThresholdMethod method) {
   throw std::invalid_argument("invalid ThresholdMethod value");
 }
 
-ClipForm training_form(ThresholdMethod method) {
+ClipForm ThresholdConfig::training_form() const {
   switch (method) {
-    case ThresholdMethod::ranger: return ClipForm::saturate;
+    case ThresholdMethod::ranger: return ranger_form;
     case ThresholdMethod::ftclipact: return ClipForm::hard;
     case ThresholdMethod::fitact:
     case ThresholdMethod::proact: return ClipForm::smooth;
@@ -45,20 +45,22 @@ ClipForm training_form(ThresholdMethod method) {
   throw std::invalid_argument("invalid ThresholdMethod value");
 }
 
-ClipForm hardware_form(ThresholdMethod method) {
-  return method == ThresholdMethod::ranger ? ClipForm::saturate : ClipForm::hard;
-}
+ClipForm ThresholdConfig::hardware_form() const { return method == ThresholdMethod::ranger ? ranger_form : ClipForm::hard; }
 
 void ThresholdConfig::validate() const {
   const auto require = [](bool ok, const std::string& message) {
     if (!ok) throw std::invalid_argument(message);
   };
-  require(epochs >= 1, "epochs must be >= 1, got " + std::to_string(epochs));
+  require(proact.epochs >= 1, "ProAct epochs per decay must be >= 1, got " + std::to_string(proact.epochs));
+  require(fitact.epochs >= 1, "FitAct epochs must be >= 1, got " + std::to_string(fitact.epochs));
   require(batch_size >= 1, "batch size must be >= 1, got " + std::to_string(batch_size));
   require(sharpness > 0.0, "sharpness k must be > 0");
+  require(ranger_form == ClipForm::hard || ranger_form == ClipForm::saturate,
+          "Ranger's clip form must be hard (clip to zero) or saturate, got " + clip_form_name(ranger_form));
   require(!proact.weight_decays.empty(), "the ProAct weight-decay schedule is empty");
   for (double wd : proact.weight_decays) require(wd >= 0.0, "weight decays must be >= 0, got " + std::to_string(wd));
-  require(proact.tolerance >= 0.0 && proact.tolerance <= 100.0, "tolerance must lie in [0, 100] accuracy points");
+  require(proact.tolerance >= 0.0 && proact.tolerance <= 100.0,
+          "tolerance must lie in [0, 100] accuracy points, got " + std::to_string(proact.tolerance));
   require(proact.lr_layer > 0.0 && proact.lr_neuron > 0.0, "ProAct learning rates must be > 0");
   require(fitact.learning_rate > 0.0, "FitAct learning rate must be > 0");
   require(fitact.weight_decay >= 0.0, "FitAct weight decay must be >= 0");
@@ -73,29 +75,32 @@ void ThresholdConfig::validate() const {
 nlohmann::json ThresholdConfig::hyperparameters() const {
   nlohmann::json h = {{"granularity", granularity_name(method_granularity(method))}, {"batch_size", batch_size}};
   switch (method) {
-    case ThresholdMethod::ranger: break;
+    case ThresholdMethod::ranger: h["clip_form"] = clip_form_name(ranger_form); break;
     case ThresholdMethod::ftclipact:
       h.update({{"fractions", ftclipact.fractions}, {"bit_error_rates", ftclipact.bit_error_rates},
                 {"fault_maps", ftclipact.fault_maps}, {"search_images", ftclipact.search_images},
                 {"fault_model", "proact-paper (q15.16 weights and biases)"}});
       break;
     case ThresholdMethod::fitact:
-      h.update({{"epochs", epochs}, {"optimizer", "adam"}, {"learning_rate", fitact.learning_rate},
+      h.update({{"epochs", fitact.epochs}, {"optimizer", "adam"}, {"learning_rate", fitact.learning_rate},
                 {"weight_decay", fitact.weight_decay}, {"sharpness", sharpness}, {"loss", "ce + l2"}});
       break;
     case ThresholdMethod::proact:
-      h.update({{"epochs_per_trial", epochs}, {"optimizer", "adam"}, {"lr_layer", proact.lr_layer},
-                {"lr_neuron", proact.lr_neuron}, {"weight_decays", proact.weight_decays},
-                {"tolerance_points", proact.tolerance}, {"sharpness", sharpness},
-                {"loss", "ce + distillation (T=1) + l2"}});
+      h.update({{"epochs_per_decay", proact.epochs}, {"optimizer", "adam"}, {"lr_layer", proact.lr_layer},
+                {"lr_neuron", proact.lr_neuron}, {"lr_schedule", proact.cosine ? "cosine" : "constant"},
+                {"weight_decays", proact.weight_decays}, {"tolerance_points", proact.tolerance},
+                {"acceptance", "|A - A0| <= tolerance after every epoch"}, {"sharpness", sharpness},
+                {"loss", "ce + distillation (T=1) + coupled l2"}});
       break;
   }
   return h;
 }
 
 nlohmann::json trial_to_json(const TrialRecord& t) {
-  return {{"layer", t.layer}, {"trial", t.trial}, {"setting", t.setting}, {"loss", t.loss},
-          {"accuracy", t.accuracy}, {"accepted", t.accepted}, {"seconds", t.seconds}};
+  nlohmann::json j = {{"layer", t.layer}, {"trial", t.trial}, {"setting", t.setting}, {"loss", t.loss},
+                      {"accuracy", t.accuracy}, {"accepted", t.accepted}, {"seconds", t.seconds}};
+  if (t.epochs > 0) j.update({{"epochs", t.epochs}, {"kept_epochs", t.kept_epochs}});
+  return j;
 }
 
 MethodResult ranger_thresholds(const std::vector<Tensor>& maxima) {

@@ -4,6 +4,7 @@
 // model and its profiled per-element maxima (profile.hpp) and returns one threshold tensor per
 // clipped layer in execution order, plus a record of its trials.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,19 +22,21 @@ ThresholdMethod parse_threshold_method(const std::string& name);  // "ranger", "
 std::string threshold_method_name(ThresholdMethod method);
 std::vector<std::string> threshold_method_names();
 Granularity method_granularity(ThresholdMethod method);  // layer, layer, neuron, hybrid
-ClipForm training_form(ThresholdMethod method);          // saturate, hard, smooth, smooth
-ClipForm hardware_form(ThresholdMethod method);          // saturate for Ranger, hard otherwise
 
 struct ProActOptions {
   // Knobs are doubles so a threshold file records them exactly as given; training rounds them to
   // the float its optimiser computes in.
-  std::vector<double> weight_decays = {4e-1, 4e-2, 4e-3, 4e-4};  // per-layer schedule, strong pull first
-  double tolerance = 1.5;       // accuracy points a layer may cost against the unclipped model
+  // Per-layer decays of the coupled L2 pull, strong first: the reference code's eleven.
+  std::vector<double> weight_decays = {4e-5, 4e-6, 4e-7, 4e-8, 4e-9, 4e-10, 4e-11, 4e-12, 4e-13, 4e-14, 4e-15};
+  double tolerance = 0.2;       // accuracy points an epoch may move validation accuracy from A0, either way
   double lr_layer = 1e-2;       // Adam, layer-wise (scalar) thresholds
   double lr_neuron = 1e-3;      // Adam, the neuron-wise layer
+  bool cosine = true;           // learning rate annealed over each decay's steps (else constant)
+  int epochs = 1;               // most epochs per decay (fewer when one leaves the tolerance)
 };
 
 struct FitActOptions {
+  int epochs = 5;
   double learning_rate = 1e-3;  // Adam, all neuron-wise thresholds jointly
   double weight_decay = 4e-4;   // L2 pull (4e-3 cost the zoo 3-10 points of clean accuracy)
 };
@@ -48,15 +51,19 @@ struct FtClipActOptions {
 struct ThresholdConfig {
   ThresholdMethod method = ThresholdMethod::proact;
   std::uint64_t seed = 1;
-  int epochs = 5;            // training epochs per ProAct trial, and of FitAct
   int batch_size = 64;
   double sharpness = kDefaultSharpness;  // k of the smooth form
+  // Ranger's form, the one method whose form is a choice: hard (clip to zero, as the ProAct paper
+  // and its reference code run Ranger) or saturate (the Ranger paper's min(max(x, 0), T)).
+  ClipForm ranger_form = ClipForm::hard;
   ProActOptions proact;
   FitActOptions fitact;
   FtClipActOptions ftclipact;
   bool show_progress = true;  // progress lines on stderr
   void validate() const;      // throws std::invalid_argument naming the field and range
   nlohmann::json hyperparameters() const;  // the knobs `method` uses
+  ClipForm training_form() const;  // Ranger: ranger_form; FT-ClipAct: hard; FitAct, ProAct: smooth
+  ClipForm hardware_form() const;  // Ranger: ranger_form; the others: hard
 };
 
 struct ThresholdData {
@@ -70,16 +77,22 @@ struct TrialRecord {
   std::string layer;       // clipped layer (ProAct, FT-ClipAct) or "all" (FitAct)
   int trial = 0;           // 1-based within the layer
   double setting = 0;      // ProAct/FitAct: weight decay; FT-ClipAct: candidate fraction of the profiled max
-  double loss = 0;         // ProAct/FitAct: mean training loss of the last epoch; FT-ClipAct: 0
-  double accuracy = 0;     // ProAct/FitAct: validation accuracy in the training form; FT-ClipAct: mean accuracy under faults
-  bool accepted = false;   // ProAct: within tolerance (kept); FT-ClipAct: best candidate; FitAct: true
+  double loss = 0;         // ProAct/FitAct: mean training loss of the last epoch run; FT-ClipAct: 0
+  double accuracy = 0;     // ProAct/FitAct: validation accuracy in the training form after the last epoch run;
+                           // FT-ClipAct: mean accuracy under faults
+  bool accepted = false;   // ProAct: an epoch was kept; FT-ClipAct: best candidate; FitAct: true
   double seconds = 0;
+  int epochs = 0;          // ProAct/FitAct: epochs run
+  int kept_epochs = 0;     // ProAct: epochs whose state was kept (the first `kept_epochs` of those run)
 };
 nlohmann::json trial_to_json(const TrialRecord& trial);
 
 struct MethodResult {
   std::vector<Tensor> thresholds;  // per clipped layer, (1) or its per-sample output shape
   std::vector<TrialRecord> trials;
+  // ProAct: A0, the validation accuracy with the initial thresholds in the training form, against
+  // which every epoch is accepted.
+  std::optional<double> reference_accuracy;
   // ProAct: every layer's thresholds after each layer finished (stages[0] after the last clipped
   // layer, ...), the record that shows finished layers stay frozen. Empty for the other methods.
   std::vector<std::vector<Tensor>> stages;
@@ -87,9 +100,8 @@ struct MethodResult {
 
 // `model` is the unclipped network, `maxima` its profile_max_activations on data.calibration.
 MethodResult ranger_thresholds(const std::vector<Tensor>& maxima);
-// `unclipped_accuracy` is the model's accuracy on data.validation (the acceptance reference).
 MethodResult proact_thresholds(const Network& model, const std::vector<Tensor>& maxima, const ThresholdData& data,
-                               const ThresholdConfig& config, double unclipped_accuracy);
+                               const ThresholdConfig& config);
 MethodResult fitact_thresholds(const Network& model, const std::vector<Tensor>& maxima, const ThresholdData& data,
                                const ThresholdConfig& config);
 MethodResult ftclipact_thresholds(const Network& model, const std::vector<Tensor>& maxima, const ThresholdData& data,

@@ -41,7 +41,8 @@ void ThresholdTrainConfig::validate() const {
 }
 
 double train_thresholds(Network& network, const std::vector<Parameter*>& thresholds, const Dataset& train,
-                        const Tensor& teacher, const ThresholdTrainConfig& config, const ThresholdTrainProgress& progress) {
+                        const Tensor& teacher, const ThresholdTrainConfig& config, const ThresholdTrainProgress& progress,
+                        const ThresholdEpochEnd& epoch_end) {
   config.validate();
   if (train.size() == 0) throw std::invalid_argument("threshold training set is empty");
   if (thresholds.empty()) throw std::invalid_argument("no thresholds to train");
@@ -57,6 +58,9 @@ double train_thresholds(Network& network, const std::vector<Parameter*>& thresho
   const std::unique_ptr<Optimizer> optimizer = make_optimizer(adam);
   Rng rng(config.seed);
   std::vector<std::size_t> order(train.size());
+  const std::size_t steps_per_epoch = (train.size() + config.batch_size - 1) / config.batch_size;
+  const double total_steps = static_cast<double>(steps_per_epoch) * config.epochs;
+  std::size_t step = 0;
   double epoch_loss = 0.0;
   for (int epoch = 1; epoch <= config.epochs; ++epoch) {
     std::iota(order.begin(), order.end(), std::size_t{0});
@@ -86,12 +90,15 @@ double train_thresholds(Network& network, const std::vector<Parameter*>& thresho
           t->grad[i] += config.weight_decay * t->value[i];
         }
       }
-      optimizer->step(thresholds, config.learning_rate);
+      const double lr_scale = config.cosine ? cosine_schedule(static_cast<double>(step), total_steps) : 1.0;
+      optimizer->step(thresholds, static_cast<float>(config.learning_rate * lr_scale));
+      ++step;
       loss_sum += loss * count;
       seen += count;
       if (progress) progress(epoch, seen, loss_sum / seen);
     }
     epoch_loss = loss_sum / seen;
+    if (epoch_end && !epoch_end(epoch, epoch_loss)) break;
   }
   return epoch_loss;
 }

@@ -79,4 +79,6 @@ std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& config) {
   return std::make_unique<Adam>(config);
 }
 
+double cosine_schedule(double step, double total_steps) { return 0.5 * (1.0 + std::cos(M_PI * step / total_steps)); }
+
 }  // namespace proact

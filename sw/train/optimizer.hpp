@@ -27,4 +27,8 @@ class Optimizer {
 
 std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& config);
 
+// The factor a cosine schedule (without warm-up) applies to the learning rate at step `step` of
+// `total_steps`: 0.5 * (1 + cos(pi * step / total_steps)), 1 at the first step, towards 0 at the last.
+double cosine_schedule(double step, double total_steps);
+
 }  // namespace proact

@@ -92,7 +92,7 @@ std::vector<EpochReport> train_network(Network& network, const Dataset& train, c
       for (int b = 0; b < count; ++b) correct += predicted_class(logits, b) == labels[b];
       network.zero_grad();
       network.backward(dlogits);
-      const double lr_scale = config.schedule == "cosine" ? 0.5 * (1.0 + std::cos(M_PI * step / total_steps)) : 1.0;
+      const double lr_scale = config.schedule == "cosine" ? cosine_schedule(step, total_steps) : 1.0;
       optimizer->step(parameters, static_cast<float>(config.optimizer.learning_rate * lr_scale));
       ++step;
       loss_sum += static_cast<double>(loss) * count;
