@@ -3,7 +3,7 @@
 # committed checkpoints, with default knobs and seed 1, then prints the report table of each model.
 # Usage: scripts/make-thresholds.sh [BUILD_DIR] [MODEL...]   (default: build, all three models)
 # Env: ZOO_OUT=DIR writes the files there instead of models/zoo (scripts/check-artifacts.sh).
-# Methods: ranger, ftclipact, fitact, proact (docs/thresholds.md). One thread per run: on a shared
+# Methods: ranger, ranger-nw, ftclipact, fitact, proact (docs/thresholds.md). One thread per run: on a shared
 # 2-core machine OpenMP threads only spin against each other for batches of 64 small images.
 source "$(dirname "$0")/zoo-args.sh" "$@"
 proact="$build/sw/proact"
@@ -11,7 +11,7 @@ export OMP_WAIT_POLICY=passive
 
 for model in "${models[@]}"; do
   files=()
-  for method in ranger ftclipact fitact proact; do
+  for method in ranger ranger-nw ftclipact fitact proact; do
     out="${ZOO_OUT:-models/zoo}/$model.$method.thresholds.json"
     "$proact" thresholds --model "$model" --method "$method" --seed 1 --threads 1 --out "$out"
     files+=("$out")

@@ -51,6 +51,10 @@ TEST_CASE("lenet5.ranger.thresholds.json is remade by its documented command", "
   check_remade("ranger");
 }
 
+TEST_CASE("lenet5.ranger-nw.thresholds.json is remade by its documented command", "[artifacts][thresholds]") {
+  check_remade("ranger-nw");
+}
+
 TEST_CASE("lenet5.ftclipact.thresholds.json is remade by its documented command", "[artifacts][thresholds]") {
   check_remade("ftclipact");
 }

@@ -181,6 +181,13 @@ TEST_CASE("profiling keeps per-element maxima and Ranger uses the layer max, cli
   CHECK(file.training_form == form);
   CHECK(file.hyperparameters.at("clip_form") == form);
   CHECK(file.clean_accuracy.saturate.has_value() == (config.ranger_form == ClipForm::saturate));
+  // Ranger NW keeps every element's maximum, in every layer.
+  config.method = ThresholdMethod::ranger_nw;
+  const ThresholdFile neuron_wise = compute_thresholds(lenet5(), "lenet5", data, config);
+  REQUIRE(neuron_wise.layers.size() == 4);
+  for (std::size_t l = 0; l < 4; ++l) CHECK(neuron_wise.layers[l].values == maxima[l].values());
+  CHECK(neuron_wise.method == "ranger-nw");
+  CHECK(neuron_wise.hardware_form == form);
   // Clipping at the calibration maximum, either way, changes nothing on the calibration images themselves.
   Network clipped = lenet5();
   apply_thresholds(clipped, file, config.ranger_form);
@@ -540,18 +547,18 @@ TEST_CASE("proact thresholds and simulate --thresholds end to end through the CL
   CHECK(nlohmann::json::parse(saturating.output).at("hardware_form") == "saturate");
   const auto refused_form = run_cli("thresholds --method proact --clip-form saturate" + small, true);
   CHECK(refused_form.exit_code == 1);
-  CHECK_THAT(refused_form.output, Contains("--clip-form") && Contains("ranger only"));
+  CHECK_THAT(refused_form.output, Contains("--clip-form") && Contains("ranger-nw only"));
 
   const auto ftclipact = run_cli("thresholds --method ftclipact --fractions 1,0.5 --bers 1e-4 --fault-maps 1 --search-images 100" + small);
   REQUIRE(ftclipact.exit_code == 0);
   CHECK(nlohmann::json::parse(ftclipact.output).at("threshold_words") == 4);
 }
 
-TEST_CASE("every committed threshold file fits its zoo checkpoint and all but FitAct compile onto the accelerator", "[thresholds][zoo]") {
+TEST_CASE("every committed threshold file fits its zoo checkpoint and all but the neuron-wise ones compile onto the accelerator", "[thresholds][zoo]") {
   const std::string model = GENERATE(as<std::string>{}, "lenet5", "vgg-small", "resnet-small");
   const Checkpoint checkpoint = load_checkpoint("models/zoo/" + model + ".ckpt");
   const AcceleratorConfig config = thresholds_config();
-  for (const std::string method : {"ranger", "ftclipact", "fitact", "proact"}) {
+  for (const std::string method : {"ranger", "ranger-nw", "ftclipact", "fitact", "proact"}) {
     INFO(model << " " << method);
     const ThresholdFile file = load_threshold_file("models/zoo/" + model + "." + method + ".thresholds.json");
     CHECK(file.method == method);
@@ -559,7 +566,7 @@ TEST_CASE("every committed threshold file fits its zoo checkpoint and all but Fi
     Network clipped = checkpoint.network;
     REQUIRE_NOTHROW(apply_thresholds(clipped, file, parse_clip_form(file.hardware_form)));
     Deployment deployment(clipped, config.weight_format);
-    if (method == "fitact") {
+    if (method == "fitact" || method == "ranger-nw") {
       CHECK_THROWS_WITH(compile_program(deployment, config, 16), Contains("the threshold table holds one"));
       continue;
     }

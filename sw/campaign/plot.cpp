@@ -31,8 +31,9 @@ std::string shell_quoted(const std::string& text) {
 // gnuplot line colours (default palette): each method of the paper keeps its colour in every plot,
 // ProAct in red; other names take the remaining colours in order of appearance.
 std::vector<int> method_colors(const std::vector<std::string>& methods) {
-  const std::map<std::string, int> known = {{"none", 1}, {"ranger", 2}, {"ftclipact", 3}, {"fitact", 4}, {"proact", 7}};
-  const int others[] = {6, 5, 8, 1, 2, 3, 4, 7};
+  const std::map<std::string, int> known = {{"none", 1},   {"ranger", 2}, {"ranger-nw", 5},
+                                            {"ftclipact", 3}, {"fitact", 4}, {"proact", 7}};
+  const int others[] = {6, 8, 1, 2, 3, 4, 5, 7};
   std::vector<int> colors;
   std::size_t next = 0;
   for (const std::string& m : methods) {

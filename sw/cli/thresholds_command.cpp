@@ -51,8 +51,8 @@ void run_compute(ThresholdsOptions o) {
   }
   o.config.method = parse_threshold_method(o.method);
   if (!o.clip_form.empty()) {
-    if (o.config.method != ThresholdMethod::ranger) {
-      throw std::invalid_argument("--clip-form is a choice for ranger only; " + o.method + " clips to zero");
+    if (!is_ranger(o.config.method)) {
+      throw std::invalid_argument("--clip-form is a choice for ranger and ranger-nw only; " + o.method + " clips to zero");
     }
     o.config.ranger_form = o.clip_form == "zero" ? ClipForm::hard : ClipForm::saturate;
   }
@@ -152,7 +152,8 @@ void add_thresholds_command(CLI::App& app) {
   ThresholdConfig& c = o->config;
   CLI::App* cmd = app.add_subcommand("thresholds", "Train clipping thresholds (ProAct and baselines) into a threshold file");
   cmd->add_option("--model", o->model, "Zoo name, checkpoint path or ONNX file (.onnx)")->capture_default_str();
-  cmd->add_option("--method", o->method, "ranger, ftclipact, fitact or proact")->check(CLI::IsMember(threshold_method_names()));
+  cmd->add_option("--method", o->method, "ranger, ranger-nw, ftclipact, fitact or proact")
+      ->check(CLI::IsMember(threshold_method_names()));
   cmd->add_option("--out", o->out, "Threshold file (JSON) to write");
   cmd->add_option("--seed", c.seed, "Seed for the data subsets, batch order and fault maps")->capture_default_str();
   cmd->add_option("--calib", o->data.calibration_images, "Calibration images for profiling (training split)")
@@ -166,8 +167,8 @@ void add_thresholds_command(CLI::App& app) {
       ->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--k", c.sharpness, "Sharpness k of the smooth clip form")->capture_default_str();
   cmd->add_option("--clip-form", o->clip_form,
-                  "Ranger: zero (x if 0 < x <= T else 0, as the ProAct paper runs it) or saturate (min(max(x, 0), T), "
-                  "the Ranger paper's); the other methods clip to zero")
+                  "Ranger and Ranger NW: zero (x if 0 < x <= T else 0, as the ProAct paper runs them) or saturate "
+                  "(min(max(x, 0), T), the Ranger paper's); the other methods clip to zero")
       ->check(CLI::IsMember({"zero", "saturate"}));
   cmd->add_option("--tolerance", c.proact.tolerance,
                   "ProAct: accuracy points an epoch may move validation accuracy from A0 (the initial thresholds'), "

@@ -51,7 +51,8 @@ ThresholdFile compute_thresholds(const Network& model, const std::string& model_
 
   MethodResult result;
   switch (config.method) {
-    case ThresholdMethod::ranger: result = ranger_thresholds(maxima); break;
+    case ThresholdMethod::ranger:
+    case ThresholdMethod::ranger_nw: result = ranger_thresholds(maxima, method_granularity(config.method)); break;
     case ThresholdMethod::ftclipact: result = ftclipact_thresholds(model, maxima, data, config); break;
     case ThresholdMethod::fitact: result = fitact_thresholds(model, maxima, data, config); break;
     case ThresholdMethod::proact: result = proact_thresholds(model, maxima, data, config); break;

@@ -12,7 +12,8 @@ namespace {
 const NameTable<ThresholdMethod>& threshold_method_table() {
   static const NameTable<ThresholdMethod> table(
       "threshold method", {
-      {ThresholdMethod::ranger, "ranger"}, {ThresholdMethod::ftclipact, "ftclipact"},
+      {ThresholdMethod::ranger, "ranger"}, {ThresholdMethod::ranger_nw, "ranger-nw"},
+      {ThresholdMethod::ftclipact, "ftclipact"},
       {ThresholdMethod::fitact, "fitact"}, {ThresholdMethod::proact, "proact"}});
   return table;
 }
@@ -29,15 +30,19 @@ Granularity method_granularity(ThresholdMethod method) {
   switch (method) {
     case ThresholdMethod::ranger:
     case ThresholdMethod::ftclipact: return Granularity::layer;
+    case ThresholdMethod::ranger_nw:
     case ThresholdMethod::fitact: return Granularity::neuron;
     case ThresholdMethod::proact: return Granularity::hybrid;
   }
   throw std::invalid_argument("invalid ThresholdMethod value");
 }
 
+bool is_ranger(ThresholdMethod method) { return method == ThresholdMethod::ranger || method == ThresholdMethod::ranger_nw; }
+
 ClipForm ThresholdConfig::training_form() const {
   switch (method) {
-    case ThresholdMethod::ranger: return ranger_form;
+    case ThresholdMethod::ranger:
+    case ThresholdMethod::ranger_nw: return ranger_form;
     case ThresholdMethod::ftclipact: return ClipForm::hard;
     case ThresholdMethod::fitact:
     case ThresholdMethod::proact: return ClipForm::smooth;
@@ -45,7 +50,7 @@ ClipForm ThresholdConfig::training_form() const {
   throw std::invalid_argument("invalid ThresholdMethod value");
 }
 
-ClipForm ThresholdConfig::hardware_form() const { return method == ThresholdMethod::ranger ? ranger_form : ClipForm::hard; }
+ClipForm ThresholdConfig::hardware_form() const { return is_ranger(method) ? ranger_form : ClipForm::hard; }
 
 void ThresholdConfig::validate() const {
   const auto require = [](bool ok, const std::string& message) {
@@ -75,7 +80,8 @@ void ThresholdConfig::validate() const {
 nlohmann::json ThresholdConfig::hyperparameters() const {
   nlohmann::json h = {{"granularity", granularity_name(method_granularity(method))}, {"batch_size", batch_size}};
   switch (method) {
-    case ThresholdMethod::ranger: h["clip_form"] = clip_form_name(ranger_form); break;
+    case ThresholdMethod::ranger:
+    case ThresholdMethod::ranger_nw: h["clip_form"] = clip_form_name(ranger_form); break;
     case ThresholdMethod::ftclipact:
       h.update({{"fractions", ftclipact.fractions}, {"bit_error_rates", ftclipact.bit_error_rates},
                 {"fault_maps", ftclipact.fault_maps}, {"search_images", ftclipact.search_images},
@@ -103,9 +109,9 @@ nlohmann::json trial_to_json(const TrialRecord& t) {
   return j;
 }
 
-MethodResult ranger_thresholds(const std::vector<Tensor>& maxima) {
+MethodResult ranger_thresholds(const std::vector<Tensor>& maxima, Granularity granularity) {
   MethodResult result;
-  result.thresholds = initial_thresholds(maxima, Granularity::layer);
+  result.thresholds = initial_thresholds(maxima, granularity);
   return result;
 }
 

@@ -17,11 +17,14 @@
 
 namespace proact {
 
-enum class ThresholdMethod { ranger, ftclipact, fitact, proact };
-ThresholdMethod parse_threshold_method(const std::string& name);  // "ranger", "ftclipact", "fitact", "proact"
+// Ranger: layer-wise profiled maxima; Ranger NW: neuron-wise profiled maxima in every layer.
+enum class ThresholdMethod { ranger, ranger_nw, ftclipact, fitact, proact };
+// "ranger", "ranger-nw", "ftclipact", "fitact", "proact"
+ThresholdMethod parse_threshold_method(const std::string& name);
 std::string threshold_method_name(ThresholdMethod method);
 std::vector<std::string> threshold_method_names();
-Granularity method_granularity(ThresholdMethod method);  // layer, layer, neuron, hybrid
+Granularity method_granularity(ThresholdMethod method);  // layer, neuron, layer, neuron, hybrid
+bool is_ranger(ThresholdMethod method);                  // Ranger or Ranger NW: profiled maxima, form a choice
 
 struct ProActOptions {
   // Knobs are doubles so a threshold file records them exactly as given; training rounds them to
@@ -53,8 +56,8 @@ struct ThresholdConfig {
   std::uint64_t seed = 1;
   int batch_size = 64;
   double sharpness = kDefaultSharpness;  // k of the smooth form
-  // Ranger's form, the one method whose form is a choice: hard (clip to zero, as the ProAct paper
-  // and its reference code run Ranger) or saturate (the Ranger paper's min(max(x, 0), T)).
+  // Ranger's form (and Ranger NW's), the one method whose form is a choice: hard (clip to zero, as
+  // the ProAct paper and its reference code run Ranger) or saturate (the Ranger paper's min(max(x, 0), T)).
   ClipForm ranger_form = ClipForm::hard;
   ProActOptions proact;
   FitActOptions fitact;
@@ -62,8 +65,8 @@ struct ThresholdConfig {
   bool show_progress = true;  // progress lines on stderr
   void validate() const;      // throws std::invalid_argument naming the field and range
   nlohmann::json hyperparameters() const;  // the knobs `method` uses
-  ClipForm training_form() const;  // Ranger: ranger_form; FT-ClipAct: hard; FitAct, ProAct: smooth
-  ClipForm hardware_form() const;  // Ranger: ranger_form; the others: hard
+  ClipForm training_form() const;  // Ranger (NW): ranger_form; FT-ClipAct: hard; FitAct, ProAct: smooth
+  ClipForm hardware_form() const;  // Ranger (NW): ranger_form; the others: hard
 };
 
 struct ThresholdData {
@@ -99,7 +102,8 @@ struct MethodResult {
 };
 
 // `model` is the unclipped network, `maxima` its profile_max_activations on data.calibration.
-MethodResult ranger_thresholds(const std::vector<Tensor>& maxima);
+// Ranger: the maxima at `granularity` (layer for Ranger, neuron for Ranger NW), no training.
+MethodResult ranger_thresholds(const std::vector<Tensor>& maxima, Granularity granularity);
 MethodResult proact_thresholds(const Network& model, const std::vector<Tensor>& maxima, const ThresholdData& data,
                                const ThresholdConfig& config);
 MethodResult fitact_thresholds(const Network& model, const std::vector<Tensor>& maxima, const ThresholdData& data,
