@@ -1,8 +1,8 @@
 #pragma once
 // The threshold methods of docs/design.md section 3, one framework: ProAct (hybrid, progressive,
-// distilled) and the baselines Ranger, FT-ClipAct and FitAct. Each starts from the unclipped
-// model and its profiled per-element maxima (profile.hpp) and returns one threshold tensor per
-// clipped layer in execution order, plus a record of its trials.
+// distilled) and the baselines Ranger, Ranger NW, FT-ClipAct and FitAct. Each starts from the
+// unclipped model and its profiled per-element maxima (profile.hpp) and returns one threshold
+// tensor per clipped layer in execution order, plus a record of its trials.
 #include <cstdint>
 #include <optional>
 #include <string>
