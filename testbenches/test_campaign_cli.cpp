@@ -123,6 +123,14 @@ TEST_CASE("campaign CLI: outputs for two protections under proact-paper", "[camp
   CHECK_THAT(table.output, Contains("| rate | none (relu) | ranger (saturate) |") &&
                                Contains("| threshold words | 0 | 4 |") && Contains(cell) && Contains("| 0.0001 |") &&
                                Contains("3 maps per point, seed 5"));
+  // Paired: ranger against none on the same maps, one row per rate.
+  const auto paired = run_cli("campaign report " + dir.string() + " --paired none,ranger");
+  REQUIRE(paired.exit_code == 0);
+  CHECK_THAT(paired.output, Contains("ranger against none on the same fault maps") && Contains("proact-paper 1e-06") &&
+                                Contains("proact-paper 0.0001"));
+  const auto unknown = run_cli("campaign report " + dir.string() + " --paired none,fitact", true);
+  CHECK(unknown.exit_code == 1);
+  CHECK_THAT(unknown.output, Contains("no maps of method 'fitact'"));
 }
 
 TEST_CASE("campaign CLI: both engines give the same results for a weight-SRAM model with ECC", "[campaign][cli]") {

@@ -1,9 +1,10 @@
 // Campaign statistics against values computed by hand: Student-t intervals, Wilson intervals,
-// Leveugle et al.'s sample size and the --until-ci stopping rule.
+// Leveugle et al.'s sample size, the --until-ci stopping rule and paired comparisons of methods.
 #include <catch2/catch.hpp>
 
 #include <cmath>
 
+#include "sw/campaign/paired.hpp"
 #include "sw/campaign/statistics.hpp"
 
 using namespace proact;
@@ -62,4 +63,41 @@ TEST_CASE("campaign statistics: until-ci keeps the shortest prefix whose interva
   CHECK(until_ci_met(values, 0.05, 0.95, 3));
   CHECK_FALSE(until_ci_met({0.5, 0.9}, 0.05, 0.95, 3));
   CHECK(until_ci_maps({0.5, 0.9}, 0.05, 0.95, 3) == 2);  // not met: all maps
+}
+
+TEST_CASE("campaign statistics: paired comparisons take the differences of the same maps", "[campaign][statistics]") {
+  const auto record = [](const std::string& method, double rate, std::size_t map, std::size_t correct) {
+    MapRecord r;
+    r.fault_model = "proact-paper";
+    r.method = method;
+    r.rate = rate;
+    r.map = map;
+    r.images = 100;
+    r.correct = correct;
+    return r;
+  };
+  // At 1e-5, B - A per map: +0.10, +0.05, 0, -0.03; map 4 ran for A only and is left out. At 1e-4
+  // one shared map.
+  const std::vector<MapRecord> records = {
+      record("a", 1e-5, 0, 50), record("b", 1e-5, 0, 60), record("a", 1e-5, 1, 70), record("b", 1e-5, 1, 75),
+      record("a", 1e-5, 2, 80), record("b", 1e-5, 2, 80), record("b", 1e-5, 3, 87), record("a", 1e-5, 3, 90),
+      record("a", 1e-5, 4, 10), record("a", 1e-4, 0, 20), record("b", 1e-4, 0, 30), record("c", 1e-4, 0, 99)};
+  const std::vector<PairedPoint> points = paired_comparison(records, "a", "b", 0.95);
+  REQUIRE(points.size() == 2);
+  CHECK(points[0].rate == 1e-5);
+  const MeanInterval expected = mean_interval({0.10, 0.05, 0.0, -0.03});
+  CHECK(points[0].difference.n == 4);
+  CHECK(points[0].difference.mean == Approx(expected.mean).epsilon(1e-12));
+  CHECK(points[0].difference.low == Approx(expected.low).epsilon(1e-9));
+  CHECK(points[0].difference.high == Approx(expected.high).epsilon(1e-9));
+  CHECK(points[0].ahead == 2);
+  CHECK(points[0].level == 1);
+  CHECK(points[0].behind == 1);
+  CHECK(points[1].difference.n == 1);
+  CHECK(points[1].difference.mean == Approx(0.10).epsilon(1e-12));
+  // Swapping the methods negates every difference.
+  CHECK(paired_comparison(records, "b", "a", 0.95)[0].difference.mean == Approx(-expected.mean).epsilon(1e-12));
+  CHECK_THROWS_WITH(paired_comparison(records, "a", "proact", 0.95), Contains("'proact'"));
+  CHECK_THROWS_WITH(paired_comparison({record("a", 1e-5, 0, 1), record("b", 1e-5, 1, 1)}, "a", "b", 0.95),
+                    Contains("share no fault map"));
 }

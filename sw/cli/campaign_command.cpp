@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "models/net/deployment.hpp"
+#include "sw/campaign/paired.hpp"
 #include "sw/campaign/report.hpp"
 #include "sw/campaign/runner.hpp"
 #include "sw/campaign/statistics.hpp"
@@ -42,6 +43,7 @@ struct PlanCli {
 struct ReportCli {
   std::vector<std::string> dirs;
   bool markdown = false;
+  std::vector<std::string> paired;  // A, B: B against A map by map
 };
 
 std::vector<double> parse_rates(const std::vector<std::string>& texts) {
@@ -225,10 +227,19 @@ void add_campaign_command(CLI::App& app) {
   CLI::App* r = c->add_subcommand("report", "A campaign's results as a table: one row per rate, one column per method");
   r->add_option("dirs", report->dirs, "Campaign output directories")->required();
   r->add_flag("--markdown", report->markdown, "Markdown tables (for docs)");
+  r->add_option("--paired", report->paired,
+                "A,B: method B against method A map by map (the same fault maps): per rate the mean difference, "
+                "its paired interval and the share of maps where B is ahead")
+      ->delimiter(',')
+      ->expected(2);
   r->callback([report] {
-    for (std::size_t i = 0; i < report->dirs.size(); ++i)
-      std::printf("%s%s", i ? "\n" : "",
-                  campaign_report(report->dirs[i], report->markdown ? ReportStyle::markdown : ReportStyle::text).c_str());
+    const ReportStyle style = report->markdown ? ReportStyle::markdown : ReportStyle::text;
+    for (std::size_t i = 0; i < report->dirs.size(); ++i) {
+      const std::string table = report->paired.empty()
+                                    ? campaign_report(report->dirs[i], style)
+                                    : paired_report(report->dirs[i], report->paired[0], report->paired[1], style);
+      std::printf("%s%s", i ? "\n" : "", table.c_str());
+    }
   });
 
   c->callback([c, p, r, cli] {
