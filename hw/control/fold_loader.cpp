@@ -2,7 +2,6 @@
 
 #include <string>
 
-
 namespace proact {
 
 FoldLoader::FoldLoader(WordMemory& weight_sram, const std::vector<LayerFold>& folds, const std::uint32_t* weights,

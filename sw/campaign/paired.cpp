@@ -16,33 +16,31 @@ namespace proact {
 std::vector<PairedPoint> paired_comparison(const std::vector<MapRecord>& records, const std::string& a,
                                            const std::string& b, double confidence) {
   // (fault model, rate, map) -> accuracy of each method; points in order of first appearance.
-  using Key = std::tuple<std::string, double, std::size_t>;
-  std::map<Key, double> of_a, of_b;
-  std::vector<std::pair<std::string, double>> points;
+  using Point = std::pair<std::string, double>;
+  std::map<std::tuple<std::string, double, std::size_t>, double> of_a, of_b;
+  std::vector<Point> points;
   for (const MapRecord& r : records) {
     if (r.method != a && r.method != b) continue;
     (r.method == a ? of_a : of_b)[{r.fault_model, r.rate, r.map}] = r.accuracy();
-    const std::pair<std::string, double> point{r.fault_model, r.rate};
+    const Point point{r.fault_model, r.rate};
     if (std::find(points.begin(), points.end(), point) == points.end()) points.push_back(point);
   }
   if (of_a.empty()) throw std::invalid_argument("no maps of method '" + a + "' in the campaign");
   if (of_b.empty()) throw std::invalid_argument("no maps of method '" + b + "' in the campaign");
+  std::map<Point, std::vector<double>> differences;  // per point, over the maps both ran, in map order
+  for (const auto& [key, accuracy_a] : of_a) {
+    const auto other = of_b.find(key);
+    if (other != of_b.end()) differences[{std::get<0>(key), std::get<1>(key)}].push_back(other->second - accuracy_a);
+  }
   std::vector<PairedPoint> out;
-  for (const auto& [fault_model, rate] : points) {
+  for (const Point& p : points) {
+    const auto found = differences.find(p);
+    if (found == differences.end()) continue;
     PairedPoint point;
-    point.fault_model = fault_model;
-    point.rate = rate;
-    std::vector<double> differences;
-    for (const auto& [key, accuracy_a] : of_a) {
-      if (std::get<0>(key) != fault_model || std::get<1>(key) != rate) continue;
-      const auto other = of_b.find(key);
-      if (other == of_b.end()) continue;
-      const double d = other->second - accuracy_a;
-      differences.push_back(d);
-      (d > 0 ? point.ahead : d < 0 ? point.behind : point.level) += 1;
-    }
-    if (differences.empty()) continue;
-    point.difference = mean_interval(differences, confidence);
+    point.fault_model = p.first;
+    point.rate = p.second;
+    for (double d : found->second) (d > 0 ? point.ahead : d < 0 ? point.behind : point.level) += 1;
+    point.difference = mean_interval(found->second, confidence);
     out.push_back(point);
   }
   if (out.empty()) throw std::invalid_argument("methods '" + a + "' and '" + b + "' share no fault map");

@@ -72,10 +72,11 @@ void run_compute(ThresholdsOptions o) {
   save_threshold_file(o.out, file);
   const CleanAccuracy& a = file.clean_accuracy;
   if (o.json) {
+    const nlohmann::json written = threshold_file_to_json(file);
     print_json({{"model", o.model}, {"checkpoint", path}, {"method", file.method}, {"out", o.out},
-                {"threshold_words", file.threshold_words()}, {"clean_accuracy", threshold_file_to_json(file)["clean_accuracy"]},
+                {"threshold_words", file.threshold_words()}, {"clean_accuracy", written["clean_accuracy"]},
                 {"hardware_form", file.hardware_form}, {"training_seconds", file.training_seconds},
-                {"layers", threshold_file_to_json(file)["layers"]}});
+                {"layers", written["layers"]}});
     return;
   }
   std::printf("%s %s: %zu threshold words; validation accuracy unclipped %.2f %%, smooth %.2f %%, hard %.2f %%", o.model.c_str(),
