@@ -1,14 +1,17 @@
 // Fault models of a campaign (sw/campaign/): ECC codes and the ECC fault-hook decorator, the
-// counts and distributions of every model, nested voltage maps, and seeds that do not depend on
+// counts and distributions of every model, maps nested across rates, and seeds that do not depend on
 // how maps are sharded.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
+#include <tuple>
 
 #include "hw/memory/sram.hpp"
 #include "hw/faults/ecc.hpp"
 #include "sw/faults/fault_models.hpp"
+#include "sw/faults/nested_sampling.hpp"
 #include "hw/faults/protected_sram.hpp"
 #include "hw/faults/transient_hook.hpp"
 #include "sw/faults/voltage_table.hpp"
@@ -261,11 +264,68 @@ TEST_CASE("campaign models: voltage maps nest so a cell faulty at V is faulty at
   CHECK_THROWS_WITH(VoltageTable("x", {{0.5, 1e-3}, {0.6, 1e-2}}), Contains("must not grow"));
 }
 
+TEST_CASE("campaign models: nested sampling chooses each index with probability p, and a rate's set inside every higher rate's", "[campaign][models]") {
+  const std::uint64_t count = 200000;
+  std::vector<std::uint64_t> previous;
+  for (double p : {1e-4, 1e-3, 0.3, 0.7}) {
+    std::vector<std::uint64_t> chosen;
+    std::uint64_t low_half = 0;
+    for_each_nested(
+        17, count, p, [](Rng& rng) { return rng.next(); },
+        [&](std::uint64_t i, std::uint64_t) {
+          chosen.push_back(i);
+          low_half += i < count / 2;
+        });
+    std::sort(chosen.begin(), chosen.end());
+    INFO("p = " << p);
+    CHECK(std::adjacent_find(chosen.begin(), chosen.end()) == chosen.end());
+    const double mean = count * p, sd = std::sqrt(count * p * (1 - p));
+    CHECK(std::abs(static_cast<double>(chosen.size()) - mean) < 5 * sd);
+    CHECK(std::abs(static_cast<double>(low_half) - chosen.size() / 2.0) < 5 * std::sqrt(chosen.size() / 4.0));
+    CHECK(std::includes(chosen.begin(), chosen.end(), previous.begin(), previous.end()));
+    previous = chosen;
+  }
+  // A permutation's prefixes: distinct, uniform, nested.
+  const std::vector<std::uint64_t> few = nested_prefix(1000, 10, 3), more = nested_prefix(1000, 600, 3);
+  CHECK(std::includes(more.begin(), more.end(), few.begin(), few.end()));
+  CHECK(std::adjacent_find(more.begin(), more.end()) == more.end());
+  CHECK(nested_prefix(1000, 1000, 3).back() == 999);
+}
+
+TEST_CASE("campaign models: every model but transient nests its maps across rates, a fault keeping its behaviour", "[campaign][models]") {
+  const MemoryShape memory{8192, 32, EccScheme::secded_39_32};
+  for (const std::string name : {"bernoulli", "stuck-at", "burst", "column", "row"}) {
+    const FaultModel model = FaultModel::named(name);
+    for (std::size_t m = 0; m < 3; ++m) {
+      std::vector<Fault> previous;
+      for (double rate : {1e-4, 1e-3, 1e-2, 5e-2}) {
+        const std::vector<Fault> faults = cell_faults(model, rate, memory, map_seed(4, model, rate, m)).data.faults();
+        INFO(name << " map " << m << " at " << rate);
+        CHECK(std::includes(faults.begin(), faults.end(), previous.begin(), previous.end(), [](const Fault& a, const Fault& b) {
+          return std::tie(a.address, a.bit, a.kind) < std::tie(b.address, b.bit, b.kind);
+        }));
+        CHECK(faults.size() >= previous.size());
+        previous = faults;
+      }
+      CHECK(!previous.empty());
+    }
+  }
+  const std::vector<std::size_t> numels = {150, 2400, 48000};
+  std::vector<StoredFlip> previous;
+  for (double ber : {1e-6, 1e-5, 1e-4, 1e-3}) {
+    const std::vector<StoredFlip> flips = paper_flips(numels, ber, 8);
+    for (const StoredFlip& f : previous) CHECK(std::find(flips.begin(), flips.end(), f) != flips.end());
+    previous = flips;
+  }
+}
+
 TEST_CASE("campaign models: map seeds depend only on the campaign seed and model and rate and map index", "[campaign][models]") {
   const FaultModel bernoulli = FaultModel::named("bernoulli");
   CHECK(map_seed(1, bernoulli, 1e-5, 3) == map_seed(1, bernoulli, 1e-5, 3));
   CHECK(map_seed(1, bernoulli, 1e-5, 3) != map_seed(1, bernoulli, 1e-5, 4));
-  CHECK(map_seed(1, bernoulli, 1e-5, 3) != map_seed(1, bernoulli, 3e-5, 3));
+  CHECK(map_seed(1, bernoulli, 1e-5, 3) == map_seed(1, bernoulli, 3e-5, 3));  // one map seen at every rate
+  const FaultModel transient = FaultModel::named("transient");
+  CHECK(map_seed(1, transient, 1e-5, 3) != map_seed(1, transient, 3e-5, 3));
   CHECK(map_seed(1, bernoulli, 1e-5, 3) != map_seed(2, bernoulli, 1e-5, 3));
   CHECK(map_seed(1, bernoulli, 1e-5, 3) != map_seed(1, FaultModel::named("stuck-at"), 1e-5, 3));
   const FaultModel voltage = FaultModel::named("voltage");

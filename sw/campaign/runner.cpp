@@ -329,7 +329,7 @@ void Campaign::write_campaign_json(const std::string& status, double wall_second
       {"until_ci", o_.summary.until_ci},
       {"min_maps", o_.summary.min_maps},
       {"seeds", {{"campaign", o_.seed},
-                 {"map_seed", "Rng::derive chain over (campaign seed, fault model name, rate bits unless voltage, "
+                 {"map_seed", "Rng::derive chain over (campaign seed, fault model name, rate bits for transient only, "
                               "map index); streams per fault site derived from it (protected_network.cpp)"}}},
       {"protections", protections},
       {"images", {{"source", test_.name}, {"count", test_.size()}}},

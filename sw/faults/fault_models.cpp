@@ -5,10 +5,9 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
-#include <unordered_set>
-
 #include "models/names.hpp"
 #include "models/random.hpp"
+#include "sw/faults/nested_sampling.hpp"
 
 namespace proact {
 
@@ -27,28 +26,6 @@ std::uint64_t fnv1a(const std::string& text) {
   std::uint64_t h = 0xcbf29ce484222325ULL;
   for (unsigned char c : text) h = (h ^ c) * 0x100000001b3ULL;
   return h;
-}
-
-double uniform01(Rng& rng) { return static_cast<double>(rng.next() >> 11) * (1.0 / 9007199254740992.0); }
-
-// Calls visit(i) for every i in [0, count) chosen independently with probability p, in increasing
-// order, drawing one geometric gap per chosen index.
-template <typename Visit>
-void for_each_bernoulli(Rng& rng, std::uint64_t count, double p, Visit&& visit) {
-  if (p <= 0.0 || count == 0) return;
-  if (p >= 1.0) {
-    for (std::uint64_t i = 0; i < count; ++i) visit(i);
-    return;
-  }
-  const double log_q = std::log1p(-p);
-  std::uint64_t i = 0;
-  while (true) {
-    const double gap = std::floor(std::log(1.0 - uniform01(rng)) / log_q);
-    if (gap >= static_cast<double>(count - i)) return;
-    i += static_cast<std::uint64_t>(gap);
-    visit(i);
-    if (++i >= count) return;
-  }
 }
 
 // Collects faulty cells of a memory under its code and sorts them into data and check maps.
@@ -80,7 +57,13 @@ class CellCollector {
     }
   }
 
+  // The faults in increasing (address, bit) order, whatever order they were drawn in.
   SramFaults take() {
+    const auto by_cell = [](const Fault& a, const Fault& b) {
+      return a.address != b.address ? a.address < b.address : a.bit < b.bit;
+    };
+    std::sort(data_.begin(), data_.end(), by_cell);
+    std::sort(check_.begin(), check_.end(), by_cell);
     SramFaults faults;
     faults.code = code_;
     faults.words = words_;
@@ -155,7 +138,8 @@ void FaultModel::validate() const {
 }
 
 nlohmann::json FaultModel::to_json() const {
-  nlohmann::json j = {{"name", name()}, {"rate", rate_label()}};
+  nlohmann::json j = {{"name", name()}, {"rate", rate_label()},
+                      {"maps", nested() ? "nested across rates" : "drawn per rate"}};
   if (physical()) {
     j["cell_behaviour"] = cell_kind_name(cell_kind);
     j["threshold_faults"] = threshold_faults;
@@ -168,7 +152,7 @@ nlohmann::json FaultModel::to_json() const {
 
 std::uint64_t map_seed(std::uint64_t campaign_seed, const FaultModel& model, double rate, std::size_t map) {
   std::uint64_t seed = Rng::derive(campaign_seed, fnv1a(model.name()));
-  if (model.kind != FaultModelKind::voltage) {
+  if (!model.nested()) {
     std::uint64_t bits;
     std::memcpy(&bits, &rate, sizeof bits);
     seed = Rng::derive(seed, bits);
@@ -177,7 +161,6 @@ std::uint64_t map_seed(std::uint64_t campaign_seed, const FaultModel& model, dou
 }
 
 std::vector<StoredFlip> paper_flips(const std::vector<std::size_t>& numels, double ber, std::uint64_t seed) {
-  Rng rng(seed);
   std::vector<StoredFlip> flips;
   for (std::size_t t = 0; t < numels.size(); ++t) {
     const std::uint64_t positions = static_cast<std::uint64_t>(numels[t]) * 32u;
@@ -185,17 +168,8 @@ std::vector<StoredFlip> paper_flips(const std::vector<std::size_t>& numels, doub
     const auto count = static_cast<std::uint64_t>(std::floor(static_cast<double>(numels[t]) * 32.0 * ber));
     if (count > positions)
       throw std::invalid_argument("BER " + std::to_string(ber) + " asks for more flips than a tensor has bits");
-    // Floyd's sampling: `count` distinct positions, then in increasing order.
-    std::unordered_set<std::uint64_t> chosen;
-    std::vector<std::uint64_t> picked;
-    for (std::uint64_t j = positions - count; j < positions; ++j) {
-      const std::uint64_t r = rng.uniform_int(j + 1);
-      const std::uint64_t take = chosen.count(r) ? j : r;
-      chosen.insert(take);
-      picked.push_back(take);
-    }
-    std::sort(picked.begin(), picked.end());
-    for (std::uint64_t p : picked) flips.push_back({t, static_cast<std::size_t>(p / 32), static_cast<int>(p % 32)});
+    for (std::uint64_t p : nested_prefix(positions, count, Rng::derive(seed, t)))
+      flips.push_back({t, static_cast<std::size_t>(p / 32), static_cast<int>(p % 32)});
   }
   return flips;
 }
@@ -207,11 +181,12 @@ SramFaults cell_faults(const FaultModel& model, double rate, const MemoryShape& 
   const EccCode& code = cells.code();
   const auto n = static_cast<std::uint64_t>(code.codeword_bits());
   const double p = model.ber(rate);
-  Rng rng(seed);
+  const auto kind_of = [&](Rng& rng) { return draw_kind(model.cell_kind, rng); };
   switch (model.kind) {
     case FaultModelKind::bernoulli:
     case FaultModelKind::stuck_at:
-      for_each_bernoulli(rng, cells.cells(), p, [&](std::uint64_t c) { cells.add(c, draw_kind(model.cell_kind, rng)); });
+    case FaultModelKind::voltage:
+      for_each_nested(seed, cells.cells(), p, kind_of, [&](std::uint64_t c, FaultKind kind) { cells.add(c, kind); });
       break;
     case FaultModelKind::burst: {
       const auto length = static_cast<std::uint64_t>(model.burst_length);
@@ -219,11 +194,17 @@ SramFaults cell_faults(const FaultModel& model, double rate, const MemoryShape& 
         throw std::invalid_argument("--burst-length " + std::to_string(length) + " exceeds the " + std::to_string(n) +
                                     " cells of a codeword");
       }
-      const double q = std::min(1.0, p * static_cast<double>(n) / static_cast<double>(length));
-      for_each_bernoulli(rng, cells.codewords(), q, [&](std::uint64_t w) {
+      struct Burst {
+        std::uint64_t start;
+        FaultKind kind;
+      };
+      const auto draw_burst = [&](Rng& rng) {
         const std::uint64_t start = rng.uniform_int(n - length + 1);
-        const FaultKind kind = draw_kind(model.cell_kind, rng);
-        for (std::uint64_t b = 0; b < length; ++b) cells.add(w * n + start + b, kind);
+        return Burst{start, kind_of(rng)};
+      };
+      const double q = std::min(1.0, p * static_cast<double>(n) / static_cast<double>(length));
+      for_each_nested(seed, cells.codewords(), q, draw_burst, [&](std::uint64_t w, const Burst& burst) {
+        for (std::uint64_t b = 0; b < length; ++b) cells.add(w * n + burst.start + b, burst.kind);
       });
       break;
     }
@@ -243,27 +224,14 @@ SramFaults cell_faults(const FaultModel& model, double rate, const MemoryShape& 
         if (codeword < cells.codewords()) cells.add(codeword * n + column % n, kind);
       };
       if (model.kind == FaultModelKind::column) {
-        for_each_bernoulli(rng, row_cells, p, [&](std::uint64_t column) {
-          const FaultKind kind = draw_kind(model.cell_kind, rng);
+        for_each_nested(seed, row_cells, p, kind_of, [&](std::uint64_t column, FaultKind kind) {
           for (std::uint64_t r = 0; r < rows; ++r) add_cell(r, column, kind);
         });
       } else {
-        for_each_bernoulli(rng, rows, p, [&](std::uint64_t row) {
-          const FaultKind kind = draw_kind(model.cell_kind, rng);
+        for_each_nested(seed, rows, p, kind_of, [&](std::uint64_t row, FaultKind kind) {
           for (std::uint64_t c = 0; c < row_cells; ++c) add_cell(row, c, kind);
         });
       }
-      break;
-    }
-    case FaultModelKind::voltage: {
-      // Cells below the table's largest BER, each with its uniform number u in [0, max BER):
-      // faulty at this voltage when u < BER(V). The draws never depend on the voltage.
-      const double max_ber = model.voltages.max_ber();
-      for_each_bernoulli(rng, cells.cells(), max_ber, [&](std::uint64_t c) {
-        const double u = max_ber * uniform01(rng);
-        const FaultKind kind = draw_kind(model.cell_kind, rng);
-        if (u < p) cells.add(c, kind);
-      });
       break;
     }
     default: break;

@@ -11,11 +11,13 @@
 //                 (n cells per codeword, start uniform), so about a fraction BER of cells is hit;
 //   column / row  every physical column (bit line) / row (word line) of the SRAM is faulty with
 //                 probability BER, and then all its cells are, with one behaviour per line;
-//   voltage       the rate is a supply voltage; BER from a voltage table; maps are nested: one
-//                 uniform number per cell, faulty at V when below BER(V), so a cell faulty at V
-//                 is faulty at every lower voltage;
+//   voltage       the rate is a supply voltage; the BER comes from a voltage table, then as bernoulli;
 //   transient     the rate is the probability that a read delivers a bit flipped, per bit and per
 //                 read of the weight SRAM (SystemC engine only).
+// Every model but transient nests its maps across rates (sw/faults/nested_sampling.hpp): a map's
+// faults at a rate are a subset of the same map's faults at every higher rate (a cell, line or
+// codeword keeps its behaviour), so rates compare with common random numbers; voltage nests the
+// same way across voltages, a cell faulty at V being faulty at every lower voltage.
 // With threshold faults on, the physical models fault the CSR threshold registers and table too.
 #include <cstdint>
 #include <nlohmann/json_fwd.hpp>
@@ -53,6 +55,8 @@ struct FaultModel {
   std::string name() const { return fault_model_kind_name(kind); }
   // Faults SRAM cells (every model but proact-paper's stored words and transient read upsets).
   bool physical() const { return kind != FaultModelKind::proact_paper && kind != FaultModelKind::transient; }
+  // Its maps nest across rates (every model whose faults are drawn before the run: all but transient).
+  bool nested() const { return kind != FaultModelKind::transient; }
   // The bit error rate a rate stands for (voltage: the table's, others: the rate itself); throws
   // std::invalid_argument for a rate outside the model's range, naming it.
   double ber(double rate) const;
@@ -63,7 +67,7 @@ struct FaultModel {
 };
 
 // The seed of map `map` at `rate`: a pure function of its arguments (never of the process or
-// shard that draws it). The voltage model ignores the rate, so its maps nest across voltages.
+// shard that draws it). Nested models ignore the rate: map m is one map seen at every rate.
 std::uint64_t map_seed(std::uint64_t campaign_seed, const FaultModel& model, double rate, std::size_t map);
 
 // proact-paper: one flip of bit `bit` of element `element` of tensor `tensor`.
@@ -73,7 +77,8 @@ struct StoredFlip {
   bool operator==(const StoredFlip& o) const { return tensor == o.tensor && element == o.element && bit == o.bit; }
 };
 // floor(numel * 32 * ber) distinct uniform (element, bit) positions of 32-bit words in every tensor
-// of `numels`, tensor after tensor from one stream of `seed`.
+// of `numels`: tensor t's are the first ones of a random permutation of its positions drawn from
+// stream t of `seed` (so they nest across BERs), in increasing order within a tensor.
 std::vector<StoredFlip> paper_flips(const std::vector<std::size_t>& numels, double ber, std::uint64_t seed);
 
 // A memory's cells as the physical models see them: `words` words of `word_bits` bits under `ecc`.

@@ -26,7 +26,6 @@ class VoltageTable {
   // Interpolated log-linearly in BER between neighbouring points (linearly where one is 0);
   // throws std::invalid_argument naming the table's range for a voltage outside it.
   double ber_at(double volts) const;
-  double max_ber() const { return points_.front().ber; }  // at the lowest voltage
   const std::string& source() const { return source_; }
   const std::vector<VoltagePoint>& points() const { return points_; }
 
