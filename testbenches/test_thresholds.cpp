@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <map>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -358,6 +359,45 @@ TEST_CASE("FitAct clips every layer neuron-wise and the file records both clip f
   CHECK(file.hyperparameters.at("granularity") == "neuron");
 }
 
+TEST_CASE("FT-ClipAct narrows an interval of four candidates per round around the best area under faults", "[thresholds]") {
+  ThresholdConfig config;
+  config.method = ThresholdMethod::ftclipact;
+  config.show_progress = false;
+  config.ftclipact.bit_error_rates = {1e-5, 1e-4};
+  config.ftclipact.fault_maps = 1;
+  config.ftclipact.search_images = 100;
+  config.ftclipact.rounds = 3;
+  config.ftclipact.min_rounds = 3;
+  const ThresholdData data = small_data(0, 100, 128);
+  Network profiled = lenet5();
+  const std::vector<Tensor> maxima = profile_max_activations(profiled, data.calibration);
+  const MethodResult result = ftclipact_thresholds(lenet5(), maxima, data, config);
+  const std::vector<std::size_t> sites = clip_sites(profiled);
+  REQUIRE(result.thresholds.size() == sites.size());
+  std::map<std::string, std::vector<TrialRecord>> by_layer;
+  for (const TrialRecord& t : result.trials) by_layer[t.layer].push_back(t);
+  for (std::size_t l = 0; l < sites.size(); ++l) {
+    const std::vector<TrialRecord>& trials = by_layer.at(profiled.layer(sites[l]).name());
+    INFO("layer " << l);
+    // Round 1 scores 0, 1/3, 2/3 and 1 of the max; each later round two new candidates (its ends were scored).
+    REQUIRE(trials.size() == 4 + 2 * 2);
+    for (std::size_t i = 0; i < 4; ++i) CHECK(trials[i].setting == Approx(i / 3.0).margin(1e-6));
+    // The one kept has the best area of all; the threshold is its candidate.
+    const auto kept = std::find_if(trials.begin(), trials.end(), [](const TrialRecord& t) { return t.accepted; });
+    REQUIRE(kept != trials.end());
+    CHECK(std::count_if(trials.begin(), trials.end(), [](const TrialRecord& t) { return t.accepted; }) == 1);
+    for (const TrialRecord& t : trials) CHECK(t.accuracy <= kept->accuracy);
+    // Round 2's candidates lie within one third of the max of round 1's best.
+    const double first_best = std::max_element(trials.begin(), trials.begin() + 4, [](const TrialRecord& a, const TrialRecord& b) {
+                                return a.accuracy < b.accuracy;
+                              })->setting;
+    for (std::size_t i = 4; i < 6; ++i) CHECK(std::abs(trials[i].setting - first_best) <= 1.0 / 3.0 + 1e-6);
+    CHECK(result.thresholds[l].size() == 1);
+  }
+  // The same seed searches the same maps.
+  CHECK(ftclipact_thresholds(lenet5(), maxima, data, config).thresholds[0][0] == result.thresholds[0][0]);
+}
+
 TEST_CASE("gradients reach the thresholds in eval mode with batch-norm statistics and weights frozen", "[thresholds]") {
   Network net = build_network("resnet-small", 4);  // batch norm and residual adds, no max pool (its ties make finite differences jump)
   Rng rng(11);
@@ -549,7 +589,7 @@ TEST_CASE("proact thresholds and simulate --thresholds end to end through the CL
   CHECK(refused_form.exit_code == 1);
   CHECK_THAT(refused_form.output, Contains("--clip-form") && Contains("ranger-nw only"));
 
-  const auto ftclipact = run_cli("thresholds --method ftclipact --fractions 1,0.5 --bers 1e-4 --fault-maps 1 --search-images 100" + small);
+  const auto ftclipact = run_cli("thresholds --method ftclipact --search-rounds 1 --search-min-rounds 1 --bers 1e-4 --fault-maps 1 --search-images 100" + small);
   REQUIRE(ftclipact.exit_code == 0);
   CHECK(nlohmann::json::parse(ftclipact.output).at("threshold_words") == 4);
 }

@@ -187,8 +187,13 @@ void add_thresholds_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--fitact-lr", c.fitact.learning_rate, "FitAct: Adam learning rate")->capture_default_str();
   cmd->add_option("--fitact-decay", c.fitact.weight_decay, "FitAct: weight decay (L2) on the thresholds")->capture_default_str();
-  cmd->add_option("--fractions", c.ftclipact.fractions, "FT-ClipAct: candidate thresholds as fractions of the profiled max")
-      ->delimiter(',')->capture_default_str();
+  cmd->add_option("--search-rounds", c.ftclipact.rounds, "FT-ClipAct: most interval-search rounds per layer")
+      ->capture_default_str();
+  cmd->add_option("--search-min-rounds", c.ftclipact.min_rounds, "FT-ClipAct: rounds before the search may stop")
+      ->capture_default_str();
+  cmd->add_option("--auc-tolerance", c.ftclipact.auc_tolerance,
+                  "FT-ClipAct: the search stops when neighbouring candidates' AUCs differ by at most this (points)")
+      ->capture_default_str();
   cmd->add_option("--bers", c.ftclipact.bit_error_rates, "FT-ClipAct: bit error rates scoring the candidates")
       ->delimiter(',')->capture_default_str();
   cmd->add_option("--fault-maps", c.ftclipact.fault_maps, "FT-ClipAct: fault maps per bit error rate")->capture_default_str();

@@ -69,8 +69,10 @@ void ThresholdConfig::validate() const {
   require(proact.lr_layer > 0.0 && proact.lr_neuron > 0.0, "ProAct learning rates must be > 0");
   require(fitact.learning_rate > 0.0, "FitAct learning rate must be > 0");
   require(fitact.weight_decay >= 0.0, "FitAct weight decay must be >= 0");
-  require(!ftclipact.fractions.empty(), "FT-ClipAct needs at least one candidate fraction");
-  for (double f : ftclipact.fractions) require(f >= 0.0 && f <= 1.0, "candidate fractions must lie in [0, 1], got " + std::to_string(f));
+  require(ftclipact.rounds >= 1, "FT-ClipAct search rounds must be >= 1, got " + std::to_string(ftclipact.rounds));
+  require(ftclipact.min_rounds >= 1 && ftclipact.min_rounds <= ftclipact.rounds,
+          "FT-ClipAct's least rounds must lie in [1, rounds], got " + std::to_string(ftclipact.min_rounds));
+  require(ftclipact.auc_tolerance >= 0.0, "FT-ClipAct's AUC tolerance must be >= 0");
   require(!ftclipact.bit_error_rates.empty(), "FT-ClipAct needs at least one bit error rate");
   for (double ber : ftclipact.bit_error_rates) require(ber >= 0.0 && ber <= 1.0, "bit error rates must lie in [0, 1], got " + std::to_string(ber));
   require(ftclipact.fault_maps >= 1, "fault maps per BER must be >= 1, got " + std::to_string(ftclipact.fault_maps));
@@ -83,9 +85,11 @@ nlohmann::json ThresholdConfig::hyperparameters() const {
     case ThresholdMethod::ranger:
     case ThresholdMethod::ranger_nw: h["clip_form"] = clip_form_name(ranger_form); break;
     case ThresholdMethod::ftclipact:
-      h.update({{"fractions", ftclipact.fractions}, {"bit_error_rates", ftclipact.bit_error_rates},
+      h.update({{"search", "interval search with refinement, 4 candidates per round"},
+                {"rounds", ftclipact.rounds}, {"min_rounds", ftclipact.min_rounds},
+                {"auc_tolerance_points", ftclipact.auc_tolerance}, {"bit_error_rates", ftclipact.bit_error_rates},
                 {"fault_maps", ftclipact.fault_maps}, {"search_images", ftclipact.search_images},
-                {"fault_model", "proact-paper (q15.16 weights and biases)"}});
+                {"fault_model", "proact-paper (q15.16 weights and biases), nested maps"}});
       break;
     case ThresholdMethod::fitact:
       h.update({{"epochs", fitact.epochs}, {"optimizer", "adam"}, {"learning_rate", fitact.learning_rate},

@@ -45,10 +45,16 @@ struct FitActOptions {
 };
 
 struct FtClipActOptions {
-  std::vector<double> fractions = {1.0, 0.8, 0.6, 0.4, 0.2};  // candidates, of the layer's profiled max
-  std::vector<double> bit_error_rates = {1e-5, 3e-5, 1e-4};  // Q15.16 weight faults (paper protocol)
-  int fault_maps = 3;                                          // per BER, same seeds for every candidate
-  std::size_t search_images = 1000;                            // first images of the validation split
+  // The reference code's interval search (ftclipact_method.cpp): at most `rounds` rounds of four
+  // candidates per layer, ending early once `min_rounds` ran and neighbouring candidates' areas
+  // under the accuracy-vs-BER curve differ by at most `auc_tolerance` (accuracy points x the unit
+  // span of the rates, the reference's delta_b).
+  int rounds = 4;
+  int min_rounds = 3;
+  double auc_tolerance = 0.2;
+  std::vector<double> bit_error_rates = {1e-7, 1e-6, 3e-6, 1e-5, 3e-5};  // Q15.16 weight faults (paper protocol)
+  int fault_maps = 5;                                                   // nested maps, the same for every candidate
+  std::size_t search_images = 1000;                                     // first images of the validation split
 };
 
 struct ThresholdConfig {
@@ -79,10 +85,10 @@ struct ThresholdData {
 struct TrialRecord {
   std::string layer;       // clipped layer (ProAct, FT-ClipAct) or "all" (FitAct)
   int trial = 0;           // 1-based within the layer
-  double setting = 0;      // ProAct/FitAct: weight decay; FT-ClipAct: candidate fraction of the profiled max
+  double setting = 0;      // ProAct/FitAct: weight decay; FT-ClipAct: candidate as a fraction of the layer's max
   double loss = 0;         // ProAct/FitAct: mean training loss of the last epoch run; FT-ClipAct: 0
   double accuracy = 0;     // ProAct/FitAct: validation accuracy in the training form after the last epoch run;
-                           // FT-ClipAct: mean accuracy under faults
+                           // FT-ClipAct: area under the accuracy-vs-BER curve (rates at 1/K .. 1)
   bool accepted = false;   // ProAct: an epoch was kept; FT-ClipAct: best candidate; FitAct: true
   double seconds = 0;
   int epochs = 0;          // ProAct/FitAct: epochs run
