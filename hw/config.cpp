@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "hw/interface/register_map.hpp"
+
 namespace proact {
 
 namespace {
@@ -98,7 +100,7 @@ void reject_unknown_keys(const nlohmann::json& json, const std::vector<std::stri
 const std::vector<std::string> kConfigKeys = {
     "preset", "array_rows", "array_cols", "dataflow", "weight_sram_bytes", "act_sram_bytes", "dram_bytes",
     "sram_word_bits", "weight_format", "dram_words_per_cycle", "dram_latency_cycles", "clock_mhz", "timing",
-    "validation_mode", "quantum_ns", "csr_latency_cycles", "weight_sram_ecc"};
+    "validation_mode", "quantum_ns", "csr_latency_cycles", "weight_sram_ecc", "threshold_table_words"};
 const std::vector<std::string> kTimingKeys = {"overlap_weight_load", "trim_partial_folds", "fold_overhead_cycles",
                                               "pipeline_latency_cycles"};
 
@@ -155,6 +157,7 @@ void AcceleratorConfig::validate() const {
                format_name(weight_format));
   check_positive("quantum_ns", quantum_ns, 1e9);
   check_range("csr_latency_cycles", csr_latency_cycles, 0, 1000);
+  check_range("threshold_table_words", threshold_table_words, 1, kThresholdTableMaxWords);
 }
 
 std::vector<std::string> preset_names() { return {"default", "edge-8x8", "scalesim-32x32", "validation-4x4"}; }
@@ -216,7 +219,8 @@ nlohmann::json config_to_json(const AcceleratorConfig& c) {
           {"validation_mode", c.validation_mode},
           {"quantum_ns", c.quantum_ns},
           {"csr_latency_cycles", c.csr_latency_cycles},
-          {"weight_sram_ecc", ecc_scheme_name(c.weight_sram_ecc)}};
+          {"weight_sram_ecc", ecc_scheme_name(c.weight_sram_ecc)},
+          {"threshold_table_words", c.threshold_table_words}};
 }
 
 AcceleratorConfig config_from_json(const nlohmann::json& json) {
@@ -258,6 +262,7 @@ AcceleratorConfig config_from_json(const nlohmann::json& json) {
   read_bool(json, "validation_mode", c.validation_mode);
   read_real(json, "quantum_ns", c.quantum_ns);
   read_integer(json, "csr_latency_cycles", c.csr_latency_cycles);
+  read_integer(json, "threshold_table_words", c.threshold_table_words);
   if (json.contains("weight_sram_ecc")) {
     try {
       c.weight_sram_ecc = parse_ecc_scheme(read_string(json, "weight_sram_ecc"));

@@ -40,6 +40,9 @@ struct AcceleratorConfig {
   bool validation_mode = false;       // per-PE, per-cycle array model; arrays up to 16x16 only
   double quantum_ns = 1000.0;         // TLM global quantum, (0, 1e9]
   long csr_latency_cycles = 1;        // added to every CSR bus access, 0..1000
+  // THRESHOLD_TABLE words (fp32), 1..kThresholdTableMaxWords: every neuron-wise clip unit's
+  // thresholds, each in its window (a neuron-wise method needs one word per clipped element).
+  std::uint32_t threshold_table_words = 65536;
 
   // Throws std::invalid_argument naming the first bad field, its value and the allowed range.
   void validate() const;

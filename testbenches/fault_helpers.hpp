@@ -23,15 +23,16 @@ inline AcceleratorConfig campaign_config(Format format = Format::fp32) {
   return c;
 }
 
-// Hard clipping as ProAct deploys it: layer-wise thresholds, neuron-wise in the last clipped layer.
-inline Protection hybrid_clipping() {
-  return {"hybrid-test", "test", "hard", 0, [](Network& network) {
+// Hard clipping as ProAct deploys it: layer-wise thresholds, neuron-wise in the last clipped layer;
+// with `all_neuron_wise`, as FitAct deploys it: neuron-wise in every clipped layer.
+inline Protection hybrid_clipping(bool all_neuron_wise = false) {
+  return {all_neuron_wise ? "neuron-test" : "hybrid-test", "test", "hard", 0, [all_neuron_wise](Network& network) {
             std::vector<std::size_t> sites;
             for (std::size_t i = 0; i < network.size(); ++i)
               if (dynamic_cast<Activation*>(&network.layer(i))) sites.push_back(i);
             Rng rng(7);
             for (std::size_t i : sites) {
-              Tensor t(i == sites.back() ? network.node(i).output_shape : Shape{1});
+              Tensor t(all_neuron_wise || i == sites.back() ? network.node(i).output_shape : Shape{1});
               for (float& v : t.values()) v = 0.5f + 2.0f * rng.uniform();
               dynamic_cast<Activation&>(network.layer(i)).set_clipping(ClipForm::hard, t);
             }

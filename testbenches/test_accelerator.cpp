@@ -96,15 +96,17 @@ void check_engines_agree(SystemcEngine& engine, Deployment& deployment, const Ac
 
 // Clipped ReLUs as ProAct deploys them: a layer-wise threshold everywhere but the last clipped
 // layer, which gets one threshold per output element (thresholds at `scale` x a seeded value).
-void clip_all(Network& network, ClipForm form) {
+// Clips every activation of `network`: layer-wise with a random threshold, except the last one
+// (or every one with `all_neuron_wise`), which gets one random threshold per output element.
+void clip_all(Network& network, ClipForm form, bool all_neuron_wise = false) {
   std::vector<std::size_t> activations;
   for (std::size_t i = 0; i < network.size(); ++i)
     if (dynamic_cast<Activation*>(&network.layer(i))) activations.push_back(i);
   Rng rng(7);
   for (std::size_t i : activations) {
     auto& activation = dynamic_cast<Activation&>(network.layer(i));
-    const bool last = i == activations.back();
-    Tensor thresholds(last ? network.node(i).output_shape : Shape{1});
+    const bool neuron_wise = all_neuron_wise || i == activations.back();
+    Tensor thresholds(neuron_wise ? network.node(i).output_shape : Shape{1});
     for (float& t : thresholds.values()) t = 0.5f + 2.0f * rng.uniform();
     activation.set_clipping(form, thresholds);
   }
@@ -127,7 +129,7 @@ TEST_CASE("layer descriptors survive encode and decode, and bad words are refuse
   d.input_scale = 0.25f;
   d.post = PostOp::clip;
   d.clamp = {-1.0f, 6.0f};
-  d.threshold_slot = kThresholdTableSlot;
+  d.clip_unit = 63;
   const std::vector<std::uint32_t> words = d.encode();
   REQUIRE(words.size() == kDescriptorWords);
   const LayerDescriptor back = LayerDescriptor::decode(words.data());
@@ -290,7 +292,9 @@ TEST_CASE("both engines agree in every dataflow, with clipping units and in vali
     clip_all(lenet, ClipForm::hard);
     Deployment deployment(lenet, Format::fp16);
     const Program program = compile_program(deployment, small_default(), 4);
-    CHECK(program.layer_thresholds.size() == 3);
+    REQUIRE(program.clip_units.size() == 4);
+    CHECK(program.clip_units[3].table_base == 0);
+    CHECK(program.clip_units[3].table_length == 84);
     CHECK(program.threshold_table.size() == 84);
     check_engines_agree(*default_engine, deployment, small_default(), images, 4);
     // The clipping changed the function: compare with the unclipped network.
@@ -298,6 +302,23 @@ TEST_CASE("both engines agree in every dataflow, with clipping units and in vali
     const InferenceRun plain = run_functional(unclipped, compile_program(unclipped, small_default(), 4), small_default(), images);
     const InferenceRun clipped = run_functional(deployment, program, small_default(), images);
     CHECK_FALSE(same_bits(plain.logits, clipped.logits));
+  }
+  SECTION("neuron-wise in every layer: one threshold table window per clip unit") {
+    clip_all(lenet, ClipForm::hard, true);
+    Deployment deployment(lenet, Format::fp32);
+    const Program program = compile_program(deployment, small_default(), 4);
+    REQUIRE(program.clip_units.size() == 4);
+    const std::vector<std::uint32_t> lengths = {4704, 1600, 120, 84}, bases = {0, 4704, 6304, 6424};
+    for (std::size_t u = 0; u < 4; ++u) {
+      CHECK(program.clip_units[u].table_length == lengths[u]);
+      CHECK(program.clip_units[u].table_base == bases[u]);
+    }
+    CHECK(program.threshold_table.size() == 6508);
+    check_engines_agree(*default_engine, deployment, small_default(), images, 4);
+    AcceleratorConfig small_table = small_default();
+    small_table.threshold_table_words = 6507;
+    CHECK_THROWS_WITH(compile_program(deployment, small_table, 4),
+                      Catch::Matchers::Contains("need 6508 threshold table words, the table holds 6507"));
   }
   SECTION("saturating clip") {
     clip_all(lenet, ClipForm::saturate);

@@ -88,6 +88,33 @@ TEST_CASE("campaign engines: proact-paper maps give bit-identical logits on both
   }
 }
 
+TEST_CASE("campaign engines: neuron-wise thresholds in every layer, faulted in their table windows, agree on both engines", "[campaign][engines]") {
+  const Tensor images = random_images(8, 5);
+  const Checkpoint checkpoint = random_lenet(6, images);
+  for (const char* name : {"bernoulli", "proact-paper"}) {
+    FaultModel model = FaultModel::named(name);
+    model.threshold_faults = true;
+    const bool paper = model.kind == FaultModelKind::proact_paper;
+    const AcceleratorConfig config = campaign_config(paper ? Format::q15_16 : Format::fp32);
+    ProtectedNetwork network(checkpoint, hybrid_clipping(true), config, paper);
+    REQUIRE(network.neuron_wise_layers() == 4);
+    CHECK(network.clipped()[2].unit.table_base == 4704 + 1600);  // windows packed in execution order
+    SystemcRunner systemc(*campaign_engine, network, config, 4, images);
+    FunctionalRunner functional(network, config, paper ? nullptr : &systemc.program(), images);
+    CHECK(same_bits(functional.clean_logits(), systemc.clean_logits()));
+    int changed = 0;
+    for (std::size_t m = 0; m < 3; ++m) {
+      const double rate = paper ? 1e-3 : 4e-3;
+      const MapFaults faults = FaultFamilies(model).draw(network, config, rate, map_seed(4, model, rate, m));
+      INFO(name << " map " << m << ", " << faults.count() << " faults");
+      const MapOutcome a = functional.run(faults);
+      CHECK(same_bits(a.logits, systemc.run(faults).logits));
+      changed += !same_bits(a.logits, functional.clean_logits());
+    }
+    CHECK(changed > 0);
+  }
+}
+
 TEST_CASE("campaign engines: the incremental forward equals the naive forward bit for bit", "[campaign][engines]") {
   const Tensor images = random_images(40, 6);
   const Format format = GENERATE(Format::q15_16, Format::int8, Format::fp16);

@@ -102,7 +102,7 @@ TEST_CASE("register map offsets come from the one table", "[hw][registers]") {
   CHECK(register_offset("CLIP_THRESHOLD[0]") == 0x400);
   CHECK(register_offset("CLIP_THRESHOLD[63]") == clip_threshold_offset(63));
   CHECK(register_offset("THRESHOLD_TABLE[65535]") == 0x10000 + 4 * 65535);
-  CHECK(kCsrSpaceBytes == 0x50000);
+  CHECK(kCsrSpaceBytes == 0x4010000);  // the threshold table window holds 2^24 words
   CHECK(counter_name(Counter::weight_sram_reads) == "WEIGHT_SRAM_READS");
   CHECK(register_info(counter_hi(Counter::dram_writes)).name == "DRAM_WRITES_HI");
   CHECK(kCtrlStart == 1u);
@@ -120,7 +120,8 @@ TEST_CASE("register map offsets come from the one table", "[hw][registers]") {
     }
     CHECK(decode_offset(0x02C).kind == DecodedAddress::Kind::unmapped);
     CHECK(decode_offset(0x3FC).kind == DecodedAddress::Kind::unmapped);
-    CHECK(decode_offset(0x500).kind == DecodedAddress::Kind::unmapped);
+    CHECK(decode_offset(0x034).kind == DecodedAddress::Kind::unmapped);  // THRESHOLD_TABLE_LAYER until version 2
+    CHECK(decode_offset(0x700).kind == DecodedAddress::Kind::unmapped);
     CHECK(decode_offset(kCsrSpaceBytes).kind == DecodedAddress::Kind::unmapped);
     CHECK(decode_offset(std::uint64_t{1} << 40).kind == DecodedAddress::Kind::unmapped);
   }
@@ -131,14 +132,16 @@ TEST_CASE("register map offsets come from the one table", "[hw][registers]") {
     CHECK(clip.index == 7);
     const DecodedAddress table = decode_offset(kCsrSpaceBytes - 4);
     CHECK(table.window == kThresholdTableWindow);
-    CHECK(table.index == kThresholdTableWords - 1);
+    CHECK(table.index == kThresholdTableMaxWords - 1);
+    CHECK(decode_offset(0x500 + 4 * 3).window == kClipTableBaseWindow);
+    CHECK(decode_offset(0x600 + 4 * 63).window == kClipTableLengthWindow);
   }
   SECTION("unknown names throw std::out_of_range naming them") {
     CHECK_THROWS_AS(register_offset("CONTROL"), std::out_of_range);
     CHECK_THROWS_WITH(register_offset("CONTROL"), Contains("'CONTROL'") && Contains("CTRL"));
     CHECK_THROWS_WITH(register_offset("CLIP_THRESHOLD[64]"), Contains("CLIP_THRESHOLD[64]") && Contains("0..63"));
     CHECK_THROWS_WITH(register_offset("CLIP_THRESHOLD[x]"), Contains("CLIP_THRESHOLD[x]"));
-    CHECK_THROWS_AS(threshold_table_offset(kThresholdTableWords), std::out_of_range);
+    CHECK_THROWS_AS(threshold_table_offset(kThresholdTableMaxWords), std::out_of_range);
     CHECK_THROWS_AS(field_mask(RegisterId::ctrl, "GO"), std::out_of_range);
   }
 }
@@ -159,7 +162,7 @@ TEST_CASE("proact registers prints the map as markdown, JSON and a table", "[hw]
   REQUIRE(json.at("registers").size() == kRegisterCount);
   CHECK(json.at("registers").at(2).at("name") == "CTRL");
   CHECK(json.at("registers").at(2).at("fields").at(0).at("name") == "START");
-  CHECK(json.at("windows").at(1).at("base") == 0x10000);
+  CHECK(json.at("windows").at(kThresholdTableWindow).at("base") == 0x10000);
   CHECK_THAT(run_cli("registers").output, Contains("THRESHOLD_TABLE[i]") && Contains("0x00008"));
 }
 
@@ -204,8 +207,11 @@ TEST_CASE("CSR bank access rules", "[hw][registers][csr]") {
     CHECK(bank.clip_form() == ClipForm::relu);
     bus_write(bank, "CLIP_MODE", 3);
     CHECK_FALSE(bank.clip_form().has_value());
-    bus_write(bank, "THRESHOLD_TABLE_LAYER", 4);
-    CHECK(bank.threshold_table_layer() == 4);
+    bus_write(bank, "CLIP_TABLE_BASE[5]", 1000);
+    bus_write(bank, "CLIP_TABLE_LENGTH[5]", 84);
+    CHECK(bank.clip_table_base(5) == 1000);
+    CHECK(bank.clip_table_length(5) == 84);
+    CHECK(bank.clip_table_length(4) == 0);  // reset: layer-wise
   }
   SECTION("CTRL.START is self-clearing and taken once; ignored while busy") {
     bus_write(bank, "CTRL", kCtrlStart | kCtrlIrqEnable);
@@ -283,6 +289,15 @@ TEST_CASE("CSR bank access rules", "[hw][registers][csr]") {
     CHECK(bank.write(0x200, 4, 1) == AccessStatus::address_error);
     CHECK(bank.read(kCsrSpaceBytes, 4, value) == AccessStatus::address_error);
     CHECK(bank.read(~std::uint64_t{0}, 4, value) == AccessStatus::address_error);
+    // The table exists up to the config's threshold_table_words; the window's rest is unmapped.
+    CHECK(bank.read(register_offset("THRESHOLD_TABLE[65535]"), 4, value) == AccessStatus::ok);
+    CHECK(bank.read(register_offset("THRESHOLD_TABLE[65536]"), 4, value) == AccessStatus::address_error);
+    AcceleratorConfig larger;
+    larger.threshold_table_words = 100000;
+    CsrBank big(larger);
+    CHECK(big.write(register_offset("THRESHOLD_TABLE[99999]"), 4, 1) == AccessStatus::ok);
+    CHECK(big.write(register_offset("THRESHOLD_TABLE[100000]"), 4, 1) == AccessStatus::address_error);
+    CHECK(big.get(RegisterId::threshold_table_words) == 100000);
     CHECK(bus_read(bank, "SCRATCH") == 0);
   }
   SECTION("thresholds: bus writes, clip-unit reads through the fault hook") {
@@ -301,8 +316,8 @@ TEST_CASE("CSR bank access rules", "[hw][registers][csr]") {
     CHECK(bank.threshold_table_value(1000) == 1.5f);
     CHECK(bus_read(bank, "THRESHOLD_TABLE[1000]") == float_bits(1.5f));
     CHECK(table->changed_stores() == 1);
-    CHECK_THROWS_AS(bank.clip_threshold(kMaxClipLayers), std::out_of_range);
-    const auto too_far = std::make_shared<FaultMap>(std::vector<Fault>{{kMaxClipLayers, 0, FaultKind::flip}});
+    CHECK_THROWS_AS(bank.clip_threshold(kClipUnits), std::out_of_range);
+    const auto too_far = std::make_shared<FaultMap>(std::vector<Fault>{{kClipUnits, 0, FaultKind::flip}});
     CHECK_THROWS_WITH(bank.clip_thresholds().set_fault_map(too_far), Contains("faults[0]") && Contains("64 words"));
   }
   SECTION("parameter registers from the accelerator config") {

@@ -522,7 +522,7 @@ TEST_CASE("thresholds loaded into the accelerator give identical logits on both 
   const AcceleratorConfig config = thresholds_config();
   Deployment deployment(clipped, Format::fp32);
   const Program program = compile_program(deployment, config, 16);
-  REQUIRE(program.layer_thresholds.size() == 3);
+  REQUIRE(program.clip_units.size() == 4);
   REQUIRE(program.threshold_table.size() == 84);
   const InferenceRun functional = run_functional(deployment, program, config, images);
   const InferenceRun systemc = thresholds_engine->run(program, images);
@@ -531,7 +531,7 @@ TEST_CASE("thresholds loaded into the accelerator give identical logits on both 
   Deployment plain(model, Format::fp32);
   CHECK_FALSE(same_bits(run_functional(plain, compile_program(plain, config, 16), config, images).logits, functional.logits));
 
-  const LoadedThresholds loaded = read_loaded_thresholds(*thresholds_engine, 3, 84);
+  const LoadedThresholds loaded = read_loaded_thresholds(*thresholds_engine, 4, 84);
   CHECK_NOTHROW(verify_loaded_thresholds(loaded, file, form));
   ThresholdFile other = file;
   other.layers[1].values[0] += 0.25f;
@@ -566,7 +566,7 @@ TEST_CASE("proact thresholds and simulate --thresholds end to end through the CL
   REQUIRE(simulated.exit_code == 0);
   const auto run = nlohmann::json::parse(simulated.output);
   CHECK(run.at("thresholds").at("read_back") == true);
-  CHECK(run.at("thresholds").at("registers") == 3);
+  CHECK(run.at("thresholds").at("clip_units") == 4);
   CHECK(run.at("thresholds").at("table_words") == 84);
 
   const auto report = run_cli("thresholds --report " + out);
@@ -594,7 +594,7 @@ TEST_CASE("proact thresholds and simulate --thresholds end to end through the CL
   CHECK(nlohmann::json::parse(ftclipact.output).at("threshold_words") == 4);
 }
 
-TEST_CASE("every committed threshold file fits its zoo checkpoint and all but the neuron-wise ones compile onto the accelerator", "[thresholds][zoo]") {
+TEST_CASE("every committed threshold file fits its zoo checkpoint and compiles onto the accelerator, neuron-wise ones into table windows", "[thresholds][zoo]") {
   const std::string model = GENERATE(as<std::string>{}, "lenet5", "vgg-small", "resnet-small");
   const Checkpoint checkpoint = load_checkpoint("models/zoo/" + model + ".ckpt");
   const AcceleratorConfig config = thresholds_config();
@@ -606,12 +606,17 @@ TEST_CASE("every committed threshold file fits its zoo checkpoint and all but th
     Network clipped = checkpoint.network;
     REQUIRE_NOTHROW(apply_thresholds(clipped, file, parse_clip_form(file.hardware_form)));
     Deployment deployment(clipped, config.weight_format);
-    if (method == "fitact" || method == "ranger-nw") {
-      CHECK_THROWS_WITH(compile_program(deployment, config, 16), Contains("the threshold table holds one"));
-      continue;
-    }
     const Program program = compile_program(deployment, config, 16);
-    const std::size_t words = program.layer_thresholds.size() + program.threshold_table.size();
-    CHECK(words == file.threshold_words());
+    std::size_t layer_wise = 0;
+    for (const ClipUnit& unit : program.clip_units) layer_wise += !unit.neuron_wise();
+    CHECK(layer_wise + program.threshold_table.size() == file.threshold_words());
+    if (method == "fitact" || method == "ranger-nw") {
+      // Every layer neuron-wise: a table of one word fewer is refused, naming both counts.
+      AcceleratorConfig short_table = config;
+      short_table.threshold_table_words = static_cast<std::uint32_t>(file.threshold_words() - 1);
+      CHECK_THROWS_WITH(compile_program(deployment, short_table, 16),
+                        Contains("need " + std::to_string(file.threshold_words())) &&
+                            Contains("holds " + std::to_string(file.threshold_words() - 1)));
+    }
   }
 }

@@ -26,18 +26,18 @@ std::string_view access_status_name(AccessStatus status) {
   return "?";
 }
 
-CsrBank::CsrBank()
-    : clip_thresholds_("clip_threshold_registers", kMaxClipLayers, 32),
-      threshold_table_("threshold_table", kThresholdTableWords, 32) {
-  for (const RegisterInfo& r : kRegisters) reset_values_[index_of(r.id)] = r.reset;
-  reset();
-}
+CsrBank::CsrBank() : CsrBank(AcceleratorConfig{}) {}
 
 // DATAFLOW and WEIGHT_FORMAT hold the enum values, as the register table documents them.
 static_assert(static_cast<int>(Dataflow::os) == 1 && static_cast<int>(Dataflow::is) == 2);
 static_assert(static_cast<int>(Format::int8) == 3 && static_cast<int>(Format::q15_16) == 5);
 
-CsrBank::CsrBank(const AcceleratorConfig& config) : CsrBank() {
+CsrBank::CsrBank(const AcceleratorConfig& config)
+    : clip_thresholds_("clip_threshold_registers", kClipUnits, 32),
+      clip_table_bases_("clip_table_base_registers", kClipUnits, 32),
+      clip_table_lengths_("clip_table_length_registers", kClipUnits, 32),
+      threshold_table_("threshold_table", config.threshold_table_words, 32) {
+  for (const RegisterInfo& r : kRegisters) reset_values_[index_of(r.id)] = r.reset;
   reset_values_[index_of(RegisterId::array_rows)] = static_cast<std::uint32_t>(config.array_rows);
   reset_values_[index_of(RegisterId::array_cols)] = static_cast<std::uint32_t>(config.array_cols);
   reset_values_[index_of(RegisterId::dataflow)] = static_cast<std::uint32_t>(config.dataflow);
@@ -45,6 +45,7 @@ CsrBank::CsrBank(const AcceleratorConfig& config) : CsrBank() {
   reset_values_[index_of(RegisterId::weight_sram_ecc)] = static_cast<std::uint32_t>(config.weight_sram_ecc);
   reset_values_[index_of(RegisterId::weight_sram_bytes)] = static_cast<std::uint32_t>(config.weight_sram_bytes);
   reset_values_[index_of(RegisterId::act_sram_bytes)] = static_cast<std::uint32_t>(config.act_sram_bytes);
+  reset_values_[index_of(RegisterId::threshold_table_words)] = config.threshold_table_words;
   reset();
 }
 
@@ -55,6 +56,8 @@ void CsrBank::reset() {
   start_pending_ = false;
   soft_reset_pending_ = false;
   clip_thresholds_.fill(kRegisterWindows[kClipThresholdWindow].reset);
+  clip_table_bases_.fill(kRegisterWindows[kClipTableBaseWindow].reset);
+  clip_table_lengths_.fill(kRegisterWindows[kClipTableLengthWindow].reset);
   threshold_table_.fill(kRegisterWindows[kThresholdTableWindow].reset);
 }
 
@@ -66,7 +69,12 @@ void CsrBank::soft_reset() {
 }
 
 WordMemory& CsrBank::window_memory(std::size_t window) {
-  return window == kClipThresholdWindow ? clip_thresholds_ : threshold_table_;
+  switch (window) {
+    case kClipThresholdWindow: return clip_thresholds_;
+    case kClipTableBaseWindow: return clip_table_bases_;
+    case kClipTableLengthWindow: return clip_table_lengths_;
+    default: return threshold_table_;
+  }
 }
 
 AccessStatus CsrBank::read(std::uint64_t offset, unsigned bytes, std::uint32_t& value) {
@@ -74,7 +82,9 @@ AccessStatus CsrBank::read(std::uint64_t offset, unsigned bytes, std::uint32_t& 
   if (at.kind == DecodedAddress::Kind::unmapped) return AccessStatus::address_error;
   if (bytes != kCsrWordBytes) return AccessStatus::width_error;
   if (at.kind == DecodedAddress::Kind::window) {
-    value = window_memory(at.window).read(at.index);
+    WordMemory& memory = window_memory(at.window);
+    if (at.index >= memory.size()) return AccessStatus::address_error;  // past the configured table
+    value = memory.read(at.index);
     return AccessStatus::ok;
   }
   if (register_info(at.id).access == Access::wo) return AccessStatus::access_error;
@@ -93,7 +103,9 @@ AccessStatus CsrBank::write(std::uint64_t offset, unsigned bytes, std::uint32_t 
   if (at.kind == DecodedAddress::Kind::unmapped) return AccessStatus::address_error;
   if (bytes != kCsrWordBytes) return AccessStatus::width_error;
   if (at.kind == DecodedAddress::Kind::window) {
-    window_memory(at.window).store(at.index, value);
+    WordMemory& memory = window_memory(at.window);
+    if (at.index >= memory.size()) return AccessStatus::address_error;  // past the configured table
+    memory.store(at.index, value);
     return AccessStatus::ok;
   }
   const RegisterInfo& info = register_info(at.id);
@@ -185,7 +197,7 @@ std::optional<ClipForm> CsrBank::clip_form() const {
   }
 }
 
-float CsrBank::clip_threshold(std::uint32_t layer) { return decode_word(kActivationFormat, clip_threshold_word(layer)); }
+float CsrBank::clip_threshold(std::uint32_t unit) { return decode_word(kActivationFormat, clip_threshold_word(unit)); }
 float CsrBank::threshold_table_value(std::uint32_t index) { return decode_word(kActivationFormat, threshold_table_word(index)); }
 
 }  // namespace proact

@@ -1,6 +1,6 @@
 #pragma once
-// The CSR bank as plain C++ state: the register values, the performance counters, the layer-wise
-// clip thresholds and the neuron-wise threshold table, decoded from the one register map
+// The CSR bank as plain C++ state: the register values, the performance counters, the clip units'
+// thresholds and table windows and the neuron-wise threshold table, decoded from the one register map
 // (hw/interface/register_map.hpp). The bus side (read/write) follows the access rules and never throws; the
 // hardware side (controller, clip unit) uses the typed accessors below, which ignore them.
 #include <array>
@@ -23,8 +23,9 @@ std::string_view access_status_name(AccessStatus status);
 
 class CsrBank {
  public:
-  CsrBank();  // table reset values: the parameter registers show the default preset
-  explicit CsrBank(const AcceleratorConfig& config);  // parameter registers (ARRAY_ROWS ...) from config
+  CsrBank();  // the default config's bank: the parameter registers show their table reset values
+  // Parameter registers (ARRAY_ROWS ...) and the threshold table's size from config.
+  explicit CsrBank(const AcceleratorConfig& config);
 
   // Bus side. Semantics per access rule (hw/interface/register_map.hpp); CTRL.START is ignored while
   // STATUS.BUSY; CTRL.SOFT_RESET takes effect at once on the bank (see soft_reset()).
@@ -62,19 +63,21 @@ class CsrBank {
 
   std::uint64_t descriptor_base() const;  // DESC_BASE_HI:DESC_BASE_LO
   std::uint32_t descriptor_count() const { return get(RegisterId::desc_count); }
-  std::uint32_t threshold_table_layer() const { return get(RegisterId::threshold_table_layer); }
   // CLIP_MODE as a clip form (0 relu, 1 hard, 2 saturate); nullopt for the reserved value 3.
   std::optional<ClipForm> clip_form() const;
 
   // Clip unit reads: through the window's fault hook and counted; an index outside the window
   // throws std::out_of_range (a controller bug, not a bus access).
-  std::uint32_t clip_threshold_word(std::uint32_t layer) { return clip_thresholds_.read(layer); }
-  float clip_threshold(std::uint32_t layer);  // the word as fp32
+  std::uint32_t clip_threshold_word(std::uint32_t unit) { return clip_thresholds_.read(unit); }
+  float clip_threshold(std::uint32_t unit);  // the word as fp32
+  std::uint32_t clip_table_base(std::uint32_t unit) { return clip_table_bases_.read(unit); }
+  std::uint32_t clip_table_length(std::uint32_t unit) { return clip_table_lengths_.read(unit); }
   std::uint32_t threshold_table_word(std::uint32_t index) { return threshold_table_.read(index); }
   float threshold_table_value(std::uint32_t index);  // the word as fp32
+  std::uint32_t threshold_table_words() const { return static_cast<std::uint32_t>(threshold_table_.size()); }
 
   // The two threshold stores as memories: install fault hooks, read access counts.
-  // clip_thresholds: kMaxClipLayers words, threshold_table: kThresholdTableWords words, 32 bits.
+  // clip_thresholds: kClipUnits words, threshold_table: the config's threshold_table_words, 32 bits.
   WordMemory& clip_thresholds() { return clip_thresholds_; }
   WordMemory& threshold_table() { return threshold_table_; }
 
@@ -88,6 +91,8 @@ class CsrBank {
   bool start_pending_ = false;
   bool soft_reset_pending_ = false;
   WordMemory clip_thresholds_;
+  WordMemory clip_table_bases_;
+  WordMemory clip_table_lengths_;
   WordMemory threshold_table_;
 };
 

@@ -227,28 +227,31 @@ void LayerExecutor::post_process(const LayerDescriptor& d, std::uint32_t index, 
   }
   const std::optional<ClipForm> form = csr_.clip_form();
   if (!form) throw DeviceFault(DeviceError::bad_clip_mode, "CLIP_MODE holds the reserved value 3");
+  const std::uint32_t unit = d.clip_unit;
+  if (unit >= kClipUnits) {
+    throw DeviceFault(DeviceError::bad_descriptor, "descriptor " + std::to_string(index) + ": clip unit " +
+                                                       std::to_string(unit) + " >= " + std::to_string(kClipUnits));
+  }
   std::vector<float> thresholds;
-  if (d.threshold_slot == kThresholdTableSlot) {
-    if (csr_.threshold_table_layer() != index) {
-      throw DeviceFault(DeviceError::bad_descriptor, "descriptor " + std::to_string(index) +
-                                                         " uses the threshold table but THRESHOLD_TABLE_LAYER = " +
-                                                         std::to_string(csr_.threshold_table_layer()));
-    }
-    if (per_sample > kThresholdTableWords) {
-      throw DeviceFault(DeviceError::threshold_table_overflow,
-                        "descriptor " + std::to_string(index) + " has " + std::to_string(per_sample) +
-                            " output elements, the threshold table " + std::to_string(kThresholdTableWords));
-    }
-    // The clip unit loads the table once per layer (each word through the table's read hook).
-    thresholds.resize(per_sample);
-    for (std::size_t j = 0; j < per_sample; ++j) thresholds[j] = csr_.threshold_table_value(static_cast<std::uint32_t>(j));
+  const std::uint32_t length = csr_.clip_table_length(unit);
+  if (length == 0) {
+    thresholds.assign(1, csr_.clip_threshold(unit));
   } else {
-    if (d.threshold_slot >= kMaxClipLayers) {
-      throw DeviceFault(DeviceError::bad_descriptor, "descriptor " + std::to_string(index) + ": threshold slot " +
-                                                         std::to_string(d.threshold_slot) + " >= " +
-                                                         std::to_string(kMaxClipLayers));
+    const std::uint32_t base = csr_.clip_table_base(unit);
+    if (length != per_sample) {
+      throw DeviceFault(DeviceError::bad_descriptor,
+                        "descriptor " + std::to_string(index) + " has " + std::to_string(per_sample) +
+                            " output elements, CLIP_TABLE_LENGTH[" + std::to_string(unit) + "] = " + std::to_string(length));
     }
-    thresholds.assign(1, csr_.clip_threshold(d.threshold_slot));
+    if (std::uint64_t{base} + length > csr_.threshold_table_words()) {
+      throw DeviceFault(DeviceError::threshold_table_overflow,
+                        "clip unit " + std::to_string(unit) + "'s window [" + std::to_string(base) + ", " +
+                            std::to_string(std::uint64_t{base} + length) + ") runs past the threshold table's " +
+                            std::to_string(csr_.threshold_table_words()) + " words");
+    }
+    // The clip unit loads its window once per layer (each word through the table's read hook).
+    thresholds.resize(length);
+    for (std::uint32_t j = 0; j < length; ++j) thresholds[j] = csr_.threshold_table_value(base + j);
   }
   clip_forward(*form, values, values, d.batch, per_sample, thresholds.data(), thresholds.size(), kDefaultSharpness,
                d.clamp);

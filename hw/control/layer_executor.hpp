@@ -49,7 +49,7 @@ class LayerExecutor {
   LayerExecutor(const AcceleratorConfig& config, WordMemory& weight_sram, ActivationSram& act_sram, CsrBank& csr);
 
   // Runs descriptor `index` of the current list. Throws DeviceFault for an address outside DRAM,
-  // a fold that does not fit the weight SRAM, a bad clip mode or threshold slot.
+  // a fold that does not fit the weight SRAM, a bad clip mode, clip unit or table window.
   LayerReport execute(const LayerDescriptor& d, std::uint32_t index, DramView dram);
 
  private:

@@ -48,7 +48,7 @@ enum Word : std::size_t {
   kBiasLo, kBiasHi, kScalesLo, kScalesHi, kFormat, kInChannels, kInHeight, kInWidth, kOutChannels, kOutHeight,
   kOutWidth, kKernelHeight, kKernelWidth, kStrideHeight, kStrideWidth, kDilationHeight, kDilationWidth, kPadTop,
   kPadLeft, kPadBottom, kPadRight, kGroups, kPoolFlags, kPadValue, kChannelOffset, kEpsilon, kInputScale, kPost, kClampLo,
-  kClampHi, kThresholdSlot, kWordCount
+  kClampHi, kClipUnitWord, kWordCount
 };
 // kPoolFlags bits.
 constexpr std::uint32_t kCeilMode = 1u, kCountIncludePad = 2u;
@@ -106,7 +106,7 @@ std::vector<std::uint32_t> LayerDescriptor::encode() const {
   w[kPost] = static_cast<std::uint32_t>(post);
   w[kClampLo] = encode_word(Format::fp32, clamp.lo);
   w[kClampHi] = encode_word(Format::fp32, clamp.hi);
-  w[kThresholdSlot] = threshold_slot;
+  w[kClipUnitWord] = clip_unit;
   return w;
 }
 
@@ -155,7 +155,7 @@ LayerDescriptor LayerDescriptor::decode(const std::uint32_t* w) {
   d.post = static_cast<PostOp>(w[kPost]);
   d.clamp = {decode_word(Format::fp32, w[kClampLo]), decode_word(Format::fp32, w[kClampHi])};
   if (!(d.clamp.lo <= d.clamp.hi)) invalid("clamp bounds", w[kClampLo]);
-  d.threshold_slot = w[kThresholdSlot];
+  d.clip_unit = w[kClipUnitWord];
   if (d.batch == 0) invalid("batch", 0);
   for (std::size_t i : {kInChannels, kInHeight, kInWidth, kOutChannels, kOutHeight, kOutWidth}) {
     if (w[i] == 0) invalid("shape word " + std::to_string(i), 0);

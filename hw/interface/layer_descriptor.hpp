@@ -35,11 +35,8 @@ bool is_gemm(LayerOp op);  // conv and dense run on the systolic array
 enum class PostOp : std::uint32_t {
   none = 0,
   clamp = 1,  // the clamp alone (plain ReLU by default), whatever CLIP_MODE says
-  clip = 2,   // the clamp, then the clip unit in CLIP_MODE, threshold from `threshold_slot`
+  clip = 2,   // the clamp, then clip unit `clip_unit` in CLIP_MODE (its threshold or table window)
 };
-
-// threshold_slot value meaning "per-element thresholds from the threshold table".
-constexpr std::uint32_t kThresholdTableSlot = 0xFFFFFFFFu;
 
 struct LayerDescriptor {
   LayerOp op = LayerOp::conv;
@@ -61,7 +58,7 @@ struct LayerDescriptor {
   float input_scale = 1.0f;          // int8: activation quantisation step
   PostOp post = PostOp::none;
   ClampBounds clamp;                 // post: [lo, hi] before the clip form
-  std::uint32_t threshold_slot = 0;  // CLIP_THRESHOLD index, or kThresholdTableSlot
+  std::uint32_t clip_unit = 0;       // post clip: index of CLIP_THRESHOLD / CLIP_TABLE_BASE / CLIP_TABLE_LENGTH
 
   // GEMM view of one channel group (SCALE-Sim names): M = output pixels x batch, N = output
   // channels / groups, K = patch size ((in channels / groups) x kh x kw). A grouped conv runs

@@ -7,8 +7,9 @@
 // Every register is one 32-bit word at a 4-byte aligned offset of the CSR address space; a bus
 // access must be exactly one aligned word. 64-bit counters are LO/HI pairs: reading LO latches
 // the counter, HI then returns the upper half of that snapshot. Two windows of plain words follow
-// the registers: the layer-wise clip thresholds and the neuron-wise threshold table, both holding
-// thresholds as fp32 bit patterns (the activation format).
+// the registers: per clip unit its layer-wise threshold and the window of the threshold table its
+// neuron-wise thresholds occupy (base and length), then the threshold table itself, which holds
+// thresholds as fp32 bit patterns (the activation format) and is sized by the config.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -26,7 +27,7 @@ std::string_view access_name(Access access);  // "RO", "RW", "W1C", "WO"
 // Registers in address order; kRegisters[i].id == RegisterId(i) (checked at compile time).
 enum class RegisterId {
   id, version, ctrl, status, irq_status, error_code, scratch, counter_clear,
-  desc_base_lo, desc_base_hi, desc_count, clip_mode, threshold_table_layer,
+  desc_base_lo, desc_base_hi, desc_count, clip_mode,
   array_rows, array_cols, dataflow, weight_format, weight_sram_bytes, act_sram_bytes,
   clip_layers, threshold_table_words, weight_sram_ecc,
   cycles_lo, cycles_hi, stall_cycles_lo, stall_cycles_hi, macs_lo, macs_hi,
@@ -76,20 +77,25 @@ struct DeviceErrorInfo {
 inline constexpr std::array kDeviceErrors = {
     DeviceErrorInfo{DeviceError::none, "NONE", "No error"},
     DeviceErrorInfo{DeviceError::bad_descriptor, "BAD_DESCRIPTOR",
-                    "A descriptor field is out of range, or DESC_COUNT is 0"},
+                    "A descriptor field is out of range, DESC_COUNT is 0, or a clip unit's CLIP_TABLE_LENGTH is "
+                    "neither 0 nor its layer's output elements"},
     DeviceErrorInfo{DeviceError::dram_address, "DRAM_ADDRESS", "A descriptor or a DMA transfer points outside DRAM"},
     DeviceErrorInfo{DeviceError::sram_overflow, "SRAM_OVERFLOW",
                     "A layer's tile does not fit the weight SRAM or an activation SRAM bank"},
     DeviceErrorInfo{DeviceError::bad_clip_mode, "BAD_CLIP_MODE", "CLIP_MODE holds the reserved value 3"},
     DeviceErrorInfo{DeviceError::threshold_table_overflow, "THRESHOLD_TABLE_OVERFLOW",
-                    "The neuron-wise layer has more output elements than THRESHOLD_TABLE words"},
+                    "A clip unit's table window (CLIP_TABLE_BASE + CLIP_TABLE_LENGTH) runs past THRESHOLD_TABLE_WORDS"},
 };
 
 inline constexpr std::uint32_t kDeviceIdMagic = 0x50524F41;  // "PROA"
-inline constexpr std::uint32_t kRegisterMapVersion = 0x00010001;  // major 1, minor 1
+// Major 2: THRESHOLD_TABLE_LAYER gave way to a table window per clip unit.
+inline constexpr std::uint32_t kRegisterMapVersion = 0x00020000;  // major 2, minor 0
 inline constexpr std::uint32_t kFp32PlusInfinity = 0x7F800000;  // threshold reset: no clipping
-inline constexpr std::uint32_t kMaxClipLayers = 64;
-inline constexpr std::uint32_t kThresholdTableWords = 65536;
+inline constexpr std::uint32_t kClipUnits = 64;
+// The THRESHOLD_TABLE window's address space; the config sizes the table within it (default
+// 65536 words), and words past THRESHOLD_TABLE_WORDS are unmapped.
+inline constexpr std::uint32_t kThresholdTableMaxWords = 1u << 24;
+inline constexpr std::uint32_t kDefaultThresholdTableWords = 65536;
 inline constexpr std::uint32_t kCsrWordBytes = 4;
 
 inline constexpr std::array kRegisters = {
@@ -111,8 +117,6 @@ inline constexpr std::array kRegisters = {
     RegisterInfo{RegisterId::desc_count, "DESC_COUNT", 0x028, 32, Access::rw, 0, "Number of layer descriptors to run"},
     RegisterInfo{RegisterId::clip_mode, "CLIP_MODE", 0x030, 32, Access::rw, 0,
                  "Activation function of the clipping units"},
-    RegisterInfo{RegisterId::threshold_table_layer, "THRESHOLD_TABLE_LAYER", 0x034, 32, Access::rw, 0xFFFFFFFF,
-                 "Index of the descriptor whose clip uses the neuron-wise THRESHOLD_TABLE (0xFFFFFFFF: none)"},
     RegisterInfo{RegisterId::array_rows, "ARRAY_ROWS", 0x040, 32, Access::ro, 32,
                  "Systolic array rows (from the accelerator config; reset shows the default preset)"},
     RegisterInfo{RegisterId::array_cols, "ARRAY_COLS", 0x044, 32, Access::ro, 32, "Systolic array columns (config)"},
@@ -124,10 +128,10 @@ inline constexpr std::array kRegisters = {
                  "Weight SRAM capacity in bytes (config)"},
     RegisterInfo{RegisterId::act_sram_bytes, "ACT_SRAM_BYTES", 0x054, 32, Access::ro, 262144,
                  "Activation SRAM capacity per ping-pong bank in bytes (config)"},
-    RegisterInfo{RegisterId::clip_layers, "CLIP_LAYERS", 0x058, 32, Access::ro, kMaxClipLayers,
-                 "Number of CLIP_THRESHOLD registers"},
+    RegisterInfo{RegisterId::clip_layers, "CLIP_LAYERS", 0x058, 32, Access::ro, kClipUnits,
+                 "Number of clip units (CLIP_THRESHOLD, CLIP_TABLE_BASE and CLIP_TABLE_LENGTH words)"},
     RegisterInfo{RegisterId::threshold_table_words, "THRESHOLD_TABLE_WORDS", 0x05C, 32, Access::ro,
-                 kThresholdTableWords, "Number of THRESHOLD_TABLE words"},
+                 kDefaultThresholdTableWords, "Number of THRESHOLD_TABLE words (config)"},
     RegisterInfo{RegisterId::weight_sram_ecc, "WEIGHT_SRAM_ECC", 0x060, 32, Access::ro, 0,
                  "Weight SRAM error-correcting code (config): 0 none, 1 parity, 2 SECDED (39,32), 3 SECDED (72,64)"},
     RegisterInfo{RegisterId::cycles_lo, "CYCLES_LO", 0x100, 32, Access::ro, 0, "Clock cycles of the runs, bits 31:0 (latches HI)"},
@@ -185,14 +189,22 @@ inline constexpr std::array kBitFields = {
 };
 
 inline constexpr std::array kRegisterWindows = {
-    RegisterWindow{"CLIP_THRESHOLD", 0x400, kMaxClipLayers, Access::rw, kFp32PlusInfinity,
-                   "Layer-wise clip threshold of clip layer i, fp32 bits (reset +inf: no clipping)"},
-    RegisterWindow{"THRESHOLD_TABLE", 0x10000, kThresholdTableWords, Access::rw, kFp32PlusInfinity,
-                   "Neuron-wise threshold of output element i of the THRESHOLD_TABLE_LAYER descriptor, fp32 bits "
-                   "(reset +inf)"},
+    RegisterWindow{"CLIP_THRESHOLD", 0x400, kClipUnits, Access::rw, kFp32PlusInfinity,
+                   "Layer-wise threshold of clip unit i (used while CLIP_TABLE_LENGTH[i] is 0), fp32 bits "
+                   "(reset +inf: no clipping)"},
+    RegisterWindow{"CLIP_TABLE_BASE", 0x500, kClipUnits, Access::rw, 0,
+                   "First THRESHOLD_TABLE word of clip unit i's neuron-wise thresholds"},
+    RegisterWindow{"CLIP_TABLE_LENGTH", 0x600, kClipUnits, Access::rw, 0,
+                   "Neuron-wise thresholds of clip unit i: 0 for a layer-wise unit (CLIP_THRESHOLD[i]), else its "
+                   "layer's output elements per sample, element j clipped by THRESHOLD_TABLE[CLIP_TABLE_BASE[i] + j]"},
+    RegisterWindow{"THRESHOLD_TABLE", 0x10000, kThresholdTableMaxWords, Access::rw, kFp32PlusInfinity,
+                   "Neuron-wise thresholds of every clip unit, each in its window, fp32 bits (reset +inf); the "
+                   "first THRESHOLD_TABLE_WORDS words exist, the rest are unmapped"},
 };
 inline constexpr std::size_t kClipThresholdWindow = 0;
-inline constexpr std::size_t kThresholdTableWindow = 1;
+inline constexpr std::size_t kClipTableBaseWindow = 1;
+inline constexpr std::size_t kClipTableLengthWindow = 2;
+inline constexpr std::size_t kThresholdTableWindow = 3;
 // Bytes of CSR address space the map decodes (end of the last window).
 inline constexpr std::uint64_t kCsrSpaceBytes =
     std::uint64_t{kRegisterWindows.back().base} + std::uint64_t{kRegisterWindows.back().words} * kCsrWordBytes;

@@ -127,7 +127,7 @@ void run_simulate(const SimulateOptions& o) {
     run = systemc.run(program, test.images, report, o.poll);
     systemc.finish_trace();
     if (thresholds) {
-      verify_loaded_thresholds(read_loaded_thresholds(systemc, program.layer_thresholds.size(), program.threshold_table.size()),
+      verify_loaded_thresholds(read_loaded_thresholds(systemc, program.clip_units.size(), program.threshold_table.size()),
                                *thresholds, program.clip_form);
     }
   }
@@ -142,15 +142,15 @@ void run_simulate(const SimulateOptions& o) {
   nlohmann::json clipping = nullptr;
   if (thresholds) {
     clipping = {{"file", o.thresholds}, {"method", thresholds->method}, {"form", clip_form_name(program.clip_form)},
-                {"registers", program.layer_thresholds.size()}, {"table_words", program.threshold_table.size()},
+                {"clip_units", program.clip_units.size()}, {"table_words", program.threshold_table.size()},
                 {"read_back", engine == Engine::systemc}};
   }
   if (!o.json) {
     print_table(o, config, program, run, result, seconds);
     if (thresholds) {
-      std::printf("thresholds: %s (%s, %s form): %zu CLIP_THRESHOLD registers, %zu THRESHOLD_TABLE words%s\n",
+      std::printf("thresholds: %s (%s, %s form): %zu clip units, %zu THRESHOLD_TABLE words%s\n",
                   o.thresholds.c_str(), thresholds->method.c_str(), clip_form_name(program.clip_form).c_str(),
-                  program.layer_thresholds.size(), program.threshold_table.size(),
+                  program.clip_units.size(), program.threshold_table.size(),
                   engine == Engine::systemc ? ", read back and equal to the file" : " (functional engine: no read-back)");
     }
     return;

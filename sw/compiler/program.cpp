@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <iterator>
+#include <limits>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -118,6 +119,12 @@ class Compiler {
     }
     program_.output_address = buffers_.back();
     program_.output_elements = shape_numel(network_.output_shape());
+    if (clip_units_.table_words() > config_.threshold_table_words) {
+      throw std::invalid_argument("the neuron-wise thresholds need " + std::to_string(clip_units_.table_words()) +
+                                  " threshold table words, the table holds " +
+                                  std::to_string(config_.threshold_table_words) +
+                                  " (threshold_table_words in the accelerator config)");
+    }
 
     std::vector<std::uint32_t> words;
     for (const LayerDescriptor& d : program_.layers) {
@@ -315,21 +322,16 @@ class Compiler {
     program_.clip_form = activation.form();
     d.post = PostOp::clip;
     const Tensor& thresholds = activation.parameter("thresholds").value;
-    if (thresholds.size() == 1) {
-      if (program_.layer_thresholds.size() >= kMaxClipLayers) {
-        refuse(activation, "more than " + std::to_string(kMaxClipLayers) + " layer-wise thresholds");
-      }
-      d.threshold_slot = static_cast<std::uint32_t>(program_.layer_thresholds.size());
-      program_.layer_thresholds.push_back(thresholds[0]);
+    if (clip_units_.units() >= kClipUnits) refuse(activation, "more than " + std::to_string(kClipUnits) + " clipped layers (clip units)");
+    const ClipUnit unit = clip_units_.next(thresholds.size());
+    d.clip_unit = unit.unit;
+    program_.clip_units.push_back(unit);
+    if (!unit.neuron_wise()) {
+      program_.clip_thresholds.push_back(thresholds[0]);
       return;
     }
-    if (!program_.threshold_table.empty()) refuse(activation, "a second neuron-wise layer (the threshold table holds one)");
-    if (thresholds.size() > kThresholdTableWords) {
-      refuse(activation, std::to_string(thresholds.size()) + " neuron-wise thresholds exceed the table's " +
-                             std::to_string(kThresholdTableWords) + " words");
-    }
-    d.threshold_slot = kThresholdTableSlot;
-    program_.threshold_table = thresholds.values();
+    program_.clip_thresholds.push_back(std::numeric_limits<float>::infinity());
+    program_.threshold_table.insert(program_.threshold_table.end(), thresholds.values().begin(), thresholds.values().end());
   }
 
   Deployment& deployment_;
@@ -342,6 +344,7 @@ class Compiler {
   std::map<std::uint64_t, int> pending_reads_;  // per activation buffer: reads still to be mapped
   std::map<std::pair<std::size_t, std::string>, std::uint64_t> parameter_addresses_;
   std::set<std::size_t> fused_;         // activation nodes folded into their producer
+  ClipUnitAllocator clip_units_;
   bool take_words_;
 };
 

@@ -11,6 +11,7 @@
 #include "hw/interface/layer_descriptor.hpp"
 #include "models/net/deployment.hpp"
 #include "models/numeric/clip.hpp"
+#include "sw/compiler/clip_units.hpp"
 
 namespace proact {
 
@@ -32,8 +33,11 @@ struct Program {
   std::size_t output_elements = 0;             // per sample
   std::uint64_t dram_bytes = 0;                // highest byte used + 1
   ClipForm clip_form = ClipForm::relu;         // CLIP_MODE for descriptors with PostOp::clip
-  std::vector<float> layer_thresholds;         // CLIP_THRESHOLD[slot]
-  std::vector<float> threshold_table;          // the neuron-wise layer's thresholds (empty if none)
+  // Per clip unit (sw/compiler/clip_units.hpp) in unit order: where its thresholds are, and its
+  // layer-wise threshold (CLIP_THRESHOLD[unit]; +inf for a neuron-wise unit, which reads its window).
+  std::vector<ClipUnit> clip_units;
+  std::vector<float> clip_thresholds;
+  std::vector<float> threshold_table;          // every neuron-wise unit's window, packed (empty if none)
 };
 
 // Maps every layer of `deployment.network()` (batch norm folded where a conv or dense absorbs it)
@@ -43,11 +47,11 @@ struct Program {
 // activation that is its producer's only reader is fused into the producer's pipeline (not a
 // concat's); flatten is free (same buffer). An activation's clamp ([0, inf), ReLU6's [0, 6], a
 // Clip's bounds) goes into its descriptor; clipped ones (hard or saturate form; smooth is a training
-// form and is refused) get a threshold register if layer-wise, the threshold table if neuron-wise.
-// Throws std::invalid_argument naming the layer and the limit when a layer cannot be mapped:
-// an unsupported layer kind, a fold's weights larger than half the weight SRAM, more clipped
-// layers than threshold registers, a second neuron-wise layer or one larger than the table, or
-// a DRAM image larger than config.dram_bytes.
+// form and is refused) get a clip unit each: a threshold register if layer-wise, a window of the
+// threshold table if neuron-wise. Throws std::invalid_argument naming the layer and the limit when a
+// layer cannot be mapped (an unsupported layer kind, a fold's weights larger than half the weight
+// SRAM, more clipped layers than clip units), when the neuron-wise windows need more words than
+// config.threshold_table_words (naming both), or when the DRAM image exceeds config.dram_bytes.
 Program compile_program(Deployment& deployment, const AcceleratorConfig& config, int batch);
 // The same for a caller that needs the deployment no further: its stored words move into the
 // program (no copy of the weights); its parameters keep their formats and scales, not their words.

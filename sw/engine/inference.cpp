@@ -146,18 +146,16 @@ InferenceRun SystemcEngine::run(const Program& program, const Tensor& images, co
   driver.set_job([&] {
     driver.write_register(RegisterId::counter_clear, 1);
     for (const DramSegment& s : program.segments) driver.write_words(s.address, s.words.data(), s.words.size());
-    for (std::size_t i = 0; i < program.layer_thresholds.size(); ++i) {
-      driver.write_window(kClipThresholdWindow, static_cast<std::uint32_t>(i),
-                          encode_word(kActivationFormat, program.layer_thresholds[i]));
+    for (std::size_t i = 0; i < program.clip_units.size(); ++i) {
+      const auto unit = static_cast<std::uint32_t>(i);
+      driver.write_window(kClipThresholdWindow, unit, encode_word(kActivationFormat, program.clip_thresholds[i]));
+      driver.write_window(kClipTableBaseWindow, unit, program.clip_units[i].table_base);
+      driver.write_window(kClipTableLengthWindow, unit, program.clip_units[i].table_length);
     }
-    std::uint32_t table_layer = 0xFFFFFFFFu;
-    for (std::size_t i = 0; i < program.layers.size(); ++i)
-      if (program.layers[i].threshold_slot == kThresholdTableSlot) table_layer = static_cast<std::uint32_t>(i);
     for (std::size_t j = 0; j < program.threshold_table.size(); ++j) {
       driver.write_window(kThresholdTableWindow, static_cast<std::uint32_t>(j),
                           encode_word(kActivationFormat, program.threshold_table[j]));
     }
-    driver.write_register(RegisterId::threshold_table_layer, table_layer);
     driver.write_register(RegisterId::clip_mode, program.clip_form == ClipForm::saturate ? 2u
                                                  : program.clip_form == ClipForm::hard   ? 1u
                                                                                          : 0u);

@@ -22,13 +22,13 @@ ProtectedNetwork::ProtectedNetwork(const Checkpoint& checkpoint, Protection prot
       deployment_(protected_copy(checkpoint, protection_), config.weight_format,
                   checkpoint.metadata.value("activation_ranges", nlohmann::json::object())) {
   Network& network = deployment_.network();
-  std::size_t layer_wise = 0, neuron_wise = 0;
+  ClipUnitAllocator units;
   for (std::size_t i = 0; i < network.size(); ++i) {
     auto* activation = dynamic_cast<Activation*>(&network.layer(i));
     if (!activation || activation->form() == ClipForm::relu) continue;
     Tensor& t = activation->parameter("thresholds").value;
     const bool neuron = t.size() > 1;
-    clipped_.push_back({i, neuron, neuron ? neuron_wise++ : layer_wise++});
+    clipped_.push_back({i, units.next(t.size()), threshold_words_.size()});
     if (!neuron) continue;
     std::vector<std::uint32_t> words;
     if (q15_16_thresholds) {

@@ -1,7 +1,8 @@
 #pragma once
 // One protection deployed for one accelerator config, ready for fault maps: the deployment (its
 // stored weight and bias words are what proact-paper flips) and where each clipped layer's
-// thresholds live in the accelerator (register slot or the table): the targets a fault family
+// thresholds live in the accelerator (its clip unit's register or table window, placed as the
+// compiler places them): the targets a fault family
 // draws its faults over (sw/faults/fault_family.hpp). With Q15.16 threshold storage (proact-paper), every neuron-wise
 // threshold tensor is stored as Q15.16 words, so the clean network already runs the quantised
 // values and a flip changes exactly one of them.
@@ -11,14 +12,16 @@
 #include "hw/config.hpp"
 #include "models/net/checkpoint.hpp"
 #include "models/net/deployment.hpp"
+#include "sw/compiler/clip_units.hpp"
 #include "sw/protection/protection.hpp"
 
 namespace proact {
 
 struct ClippedLayer {
-  std::size_t node = 0;      // the Activation node
-  bool neuron_wise = false;
-  std::size_t slot = 0;      // layer-wise: CLIP_THRESHOLD register; neuron-wise: its index among neuron-wise layers
+  std::size_t node = 0;          // the Activation node
+  ClipUnit unit;                 // its CLIP_THRESHOLD register or threshold table window
+  std::size_t neuron_index = 0;  // neuron-wise: its index among the neuron-wise layers (threshold_words)
+  bool neuron_wise() const { return unit.neuron_wise(); }
 };
 
 class ProtectedNetwork {

@@ -23,8 +23,8 @@ void StoredWordFlips::apply(NetworkEdits& edits, const WeightPlacement*, FaultCo
   const ProtectedNetwork& network = edits.network();
   for (const auto& [at, mask] : threshold_masks(thresholds)) {
     for (const ClippedLayer& c : network.clipped()) {
-      if (!c.neuron_wise || c.slot != at.first) continue;
-      edits.set_threshold(c.node, at.second, decode_word(Format::q15_16, network.threshold_words(c.slot)[at.second] ^ mask));
+      if (!c.neuron_wise() || c.neuron_index != at.first) continue;
+      edits.set_threshold(c.node, at.second, decode_word(Format::q15_16, network.threshold_words(at.first)[at.second] ^ mask));
     }
   }
 }
@@ -36,9 +36,13 @@ void StoredWordFlips::install(AcceleratorFaults& target) const {
     const DramSegment& segment = parameter_segment(program, deployment, f.tensor);
     program.segments[static_cast<std::size_t>(&segment - program.segments.data())].words[f.element] ^= 1u << f.bit;
   }
+  const ProtectedNetwork& network = target.network();
   for (const auto& [at, mask] : threshold_masks(thresholds)) {
-    if (at.first != 0) throw std::logic_error("the accelerator holds one neuron-wise threshold layer");
-    program.threshold_table.at(at.second) = decode_word(Format::q15_16, target.network().threshold_words(0)[at.second] ^ mask);
+    for (const ClippedLayer& c : network.clipped()) {
+      if (!c.neuron_wise() || c.neuron_index != at.first) continue;
+      program.threshold_table.at(c.unit.table_base + at.second) =
+          decode_word(Format::q15_16, network.threshold_words(at.first)[at.second] ^ mask);
+    }
   }
 }
 

@@ -19,12 +19,15 @@ namespace {
 
 }  // namespace
 
-LoadedThresholds read_loaded_thresholds(SystemcEngine& engine, std::size_t registers, std::size_t table_words) {
+LoadedThresholds read_loaded_thresholds(SystemcEngine& engine, std::size_t units, std::size_t table_words) {
   LoadedThresholds loaded;
   Driver& driver = engine.driver();
   driver.set_job([&] {
-    for (std::size_t i = 0; i < registers; ++i)
-      loaded.registers.push_back(driver.read_window(kClipThresholdWindow, static_cast<std::uint32_t>(i)));
+    for (std::uint32_t i = 0; i < units; ++i) {
+      loaded.registers.push_back(driver.read_window(kClipThresholdWindow, i));
+      loaded.table_bases.push_back(driver.read_window(kClipTableBaseWindow, i));
+      loaded.table_lengths.push_back(driver.read_window(kClipTableLengthWindow, i));
+    }
     for (std::size_t i = 0; i < table_words; ++i)
       loaded.table.push_back(driver.read_window(kThresholdTableWindow, static_cast<std::uint32_t>(i)));
     loaded.clip_mode = driver.read_register(RegisterId::clip_mode);
@@ -35,25 +38,30 @@ LoadedThresholds read_loaded_thresholds(SystemcEngine& engine, std::size_t regis
 }
 
 void verify_loaded_thresholds(const LoadedThresholds& loaded, const ThresholdFile& file, ClipForm form) {
-  std::size_t slot = 0;
-  for (const LayerThresholds& layer : file.layers) {
+  for (std::size_t unit = 0; unit < file.layers.size(); ++unit) {
+    const LayerThresholds& layer = file.layers[unit];
+    const std::string of_layer = "[" + std::to_string(unit) + "] (layer '" + layer.name + "')";
+    if (unit >= loaded.registers.size()) throw std::runtime_error("threshold readback: clip unit" + of_layer + " was not read");
     if (layer.values.size() == 1) {
-      const std::string where = "CLIP_THRESHOLD[" + std::to_string(slot) + "] (layer '" + layer.name + "')";
-      if (slot >= loaded.registers.size()) throw std::runtime_error("threshold readback: " + where + " was not read");
       const std::uint32_t expected = encode_word(kActivationFormat, layer.values[0]);
-      if (loaded.registers[slot] != expected) mismatch(where, loaded.registers[slot], expected);
-      ++slot;
+      if (loaded.registers[unit] != expected) mismatch("CLIP_THRESHOLD" + of_layer, loaded.registers[unit], expected);
+      if (loaded.table_lengths[unit] != 0) mismatch("CLIP_TABLE_LENGTH" + of_layer, loaded.table_lengths[unit], 0);
       continue;
     }
-    if (loaded.table.size() != layer.values.size()) {
-      throw std::runtime_error("threshold readback: read " + std::to_string(loaded.table.size()) +
-                               " THRESHOLD_TABLE words, layer '" + layer.name + "' has " +
-                               std::to_string(layer.values.size()));
+    const auto length = static_cast<std::uint32_t>(layer.values.size());
+    if (loaded.table_lengths[unit] != length) mismatch("CLIP_TABLE_LENGTH" + of_layer, loaded.table_lengths[unit], length);
+    const std::uint64_t base = loaded.table_bases[unit];
+    if (base + length > loaded.table.size()) {
+      throw std::runtime_error("threshold readback: the window of clip unit" + of_layer + " ends at word " +
+                               std::to_string(base + length) + ", " + std::to_string(loaded.table.size()) +
+                               " THRESHOLD_TABLE words were read");
     }
     for (std::size_t i = 0; i < layer.values.size(); ++i) {
       const std::uint32_t expected = encode_word(kActivationFormat, layer.values[i]);
-      if (loaded.table[i] != expected) {
-        mismatch("THRESHOLD_TABLE[" + std::to_string(i) + "] (layer '" + layer.name + "')", loaded.table[i], expected);
+      if (loaded.table[base + i] != expected) {
+        mismatch("THRESHOLD_TABLE[" + std::to_string(base + i) + "] (layer '" + layer.name + "', element " +
+                     std::to_string(i) + ")",
+                 loaded.table[base + i], expected);
       }
     }
   }
