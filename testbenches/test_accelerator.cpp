@@ -499,3 +499,33 @@ TEST_CASE("the driver polls or takes the interrupt, and the device reports bad p
   CHECK(unmapped_refused);
   CHECK_THAT(default_engine->accelerator().controller().last_error(), Catch::Matchers::Contains("DESC_COUNT"));
 }
+
+TEST_CASE("a clip unit's table window must match its layer and fit the table, or the run fails naming it", "[accelerator][driver]") {
+  Network lenet = build_network("lenet5", 6);
+  clip_all(lenet, ClipForm::hard);
+  Deployment deployment(lenet, Format::fp32);
+  const Program program = compile_program(deployment, small_default(), 4);
+  REQUIRE(program.clip_units.at(3).table_length == 84);
+  default_engine->run(program, random_images(4, 8));  // loads the program, its thresholds and windows
+  Driver& driver = default_engine->driver();
+  std::uint32_t short_window = 0, past_the_table = 0;
+  std::string short_message, past_message;
+  driver.set_job([&] {
+    driver.write_window(kClipTableLengthWindow, 3, 83);
+    driver.start_and_wait(true);
+    short_window = driver.read_register(RegisterId::error_code);
+    short_message = default_engine->accelerator().controller().last_error();
+    driver.write_window(kClipTableLengthWindow, 3, 84);
+    driver.write_window(kClipTableBaseWindow, 3, kDefaultThresholdTableWords - 80);
+    driver.start_and_wait(true);
+    past_the_table = driver.read_register(RegisterId::error_code);
+    past_message = default_engine->accelerator().controller().last_error();
+    driver.write_window(kClipTableBaseWindow, 3, 0);
+  });
+  sc_core::sc_start();
+  driver.rethrow_job_error();
+  CHECK(short_window == static_cast<std::uint32_t>(DeviceError::bad_descriptor));
+  CHECK_THAT(short_message, Catch::Matchers::Contains("CLIP_TABLE_LENGTH[3] = 83") && Catch::Matchers::Contains("84 output elements"));
+  CHECK(past_the_table == static_cast<std::uint32_t>(DeviceError::threshold_table_overflow));
+  CHECK_THAT(past_message, Catch::Matchers::Contains("runs past the threshold table's 65536 words"));
+}
