@@ -133,6 +133,25 @@ TEST_CASE("campaign CLI: outputs for two protections under proact-paper", "[camp
   CHECK_THAT(unknown.output, Contains("no maps of method 'fitact'"));
 }
 
+TEST_CASE("campaign CLI: two files of one method take names given as NAME=FILE", "[campaign][cli]") {
+  const fs::path dir = fresh_dir("named");
+  const std::string file = "models/zoo/lenet5.ranger.thresholds.json";
+  const std::string args = "campaign --model lenet5 --limit 32 --maps 2 --fault-model proact-paper --rates 1e-4 ";
+  const auto same = run_cli(args + "--thresholds " + file + " --thresholds " + file + " --out " + dir.string(), true);
+  CHECK(same.exit_code == 1);
+  CHECK_THAT(same.output, Contains("two --thresholds give the method 'ranger'") && Contains("NAME=FILE"));
+  const fs::path named = fresh_dir("named2");
+  REQUIRE(run_cli(args + "--thresholds first=" + file + " --thresholds second=" + file + " --out " + named.string())
+              .exit_code == 0);
+  const auto rows = read_csv(named / "results.csv");
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[1][3] == "first");
+  CHECK(rows[2][3] == "second");
+  CHECK(rows[1][5] == rows[2][5]);  // the same thresholds on the same maps
+  const auto campaign = nlohmann::json::parse(read_text(named / "campaign.json"));
+  CHECK(campaign.at("protections")[0].at("source") == file);
+}
+
 TEST_CASE("campaign CLI: both engines give the same results for a weight-SRAM model with ECC", "[campaign][cli]") {
   const fs::path functional = fresh_dir("functional"), systemc = fresh_dir("systemc");
   const std::string args = "campaign --model lenet5 --limit 32 --maps 2 --batch 16 --fault-model bernoulli "

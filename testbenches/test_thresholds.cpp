@@ -273,6 +273,57 @@ TEST_CASE("ProAct trains the last clipped layer first and finished layers never 
   }
 }
 
+TEST_CASE("ProAct's ablations: the neuron-wise layer's position, no distillation, joint training", "[thresholds]") {
+  const Network model = lenet5();
+  const ThresholdData data = small_data(256, 300, 200);
+  Network profiled = model;
+  const std::vector<Tensor> maxima = profile_max_activations(profiled, data.calibration);
+  ThresholdConfig config;
+  config.show_progress = false;
+  config.seed = 5;
+  config.proact.weight_decays = {4e-5, 4e-9};
+  const MethodResult proact = proact_thresholds(model, maxima, data, config);
+  SECTION("the neuron-wise layer first, everywhere or nowhere") {
+    const std::vector<std::pair<Granularity, std::vector<Shape>>> cases = {
+        {Granularity::hybrid_first, {Shape{6, 28, 28}, Shape{1}, Shape{1}, Shape{1}}},
+        {Granularity::neuron, {Shape{6, 28, 28}, Shape{16, 10, 10}, Shape{120}, Shape{84}}},
+        {Granularity::layer, {Shape{1}, Shape{1}, Shape{1}, Shape{1}}}};
+    for (const auto& [granularity, shapes] : cases) {
+      INFO(granularity_name(granularity));
+      config.proact.granularity = granularity;
+      const MethodResult result = proact_thresholds(model, maxima, data, config);
+      REQUIRE(result.thresholds.size() == 4);
+      for (std::size_t l = 0; l < 4; ++l) CHECK(result.thresholds[l].shape() == shapes[l]);
+      CHECK(result.trials.front().layer == "relu4");  // still progressive, last layer first
+    }
+  }
+  SECTION("without distillation the same schedule trains other thresholds") {
+    config.proact.distillation = false;
+    const MethodResult result = proact_thresholds(model, maxima, data, config);
+    CHECK(result.trials.size() == proact.trials.size());
+    CHECK(result.trials[0].loss != proact.trials[0].loss);
+    CHECK(config.hyperparameters().at("loss") == "ce + coupled l2");
+  }
+  SECTION("joint training: every layer in one group, each decay allowed epochs x layers epochs") {
+    config.proact.progressive = false;
+    config.proact.tolerance = 100.0;  // every epoch kept: the budget shows
+    const MethodResult result = proact_thresholds(model, maxima, data, config);
+    REQUIRE(result.trials.size() == config.proact.weight_decays.size());
+    REQUIRE(result.stages.size() == 1);
+    for (const TrialRecord& t : result.trials) {
+      CHECK(t.layer == "all");
+      CHECK(t.epochs == 4 * config.proact.epochs);
+    }
+    const std::vector<Tensor> init = initial_thresholds(maxima, Granularity::hybrid);
+    for (std::size_t l = 0; l < 4; ++l) CHECK_FALSE(same_bits(result.thresholds[l], init[l]));
+  }
+  SECTION("the ablations are ProAct's alone") {
+    config.method = ThresholdMethod::fitact;
+    config.proact.progressive = false;
+    CHECK_THROWS_WITH(config.validate(), Contains("--joint") && Contains("fitact"));
+  }
+}
+
 TEST_CASE("a threshold file records how far each layer's thresholds moved from the profiled maxima", "[thresholds]") {
   const Network model = lenet5();
   const ThresholdData data = small_data(128, 200, 200);

@@ -144,7 +144,7 @@ void Campaign::load() {
     const std::string& name = network->protection().method;
     if (!names.insert(name).second) {
       throw std::invalid_argument("two --thresholds give the method '" + name +
-                                  "'; every protection of a campaign needs its own method name");
+                                  "'; every protection of a campaign needs its own name: give one as NAME=FILE");
     }
     std::unique_ptr<MapRunner> runner;
     if (o_.engine == Engine::systemc) {

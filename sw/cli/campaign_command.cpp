@@ -168,7 +168,8 @@ void add_campaign_command(CLI::App& app) {
   CampaignOptions& o = cli->campaign;
   CLI::App* c = app.add_subcommand("campaign", "Fault campaign: accuracy under memory faults with confidence intervals");
   c->add_option("--model", o.model, "Zoo name, checkpoint path or ONNX file (.onnx)")->capture_default_str();
-  c->add_option("--thresholds", o.thresholds, "Protection: none (plain ReLU) or a threshold file; repeat for several")
+  c->add_option("--thresholds", o.thresholds, "Protection: none (plain ReLU), a threshold file, or NAME=FILE to name it in reports (two files of one "
+                 "method); repeat for several")
       ->capture_default_str();
   std::string models;
   for (const std::string& n : fault_model_names()) models += (models.empty() ? "" : ", ") + n;

@@ -183,10 +183,32 @@ void add_thresholds_command(CLI::App& app) {
          "--lr-schedule", [&c](const std::string& name) { c.proact.cosine = name == "cosine"; },
          "ProAct: learning rate over each decay's epochs, cosine (annealed to 0) or constant [cosine]")
       ->check(CLI::IsMember({"cosine", "constant"}));
+  cmd->add_option_function<std::string>(
+         "--neuron-wise-layer",
+         [&c](const std::string& where) {
+           c.proact.granularity = where == "last"    ? Granularity::hybrid
+                                  : where == "first" ? Granularity::hybrid_first
+                                  : where == "all"   ? Granularity::neuron
+                                                     : Granularity::layer;
+         },
+         "ProAct ablation: the neuron-wise layer is the last clipped one (ProAct) [last], the first, every one "
+         "(FitAct's granularity, trained progressively) or none (all layer-wise)")
+      ->check(CLI::IsMember({"last", "first", "all", "none"}));
+  cmd->add_flag_function(
+      "--no-distillation", [&c](std::int64_t) { c.proact.distillation = false; },
+      "ProAct ablation: cross-entropy and L2 only, no distillation against the unclipped model");
+  cmd->add_flag_function(
+      "--joint", [&c](std::int64_t) { c.proact.progressive = false; },
+      "ProAct ablation: every layer's thresholds trained at once (each decay allowed epochs x layers epochs) "
+      "instead of one layer at a time");
   cmd->add_option("--fitact-epochs", c.fitact.epochs, "FitAct: training epochs")->check(CLI::PositiveNumber)
       ->capture_default_str();
   cmd->add_option("--fitact-lr", c.fitact.learning_rate, "FitAct: Adam learning rate")->capture_default_str();
   cmd->add_option("--fitact-decay", c.fitact.weight_decay, "FitAct: weight decay (L2) on the thresholds")->capture_default_str();
+  cmd->add_option_function<std::string>(
+         "--fitact-lr-schedule", [&c](const std::string& name) { c.fitact.cosine = name == "cosine"; },
+         "FitAct: learning rate over the run, cosine (annealed to 0, the reference's) or constant [cosine]")
+      ->check(CLI::IsMember({"cosine", "constant"}));
   cmd->add_option("--search-rounds", c.ftclipact.rounds, "FT-ClipAct: most interval-search rounds per layer")
       ->capture_default_str();
   cmd->add_option("--search-min-rounds", c.ftclipact.min_rounds, "FT-ClipAct: rounds before the search may stop")

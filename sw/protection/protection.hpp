@@ -12,7 +12,7 @@
 namespace proact {
 
 struct Protection {
-  std::string method;                   // "none", or the file's method ("proact", "ranger", ...)
+  std::string method;                   // "none", the file's method ("proact", "ranger", ...) or the name given
   std::string source;                   // "none" or the threshold file's path
   std::string clip_form = "relu";       // the form the clipped layers run in (reports say which one ran)
   std::size_t threshold_words = 0;      // the thresholds the method stores (its memory overhead)
@@ -20,8 +20,10 @@ struct Protection {
 };
 
 Protection no_protection();
-// "none" -> no_protection(); anything else is a threshold file path. Throws naming the file and
-// the problem (missing, for other weights, wrong layer count).
+// "none" -> no_protection(); "NAME=FILE" -> FILE's protection named NAME in reports instead of by
+// its method (NAME: letters, digits, '-', '_', '.'), so a campaign can hold two files of one
+// method (ablations, training seeds); anything else is a threshold file path. Throws naming the
+// file and the problem (missing, for other weights, wrong layer count).
 Protection load_protection(const std::string& spec);
 
 }  // namespace proact

@@ -70,7 +70,7 @@ ThresholdFile compute_thresholds(const Network& model, const std::string& model_
   Network clipped = model;
   set_thresholds(clipped, result.thresholds, ClipForm::smooth, static_cast<float>(config.sharpness));
   file.layers = layer_thresholds(clipped);
-  const std::vector<Tensor> initial = initial_thresholds(maxima, method_granularity(config.method));
+  const std::vector<Tensor> initial = initial_thresholds(maxima, config.granularity());
   for (std::size_t l = 0; l < file.layers.size(); ++l) file.layers[l].moved = movement(file.layers[l].values, initial[l]);
   file.clean_accuracy.unclipped = unclipped_accuracy;
   file.clean_accuracy.initial = result.reference_accuracy;

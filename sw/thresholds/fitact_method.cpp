@@ -25,6 +25,7 @@ MethodResult fitact_thresholds(const Network& model, const std::vector<Tensor>& 
   train.batch_size = config.batch_size;
   train.learning_rate = static_cast<float>(config.fitact.learning_rate);
   train.weight_decay = static_cast<float>(config.fitact.weight_decay);
+  train.cosine = config.fitact.cosine;
   train.seed = config.seed;
   ProgressLine progress(std::cerr, "fitact all layers neuron-wise", static_cast<std::size_t>(config.fitact.epochs) * data.train.size(),
                         config.show_progress);

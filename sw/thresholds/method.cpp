@@ -52,6 +52,10 @@ ClipForm ThresholdConfig::training_form() const {
 
 ClipForm ThresholdConfig::hardware_form() const { return is_ranger(method) ? ranger_form : ClipForm::hard; }
 
+Granularity ThresholdConfig::granularity() const {
+  return method == ThresholdMethod::proact ? proact.granularity : method_granularity(method);
+}
+
 void ThresholdConfig::validate() const {
   const auto require = [](bool ok, const std::string& message) {
     if (!ok) throw std::invalid_argument(message);
@@ -67,6 +71,10 @@ void ThresholdConfig::validate() const {
   require(proact.tolerance >= 0.0 && proact.tolerance <= 100.0,
           "tolerance must lie in [0, 100] accuracy points, got " + std::to_string(proact.tolerance));
   require(proact.lr_layer > 0.0 && proact.lr_neuron > 0.0, "ProAct learning rates must be > 0");
+  require(method == ThresholdMethod::proact || (proact.granularity == Granularity::hybrid && proact.distillation &&
+                                                proact.progressive),
+          "--neuron-wise-layer, --no-distillation and --joint are ProAct's ablations; --method is " +
+              threshold_method_name(method));
   require(fitact.learning_rate > 0.0, "FitAct learning rate must be > 0");
   require(fitact.weight_decay >= 0.0, "FitAct weight decay must be >= 0");
   require(ftclipact.rounds >= 1, "FT-ClipAct search rounds must be >= 1, got " + std::to_string(ftclipact.rounds));
@@ -80,7 +88,7 @@ void ThresholdConfig::validate() const {
 }
 
 nlohmann::json ThresholdConfig::hyperparameters() const {
-  nlohmann::json h = {{"granularity", granularity_name(method_granularity(method))}, {"batch_size", batch_size}};
+  nlohmann::json h = {{"granularity", granularity_name(granularity())}, {"batch_size", batch_size}};
   switch (method) {
     case ThresholdMethod::ranger:
     case ThresholdMethod::ranger_nw: h["clip_form"] = clip_form_name(ranger_form); break;
@@ -93,14 +101,16 @@ nlohmann::json ThresholdConfig::hyperparameters() const {
       break;
     case ThresholdMethod::fitact:
       h.update({{"epochs", fitact.epochs}, {"optimizer", "adam"}, {"learning_rate", fitact.learning_rate},
-                {"weight_decay", fitact.weight_decay}, {"sharpness", sharpness}, {"loss", "ce + l2"}});
+                {"lr_schedule", fitact.cosine ? "cosine" : "constant"}, {"weight_decay", fitact.weight_decay},
+                {"sharpness", sharpness}, {"loss", "ce + coupled l2"}});
       break;
     case ThresholdMethod::proact:
       h.update({{"epochs_per_decay", proact.epochs}, {"optimizer", "adam"}, {"lr_layer", proact.lr_layer},
                 {"lr_neuron", proact.lr_neuron}, {"lr_schedule", proact.cosine ? "cosine" : "constant"},
                 {"weight_decays", proact.weight_decays}, {"tolerance_points", proact.tolerance},
                 {"acceptance", "|A - A0| <= tolerance after every epoch"}, {"sharpness", sharpness},
-                {"loss", "ce + distillation (T=1) + coupled l2"}});
+                {"training", proact.progressive ? "progressive (last clipped layer first)" : "joint (every layer at once)"},
+                {"loss", proact.distillation ? "ce + distillation (T=1) + coupled l2" : "ce + coupled l2"}});
       break;
   }
   return h;

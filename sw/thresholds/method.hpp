@@ -36,12 +36,19 @@ struct ProActOptions {
   double lr_neuron = 1e-3;      // Adam, the neuron-wise layer
   bool cosine = true;           // learning rate annealed over each decay's steps (else constant)
   int epochs = 1;               // most epochs per decay (fewer when one leaves the tolerance)
+  // Ablations (docs/results.md): which layers are neuron-wise (hybrid: the last, ProAct's), the
+  // distillation term, and progressive (one layer at a time) or joint training (every layer in one
+  // optimiser, each decay allowed epochs x layers epochs: the same budget in total).
+  Granularity granularity = Granularity::hybrid;
+  bool distillation = true;
+  bool progressive = true;
 };
 
 struct FitActOptions {
   int epochs = 5;
   double learning_rate = 1e-3;  // Adam, all neuron-wise thresholds jointly
-  double weight_decay = 4e-4;   // L2 pull (4e-3 cost the zoo 3-10 points of clean accuracy)
+  double weight_decay = 4e-11;  // coupled L2 pull, the reference code's
+  bool cosine = true;           // learning rate annealed over the run (the reference's schedule)
 };
 
 struct FtClipActOptions {
@@ -73,6 +80,7 @@ struct ThresholdConfig {
   nlohmann::json hyperparameters() const;  // the knobs `method` uses
   ClipForm training_form() const;  // Ranger (NW): ranger_form; FT-ClipAct: hard; FitAct, ProAct: smooth
   ClipForm hardware_form() const;  // Ranger (NW): ranger_form; the others: hard
+  Granularity granularity() const;  // method_granularity, or ProAct's proact.granularity
 };
 
 struct ThresholdData {
@@ -83,7 +91,7 @@ struct ThresholdData {
 };
 
 struct TrialRecord {
-  std::string layer;       // clipped layer (ProAct, FT-ClipAct) or "all" (FitAct)
+  std::string layer;       // clipped layer (ProAct, FT-ClipAct) or "all" (FitAct, joint ProAct)
   int trial = 0;           // 1-based within the layer
   double setting = 0;      // ProAct/FitAct: weight decay; FT-ClipAct: candidate as a fraction of the layer's max
   double loss = 0;         // ProAct/FitAct: mean training loss of the last epoch run; FT-ClipAct: 0

@@ -44,7 +44,8 @@ namespace {
 const NameTable<Granularity>& granularity_table() {
   static const NameTable<Granularity> table(
       "granularity", {
-      {Granularity::layer, "layer"}, {Granularity::neuron, "neuron"}, {Granularity::hybrid, "hybrid"}});
+      {Granularity::layer, "layer"}, {Granularity::neuron, "neuron"}, {Granularity::hybrid, "hybrid"},
+      {Granularity::hybrid_first, "hybrid-first"}});
   return table;
 }
 
@@ -58,7 +59,8 @@ std::vector<Tensor> initial_thresholds(const std::vector<Tensor>& maxima, Granul
   std::vector<Tensor> thresholds;
   for (std::size_t l = 0; l < maxima.size(); ++l) {
     const bool neuron = granularity == Granularity::neuron ||
-                        (granularity == Granularity::hybrid && l + 1 == maxima.size());
+                        (granularity == Granularity::hybrid && l + 1 == maxima.size()) ||
+                        (granularity == Granularity::hybrid_first && l == 0);
     if (neuron) {
       thresholds.push_back(maxima[l]);
     } else {

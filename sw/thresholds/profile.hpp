@@ -23,11 +23,12 @@ Dataset seeded_subset(const Dataset& train, std::size_t count, std::uint64_t see
 std::vector<Tensor> profile_max_activations(Network& network, const Dataset& calibration, std::size_t batch_size = 250);
 
 enum class Granularity {
-  layer,   // one threshold per clipped layer
-  neuron,  // one threshold per output element of every clipped layer
-  hybrid   // layer-wise, except neuron-wise for the last clipped layer in execution order
+  layer,        // one threshold per clipped layer
+  neuron,       // one threshold per output element of every clipped layer
+  hybrid,       // layer-wise, except neuron-wise for the last clipped layer in execution order
+  hybrid_first  // layer-wise, except neuron-wise for the first clipped layer (an ablation of hybrid)
 };
-Granularity parse_granularity(const std::string& name);  // "layer", "neuron", "hybrid"
+Granularity parse_granularity(const std::string& name);  // "layer", "neuron", "hybrid", "hybrid-first"
 std::string granularity_name(Granularity granularity);
 
 // Initial thresholds from profiled maxima: a neuron-wise layer keeps its per-element maxima

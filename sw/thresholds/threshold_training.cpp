@@ -1,6 +1,7 @@
 #include "sw/thresholds/threshold_training.hpp"
 
 #include <algorithm>
+#include <map>
 #include <numeric>
 #include <stdexcept>
 
@@ -38,6 +39,8 @@ void ThresholdTrainConfig::validate() const {
   if (batch_size < 1) throw std::invalid_argument("batch size must be >= 1, got " + std::to_string(batch_size));
   if (!(learning_rate > 0.0f)) throw std::invalid_argument("threshold learning rate must be > 0");
   if (!(weight_decay >= 0.0f)) throw std::invalid_argument("threshold weight decay must be >= 0");
+  for (float rate : learning_rates)
+    if (!(rate > 0.0f)) throw std::invalid_argument("threshold learning rates must be > 0");
 }
 
 double train_thresholds(Network& network, const std::vector<Parameter*>& thresholds, const Dataset& train,
@@ -51,11 +54,17 @@ double train_thresholds(Network& network, const std::vector<Parameter*>& thresho
     throw std::invalid_argument("teacher probabilities " + shape_string(teacher.shape()) + " do not match the " +
                                 std::to_string(train.size()) + " training images");
   }
+  if (!config.learning_rates.empty() && config.learning_rates.size() != thresholds.size())
+    throw std::invalid_argument("one learning rate per trained threshold parameter is needed");
   const std::size_t first = first_node_of(network, thresholds);
+  // Parameters grouped by learning rate, an Adam per group (its step count is the group's own).
+  std::map<float, std::vector<Parameter*>> groups;
+  for (std::size_t i = 0; i < thresholds.size(); ++i)
+    groups[config.learning_rates.empty() ? config.learning_rate : config.learning_rates[i]].push_back(thresholds[i]);
   OptimizerConfig adam;
   adam.kind = "adam";
-  adam.learning_rate = config.learning_rate;
-  const std::unique_ptr<Optimizer> optimizer = make_optimizer(adam);
+  std::vector<std::unique_ptr<Optimizer>> optimizers;
+  for (std::size_t g = 0; g < groups.size(); ++g) optimizers.push_back(make_optimizer(adam));
   Rng rng(config.seed);
   std::vector<std::size_t> order(train.size());
   const std::size_t steps_per_epoch = (train.size() + config.batch_size - 1) / config.batch_size;
@@ -91,7 +100,8 @@ double train_thresholds(Network& network, const std::vector<Parameter*>& thresho
         }
       }
       const double lr_scale = config.cosine ? cosine_schedule(static_cast<double>(step), total_steps) : 1.0;
-      optimizer->step(thresholds, static_cast<float>(config.learning_rate * lr_scale));
+      std::size_t g = 0;
+      for (const auto& [rate, parameters] : groups) optimizers[g++]->step(parameters, static_cast<float>(rate * lr_scale));
       ++step;
       loss_sum += loss * count;
       seen += count;

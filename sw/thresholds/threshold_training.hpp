@@ -18,6 +18,9 @@ struct ThresholdTrainConfig {
   int epochs = 1;
   int batch_size = 64;
   float learning_rate = 1e-2f;  // Adam (with `cosine`, the rate of the first step)
+  // Per trained parameter (same order), its own rate instead of learning_rate, each group of equal
+  // rates with an Adam of its own; empty: learning_rate for all.
+  std::vector<float> learning_rates;
   // Step s of the run's S steps uses learning_rate * (1 + cos(pi * s / S)) / 2 (cosine annealing
   // without warm-up); otherwise every step uses learning_rate.
   bool cosine = false;
