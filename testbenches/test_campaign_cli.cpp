@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "models/io/gzip_file.hpp"
 #include "testbenches/cli_runner.hpp"
 
 using Catch::Matchers::Contains;
@@ -128,6 +129,12 @@ TEST_CASE("campaign CLI: outputs for two protections under proact-paper", "[camp
   REQUIRE(paired.exit_code == 0);
   CHECK_THAT(paired.output, Contains("ranger against none on the same fault maps") && Contains("proact-paper 1e-06") &&
                                 Contains("proact-paper 0.0001"));
+  // docs/results keeps campaign.json and maps.jsonl.gz only: the same paired table from them.
+  const fs::path kept = fresh_dir("kept");
+  fs::create_directories(kept);
+  fs::copy_file(dir / "campaign.json", kept / "campaign.json");
+  proact::write_gzip_file_atomically((kept / "maps.jsonl.gz").string(), read_text(dir / "maps.jsonl"));
+  CHECK(run_cli("campaign report " + kept.string() + " --paired none,ranger").output == paired.output);
   const auto unknown = run_cli("campaign report " + dir.string() + " --paired none,fitact", true);
   CHECK(unknown.exit_code == 1);
   CHECK_THAT(unknown.output, Contains("no maps of method 'fitact'"));

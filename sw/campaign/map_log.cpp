@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "models/io/gzip_file.hpp"
+
 namespace proact {
 
 namespace {
@@ -72,10 +74,11 @@ void MapLog::repair() const {
   if (error) throw std::runtime_error("cannot drop the partial last record of '" + path_ + "': " + error.message());
 }
 
-std::vector<MapRecord> MapLog::read() const {
+namespace {
+
+// MapLog::read's rules over the lines of `in`; `name` names the file in errors.
+std::vector<MapRecord> parse_records(std::istream& in, const std::string& name) {
   std::vector<MapRecord> records;
-  std::ifstream in(path_);
-  if (!in) return records;
   std::set<std::tuple<std::string, double, std::string, std::size_t>> seen;
   std::string line;
   for (std::size_t number = 1; std::getline(in, line); ++number) {
@@ -85,11 +88,29 @@ std::vector<MapRecord> MapLog::read() const {
     try {
       r = map_record_from_json(nlohmann::json::parse(line));
     } catch (const std::exception& e) {
-      throw std::runtime_error(path_ + ":" + std::to_string(number) + ": " + e.what());
+      throw std::runtime_error(name + ":" + std::to_string(number) + ": " + e.what());
     }
     if (seen.insert({r.fault_model, r.rate, r.method, r.map}).second) records.push_back(std::move(r));
   }
   return records;
+}
+
+}  // namespace
+
+std::vector<MapRecord> MapLog::read() const {
+  std::ifstream in(path_);
+  if (!in) return {};
+  return parse_records(in, path_);
+}
+
+std::vector<MapRecord> read_campaign_maps(const std::string& dir) {
+  const std::filesystem::path plain = std::filesystem::path(dir) / "maps.jsonl";
+  if (std::filesystem::exists(plain)) return MapLog(plain.string()).read();
+  const std::filesystem::path compressed = std::filesystem::path(dir) / "maps.jsonl.gz";
+  if (!std::filesystem::exists(compressed))
+    throw std::runtime_error(dir + ": no maps.jsonl or maps.jsonl.gz (is this a campaign directory?)");
+  std::istringstream in(read_gzip_file(compressed.string()));
+  return parse_records(in, compressed.string());
 }
 
 void MapLog::append(const MapRecord& record) const {

@@ -55,4 +55,9 @@ class MapLog {
   std::string path_;
 };
 
+// The records of a finished campaign in `dir`: its maps.jsonl, or maps.jsonl.gz (the compressed
+// copy docs/results keeps) when there is no maps.jsonl; read() semantics. Throws
+// std::runtime_error naming the directory when it has neither.
+std::vector<MapRecord> read_campaign_maps(const std::string& dir);
+
 }  // namespace proact

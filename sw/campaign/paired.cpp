@@ -76,7 +76,7 @@ std::string paired_report(const std::string& dir, const std::string& a, const st
   }
   const double confidence = campaign.value("confidence", 0.95);
   const std::vector<PairedPoint> points =
-      paired_comparison(MapLog((std::filesystem::path(dir) / "maps.jsonl").string()).read(), a, b, confidence);
+      paired_comparison(read_campaign_maps(dir), a, b, confidence);
   const nlohmann::json identity = campaign.value("identity", nlohmann::json::object());
   char title[512];
   std::snprintf(title, sizeof title,
