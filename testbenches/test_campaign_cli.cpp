@@ -135,6 +135,11 @@ TEST_CASE("campaign CLI: outputs for two protections under proact-paper", "[camp
   fs::copy_file(dir / "campaign.json", kept / "campaign.json");
   proact::write_gzip_file_atomically((kept / "maps.jsonl.gz").string(), read_text(dir / "maps.jsonl"));
   CHECK(run_cli("campaign report " + kept.string() + " --paired none,ranger").output == paired.output);
+  // --against: one column per other method, each cell mean [interval] and its verdict.
+  const auto against = run_cli("campaign report --markdown " + kept.string() + " --against ranger");
+  REQUIRE(against.exit_code == 0);
+  CHECK_THAT(against.output, Contains("| rate | ranger - none |") && Contains("| 1e-06 |"));
+  CHECK((against.output.find("] ahead |") != std::string::npos || against.output.find("] level |") != std::string::npos));
   const auto unknown = run_cli("campaign report " + dir.string() + " --paired none,fitact", true);
   CHECK(unknown.exit_code == 1);
   CHECK_THAT(unknown.output, Contains("no maps of method 'fitact'"));

@@ -62,18 +62,21 @@ std::string share(std::size_t count, std::size_t total) {
   return text;
 }
 
-}  // namespace
-
-std::string paired_report(const std::string& dir, const std::string& a, const std::string& b, ReportStyle style) {
+nlohmann::json read_campaign_json(const std::string& dir) {
   const std::filesystem::path campaign_path = std::filesystem::path(dir) / "campaign.json";
   std::ifstream in(campaign_path);
   if (!in) throw std::runtime_error(campaign_path.string() + ": cannot open (is this a campaign directory?)");
-  nlohmann::json campaign;
   try {
-    campaign = nlohmann::json::parse(in);
+    return nlohmann::json::parse(in);
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(campaign_path.string() + ": " + e.what());
   }
+}
+
+}  // namespace
+
+std::string paired_report(const std::string& dir, const std::string& a, const std::string& b, ReportStyle style) {
+  const nlohmann::json campaign = read_campaign_json(dir);
   const double confidence = campaign.value("confidence", 0.95);
   const std::vector<PairedPoint> points =
       paired_comparison(read_campaign_maps(dir), a, b, confidence);
@@ -109,6 +112,56 @@ std::string paired_report(const std::string& dir, const std::string& a, const st
                     share(p.level, n).c_str(), share(p.behind, n).c_str());
     }
     out += line;
+  }
+  return out;
+}
+
+std::string paired_summary(const std::string& dir, const std::string& b, ReportStyle style) {
+  const nlohmann::json campaign = read_campaign_json(dir);
+  const double confidence = campaign.value("confidence", 0.95);
+  const std::vector<MapRecord> records = read_campaign_maps(dir);
+  std::vector<std::string> others;
+  for (const nlohmann::json& p : campaign.value("protections", nlohmann::json::array())) {
+    const std::string method = p.value("method", std::string());
+    if (method != b) others.push_back(method);
+  }
+  std::vector<std::vector<PairedPoint>> columns;
+  for (const std::string& a : others) columns.push_back(paired_comparison(records, a, b, confidence));
+  const nlohmann::json identity = campaign.value("identity", nlohmann::json::object());
+  char title[512];
+  std::snprintf(title, sizeof title,
+                "%s against every other method on the same fault maps: %s on %s, seed %llu; mean difference in "
+                "accuracy points [%.0f %% paired interval]",
+                b.c_str(), identity.value("fault_model", nlohmann::json::object()).value("name", "?").c_str(),
+                identity.value("model", std::string("?")).c_str(),
+                static_cast<unsigned long long>(identity.value("seed", 0ull)), 100.0 * confidence);
+  const auto cell = [](const PairedPoint& p) {
+    const MeanInterval& d = p.difference;
+    const char* verdict = d.low > 0 ? "ahead" : d.high < 0 ? "behind" : "level";
+    return signed_points(d.mean) + " [" + signed_points(d.low) + ", " + signed_points(d.high) + "] " + verdict;
+  };
+  const bool markdown = style == ReportStyle::markdown;
+  std::string out = markdown ? std::string("**") + title + "**\n\n| rate |" : std::string(title) + "\nrate        ";
+  for (const std::string& a : others) out += markdown ? " " + b + " - " + a + " |" : "  " + b + " - " + a;
+  out += "\n";
+  if (markdown) {
+    out += "| --- |";
+    for (std::size_t i = 0; i < others.size(); ++i) out += " --- |";
+    out += "\n";
+  }
+  const std::vector<PairedPoint>& rates = columns.empty() ? std::vector<PairedPoint>{} : columns.front();
+  for (std::size_t r = 0; r < rates.size(); ++r) {
+    char rate[32];
+    std::snprintf(rate, sizeof rate, markdown ? "| %g |" : "%-12g", rates[r].rate);
+    out += rate;
+    for (const std::vector<PairedPoint>& column : columns) {
+      const auto same = std::find_if(column.begin(), column.end(), [&](const PairedPoint& p) {
+        return p.fault_model == rates[r].fault_model && p.rate == rates[r].rate;
+      });
+      const std::string text = same == column.end() ? "-" : cell(*same);
+      out += markdown ? " " + text + " |" : "  " + text;
+    }
+    out += "\n";
   }
   return out;
 }

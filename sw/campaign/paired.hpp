@@ -29,4 +29,10 @@ std::vector<PairedPoint> paired_comparison(const std::vector<MapRecord>& records
 // std::runtime_error naming the file for a directory that is not a campaign's.
 std::string paired_report(const std::string& dir, const std::string& a, const std::string& b, ReportStyle style);
 
+// `--against B`: B against every other method of the campaign in `dir` in one table, a row per
+// rate and a column per other method A, each cell the mean of B - A in accuracy points, its
+// paired interval and the verdict it carries: "ahead" (interval above 0), "behind" (below 0) or
+// "level" (it holds 0). Same errors as paired_report.
+std::string paired_summary(const std::string& dir, const std::string& b, ReportStyle style);
+
 }  // namespace proact

@@ -44,6 +44,7 @@ struct ReportCli {
   std::vector<std::string> dirs;
   bool markdown = false;
   std::vector<std::string> paired;  // A, B: B against A map by map
+  std::string against;              // B against every other method
 };
 
 std::vector<double> parse_rates(const std::vector<std::string>& texts) {
@@ -233,12 +234,17 @@ void add_campaign_command(CLI::App& app) {
                 "its paired interval and the share of maps where B is ahead")
       ->delimiter(',')
       ->expected(2);
+  r->add_option("--against", report->against,
+                "B: method B against every other method map by map, one table (mean difference, paired interval "
+                "and whether B is ahead, level or behind)")
+      ->excludes("--paired");
   r->callback([report] {
     const ReportStyle style = report->markdown ? ReportStyle::markdown : ReportStyle::text;
     for (std::size_t i = 0; i < report->dirs.size(); ++i) {
-      const std::string table = report->paired.empty()
-                                    ? campaign_report(report->dirs[i], style)
-                                    : paired_report(report->dirs[i], report->paired[0], report->paired[1], style);
+      const std::string table =
+          !report->against.empty() ? paired_summary(report->dirs[i], report->against, style)
+          : report->paired.empty() ? campaign_report(report->dirs[i], style)
+                                   : paired_report(report->dirs[i], report->paired[0], report->paired[1], style);
       std::printf("%s%s", i ? "\n" : "", table.c_str());
     }
   });
