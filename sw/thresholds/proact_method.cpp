@@ -68,7 +68,7 @@ MethodResult proact_thresholds(const Network& model, const std::vector<Tensor>& 
     };
     std::vector<Tensor> kept = snapshot();
     const std::string name = o.progressive ? net.layer(sites[groups[g][0]]).name() : "all";
-    const char* kind = !o.progressive ? "joint" : thresholds[0]->value.size() > 1 ? "neuron-wise" : "layer-wise";
+    const char* kind = thresholds[0]->value.size() > 1 ? "neuron-wise" : "layer-wise";
     for (std::size_t trial = 0; trial < schedule; ++trial) {
       ThresholdTrainConfig train;
       train.epochs = epochs_per_decay;
@@ -79,8 +79,13 @@ MethodResult proact_thresholds(const Network& model, const std::vector<Tensor>& 
       train.weight_decay = static_cast<float>(weight_decay);
       train.seed = Rng::derive(config.seed, groups[g][0] * schedule + trial);
       char label[128];
-      std::snprintf(label, sizeof label, "proact %s (%zu/%zu, %s) decay %zu/%zu %.0e", name.c_str(), g + 1,
-                    groups.size(), kind, trial + 1, schedule, weight_decay);
+      if (o.progressive) {
+        std::snprintf(label, sizeof label, "proact %s (layer %zu/%zu, %s) decay %zu/%zu %.0e", name.c_str(), g + 1,
+                      groups.size(), kind, trial + 1, schedule, weight_decay);
+      } else {
+        std::snprintf(label, sizeof label, "proact all (%zu layers, joint) decay %zu/%zu %.0e", sites.size(), trial + 1,
+                      schedule, weight_decay);
+      }
       ProgressLine progress(std::cerr, label, static_cast<std::size_t>(epochs_per_decay) * data.train.size(),
                             config.show_progress);
       TrialRecord record{name, static_cast<int>(trial + 1), weight_decay};
