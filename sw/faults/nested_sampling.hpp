@@ -50,8 +50,8 @@ inline constexpr int kNestedBands = 52;
 
 // Calls visit(i, attributes) for every i in [0, count) with u_i < p (bands from low u to high,
 // increasing i within a band). draw(rng) is called once for every candidate of every visited band,
-// chosen or not, and must draw a fixed number of values, so that an index's attributes (a fault's
-// polarity, a burst's start) depend on the seed alone and stay the same at every rate.
+// chosen or not, and may use only `rng`, so that the stream, and with it an index's attributes (a
+// fault's polarity, a burst's start), depend on the seed alone and stay the same at every rate.
 template <typename Draw, typename Visit>
 void for_each_nested(std::uint64_t seed, std::uint64_t count, double p, Draw&& draw, Visit&& visit) {
   if (!(p > 0.0) || count == 0) return;
