@@ -5,7 +5,9 @@
 #   protocol   <model>-paper: every method under the paper's fault protocol;
 #   hardware   <model>-bernoulli and <model>-voltage: every method on the accelerator, thresholds faulted too;
 #   seeds      <model>-seeds: ProAct and FitAct trained with seeds 1, 2 and 3, under the paper's protocol;
-#   ablations  <model>-ablations: ProAct against its ablations (ABLATION_MODELS, default lenet5 vgg-small).
+#   ablations  <model>-ablations: ProAct against its ablations (ABLATION_MODELS, default lenet5 vgg-small),
+#              and <model>-budget: ProAct against ProAct trained 3 epochs per decay on the whole
+#              training split, 16.5 times the default budget (BUDGET_MODELS, default lenet5).
 # Outputs: out/results/<campaign>/ (maps.jsonl, results.csv, campaign.json, plot); each finished
 # campaign's results.csv, campaign.json and maps.jsonl.gz are copied to docs/results/<campaign>/ and
 # its plot to docs/results/<campaign>.png, the small files docs/results.md is checked against. The
@@ -22,6 +24,7 @@ fi
 export OMP_NUM_THREADS=1 OMP_WAIT_POLICY=passive
 parts=" ${PARTS:-protocol hardware seeds ablations} "
 ablation_models=" ${ABLATION_MODELS:-lenet5 vgg-small} "
+budget_models=" ${BUDGET_MODELS:-lenet5} "
 
 campaign() {  # $1: campaign name (<model>-<kind>), then campaign flags
   local name=$1; shift
@@ -91,5 +94,12 @@ for model in "${models[@]}"; do
       ablations+=(--thresholds "proact-$name=$file")
     done
     campaign "$model-ablations" "${paper[@]}" "${ablations[@]}" --rates 1e-5,3e-5,1e-4
+  fi
+
+  if [[ $parts == *" ablations "* && $budget_models == *" $model "* ]]; then
+    file="out/thresholds/ablations/$model.proact-budget.thresholds.json"
+    thresholds "$file" --model "$model" --method proact --seed 1 --epochs 3 --train-images 0
+    campaign "$model-budget" "${paper[@]}" --thresholds "proact=$zoo.proact.thresholds.json" \
+      --thresholds "proact-budget=$file" --rates 1e-5,3e-5,1e-4
   fi
 done
