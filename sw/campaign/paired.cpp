@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <stdexcept>
 #include <tuple>
@@ -62,15 +60,11 @@ std::string share(std::size_t count, std::size_t total) {
   return text;
 }
 
-nlohmann::json read_campaign_json(const std::string& dir) {
-  const std::filesystem::path campaign_path = std::filesystem::path(dir) / "campaign.json";
-  std::ifstream in(campaign_path);
-  if (!in) throw std::runtime_error(campaign_path.string() + ": cannot open (is this a campaign directory?)");
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw std::runtime_error(campaign_path.string() + ": " + e.what());
-  }
+// "proact-paper on lenet5, seed 1": what a paired table compares on.
+std::string comparison_subject(const nlohmann::json& campaign) {
+  const nlohmann::json identity = campaign.value("identity", nlohmann::json::object());
+  return identity.value("fault_model", nlohmann::json::object()).value("name", "?") + " on " +
+         identity.value("model", std::string("?")) + ", seed " + std::to_string(identity.value("seed", 0ull));
 }
 
 }  // namespace
@@ -78,15 +72,10 @@ nlohmann::json read_campaign_json(const std::string& dir) {
 std::string paired_report(const std::string& dir, const std::string& a, const std::string& b, ReportStyle style) {
   const nlohmann::json campaign = read_campaign_json(dir);
   const double confidence = campaign.value("confidence", 0.95);
-  const std::vector<PairedPoint> points =
-      paired_comparison(read_campaign_maps(dir), a, b, confidence);
-  const nlohmann::json identity = campaign.value("identity", nlohmann::json::object());
+  const std::vector<PairedPoint> points = paired_comparison(read_campaign_maps(dir), a, b, confidence);
   char title[512];
-  std::snprintf(title, sizeof title,
-                "%s against %s on the same fault maps: %s on %s, seed %llu; accuracy points, %.0f %% paired interval",
-                b.c_str(), a.c_str(), identity.value("fault_model", nlohmann::json::object()).value("name", "?").c_str(),
-                identity.value("model", std::string("?")).c_str(),
-                static_cast<unsigned long long>(identity.value("seed", 0ull)), 100.0 * confidence);
+  std::snprintf(title, sizeof title, "%s against %s on the same fault maps: %s; accuracy points, %.0f %% paired interval",
+                b.c_str(), a.c_str(), comparison_subject(campaign).c_str(), 100.0 * confidence);
   std::string out;
   char line[512];
   if (style == ReportStyle::markdown) {
@@ -127,14 +116,11 @@ std::string paired_summary(const std::string& dir, const std::string& b, ReportS
   }
   std::vector<std::vector<PairedPoint>> columns;
   for (const std::string& a : others) columns.push_back(paired_comparison(records, a, b, confidence));
-  const nlohmann::json identity = campaign.value("identity", nlohmann::json::object());
   char title[512];
   std::snprintf(title, sizeof title,
-                "%s against every other method on the same fault maps: %s on %s, seed %llu; mean difference in "
-                "accuracy points [%.0f %% paired interval]",
-                b.c_str(), identity.value("fault_model", nlohmann::json::object()).value("name", "?").c_str(),
-                identity.value("model", std::string("?")).c_str(),
-                static_cast<unsigned long long>(identity.value("seed", 0ull)), 100.0 * confidence);
+                "%s against every other method on the same fault maps: %s; mean difference in accuracy points "
+                "[%.0f %% paired interval]",
+                b.c_str(), comparison_subject(campaign).c_str(), 100.0 * confidence);
   const auto cell = [](const PairedPoint& p) {
     const MeanInterval& d = p.difference;
     const char* verdict = d.low > 0 ? "ahead" : d.high < 0 ? "behind" : "level";

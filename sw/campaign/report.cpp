@@ -130,17 +130,20 @@ std::string render(const std::vector<std::vector<std::string>>& rows, ReportStyl
 
 }  // namespace
 
+nlohmann::json read_campaign_json(const std::string& dir) {
+  const std::string path = dir + "/campaign.json";
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(path + ": cannot open (is this a campaign directory?)");
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(path + ": " + e.what());
+  }
+}
+
 std::string campaign_report(const std::string& dir, ReportStyle style) {
   const ResultsTable table(dir + "/results.csv");
-  const std::string json_path = dir + "/campaign.json";
-  std::ifstream json_file(json_path);
-  if (!json_file) throw std::runtime_error(json_path + ": cannot open");
-  nlohmann::json campaign;
-  try {
-    campaign = nlohmann::json::parse(json_file);
-  } catch (const std::exception& e) {
-    throw std::runtime_error(json_path + ": " + e.what());
-  }
+  const nlohmann::json campaign = read_campaign_json(dir);
   const nlohmann::json& identity = campaign.at("identity");
   const std::string fault_model = identity.at("fault_model").at("name");
   const bool voltage = fault_model == "voltage";

@@ -5,6 +5,8 @@
 // method's stored threshold words, its fault-free accuracy on the same images).
 #include <string>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace proact {
 
 enum class ReportStyle { text, markdown };
@@ -12,5 +14,8 @@ enum class ReportStyle { text, markdown };
 // Throws std::runtime_error naming the file and the problem (missing, a results.csv without a
 // column the table needs, a malformed number).
 std::string campaign_report(const std::string& dir, ReportStyle style);
+
+// DIR/campaign.json parsed; throws std::runtime_error naming the file when it is missing or malformed.
+nlohmann::json read_campaign_json(const std::string& dir);
 
 }  // namespace proact

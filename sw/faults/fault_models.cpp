@@ -5,6 +5,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+
 #include "models/names.hpp"
 #include "models/random.hpp"
 #include "sw/faults/nested_sampling.hpp"
