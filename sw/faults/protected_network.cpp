@@ -1,5 +1,6 @@
 #include "sw/faults/protected_network.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "models/net/activation_layer.hpp"
@@ -39,6 +40,13 @@ ProtectedNetwork::ProtectedNetwork(const Checkpoint& checkpoint, Protection prot
     }
     threshold_words_.push_back(std::move(words));
   }
+}
+
+const ClippedLayer& ProtectedNetwork::neuron_wise_layer(std::size_t i) const {
+  const auto found = std::find_if(clipped_.begin(), clipped_.end(),
+                                  [i](const ClippedLayer& c) { return c.neuron_wise() && c.neuron_index == i; });
+  if (found == clipped_.end()) throw std::out_of_range("no neuron-wise layer " + std::to_string(i));
+  return *found;
 }
 
 }  // namespace proact

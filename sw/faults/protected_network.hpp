@@ -36,6 +36,8 @@ class ProtectedNetwork {
   const Deployment& deployment() const { return deployment_; }
   const std::vector<ClippedLayer>& clipped() const { return clipped_; }
   std::size_t neuron_wise_layers() const { return threshold_words_.size(); }
+  // Neuron-wise layer i (its neuron_index), in execution order; throws std::out_of_range past the last.
+  const ClippedLayer& neuron_wise_layer(std::size_t i) const;
   // The Q15.16 words of neuron-wise layer i (empty without Q15.16 threshold storage).
   const std::vector<std::uint32_t>& threshold_words(std::size_t i) const { return threshold_words_.at(i); }
 

@@ -22,10 +22,8 @@ void StoredWordFlips::apply(NetworkEdits& edits, const WeightPlacement*, FaultCo
   for (const StoredFlip& f : parameters) edits.set_word(f.tensor, f.element, edits.word(f.tensor, f.element) ^ (1u << f.bit));
   const ProtectedNetwork& network = edits.network();
   for (const auto& [at, mask] : threshold_masks(thresholds)) {
-    for (const ClippedLayer& c : network.clipped()) {
-      if (!c.neuron_wise() || c.neuron_index != at.first) continue;
-      edits.set_threshold(c.node, at.second, decode_word(Format::q15_16, network.threshold_words(at.first)[at.second] ^ mask));
-    }
+    edits.set_threshold(network.neuron_wise_layer(at.first).node, at.second,
+                        decode_word(Format::q15_16, network.threshold_words(at.first)[at.second] ^ mask));
   }
 }
 
@@ -38,11 +36,8 @@ void StoredWordFlips::install(AcceleratorFaults& target) const {
   }
   const ProtectedNetwork& network = target.network();
   for (const auto& [at, mask] : threshold_masks(thresholds)) {
-    for (const ClippedLayer& c : network.clipped()) {
-      if (!c.neuron_wise() || c.neuron_index != at.first) continue;
-      program.threshold_table.at(c.unit.table_base + at.second) =
-          decode_word(Format::q15_16, network.threshold_words(at.first)[at.second] ^ mask);
-    }
+    program.threshold_table.at(network.neuron_wise_layer(at.first).unit.table_base + at.second) =
+        decode_word(Format::q15_16, network.threshold_words(at.first)[at.second] ^ mask);
   }
 }
 

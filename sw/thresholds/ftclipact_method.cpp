@@ -72,8 +72,7 @@ MethodResult ftclipact_thresholds(const Network& model, const std::vector<Tensor
     std::map<float, std::size_t> scored;  // candidate -> its trial in result.trials
     const auto score = [&](float candidate) {
       if (const auto it = scored.find(candidate); it != scored.end()) return result.trials[it->second].accuracy;
-      threshold[0] = candidate;
-      injector.restore();
+      threshold[0] = candidate;  // the words are clean here: every score ends restoring them
       const double clean = accuracy();
       std::vector<double> per_rate;
       for (double ber : o.bit_error_rates) {
