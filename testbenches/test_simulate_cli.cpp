@@ -31,6 +31,38 @@ TEST_CASE("proact simulate reports the same accuracy, cycles and counters on bot
   CHECK(conv1.at("k") == 25);
   CHECK(conv1.at("utilisation").get<double>() > 0.0);
   CHECK(a.at("config").at("array_rows") == 32);
+  // The roofline columns and the PE-cycle split, per layer and for the network.
+  for (const auto& layer : a.at("layers")) {
+    CHECK(layer.at("cycles").get<long>() >= layer.at("roofline_cycles").get<long>());
+    CHECK(layer.at("stall_cycles").get<long>() == layer.at("weight_stall_cycles").get<long>() +
+                                                    layer.at("input_stall_cycles").get<long>() +
+                                                    layer.at("output_stall_cycles").get<long>());
+    CHECK(layer.at("dram_bytes").get<long>() ==
+          4 * (layer.at("dram_reads").get<long>() + layer.at("dram_writes").get<long>()));
+  }
+  CHECK(conv1.at("intensity_macs_per_byte").get<double>() ==
+        Approx(conv1.at("macs").get<double>() / conv1.at("dram_bytes").get<double>()));
+  long pe_cycles = 0;
+  for (const auto& [part, value] : a.at("pe_cycles").items()) pe_cycles += value.get<long>();
+  CHECK(pe_cycles == 32L * 32 * a.at("counters").at("CYCLES").get<long>());
+  CHECK(a.at("pe_cycles").at("macs") == a.at("counters").at("MACS"));
+}
+
+TEST_CASE("proact simulate --roofline draws the layers on the roofline", "[cli][simulate]") {
+  const auto dir = std::filesystem::temp_directory_path() / "proact_test_roofline";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto run = run_cli("simulate --model lenet5 --engine functional --limit 8 --batch 8 --roofline " +
+                           (dir / "lenet5.png").string());
+  REQUIRE(run.exit_code == 0);
+  CHECK_THAT(run.output, Contains("roofline: "));
+  CHECK(std::filesystem::file_size(dir / "lenet5.png") > 1000);
+  std::ifstream data(dir / "lenet5.dat");
+  const std::string text((std::istreambuf_iterator<char>(data)), std::istreambuf_iterator<char>());
+  CHECK_THAT(text, Contains("\"conv1\"") && Contains("\"fc3\"") && !Contains("pool1"));  // GEMM layers only
+  const auto wrong = run_cli("simulate --model lenet5 --limit 8 --roofline " + (dir / "lenet5.svg").string(), true);
+  CHECK(wrong.exit_code != 0);
+  CHECK_THAT(wrong.output, Contains("--roofline takes a .png path"));
 }
 
 TEST_CASE("proact simulate --trace writes a VCD and a Chrome timeline", "[cli][simulate]") {

@@ -61,6 +61,47 @@ void Controller::run() {
   }
 }
 
+void Controller::annotate(const LayerReport& report, double layer_start_ns) {
+  const double period = config_.clock_period_ns();
+  const std::vector<DmaTransfer>& transfers = report.transfers;
+  // The channel serves transfers in issue order, so both their issues and their ends ascend.
+  std::size_t first_active = 0;
+  const auto dma_during = [&](long begin, long end) {
+    while (first_active < transfers.size() && transfers[first_active].end_cycle <= begin) ++first_active;
+    return first_active < transfers.size() && transfers[first_active].issue_cycle < end;
+  };
+  long elapsed = 0;
+  for (std::size_t s = 0; s < report.steps.size(); ++s) {
+    const StepRecord& r = report.steps[s];
+    fold.write(static_cast<int>(r.fold));
+    dma_active.write(dma_during(elapsed, r.start_cycle + r.compute_cycles));
+    stalled.write(r.start_cycle > elapsed);
+    advance(r.start_cycle - elapsed);
+    stalled.write(false);
+    advance(r.compute_cycles);
+    if (recorder_) {
+      recorder_->add("array", (r.fold >= 0 ? "fold " + std::to_string(r.fold) + " step " : "tile ") + std::to_string(s),
+                     layer_start_ns + r.start_cycle * period, static_cast<double>(r.compute_cycles) * period,
+                     {{"weight_stall_cycles", r.weight_stall}, {"input_stall_cycles", r.input_stall},
+                      {"output_stall_cycles", r.output_stall}});
+    }
+    elapsed = r.start_cycle + r.compute_cycles;
+  }
+  fold.write(-1);
+  const long tail = report.total_cycles - elapsed;  // the pipeline latency, then the last output draining
+  dma_active.write(dma_during(elapsed, report.total_cycles));
+  stalled.write(report.output_stall_cycles > 0 && tail > config_.timing.pipeline_latency_cycles);
+  advance(tail);
+  dma_active.write(false);
+  stalled.write(false);
+  if (recorder_) {
+    for (const DmaTransfer& t : transfers) {
+      recorder_->add("dma", dma_kind_name(t.kind) + " " + std::to_string(t.step), layer_start_ns + t.issue_cycle * period,
+                     static_cast<double>(t.end_cycle - t.issue_cycle) * period, {{"words", t.words}});
+    }
+  }
+}
+
 void Controller::run_list() {
   const std::uint32_t count = csr_.descriptor_count();
   if (count == 0) throw DeviceFault(DeviceError::bad_descriptor, "DESC_COUNT is 0");
@@ -80,44 +121,18 @@ void Controller::run_list() {
     const std::uint64_t act_reads = act_sram_.reads(), act_writes = act_sram_.writes();
     LayerReport report = executor_.execute(d, i, dram);
 
-    const double period = config_.clock_period_ns();
-    if (report.folds.empty()) {
-      dma_active.write(true);
-      stalled.write(true);
-      advance(report.stall_cycles);
-      dma_active.write(false);
-      stalled.write(false);
-      advance(report.compute_cycles);
-    } else {
-      long elapsed = 0;
-      for (std::size_t f = 0; f < report.folds.size(); ++f) {
-        const FoldRecord& r = report.folds[f];
-        fold.write(static_cast<int>(f));
-        stalled.write(r.stall_cycles > 0);
-        dma_active.write(r.stall_cycles > 0 || f + 1 < report.folds.size());
-        advance(r.stall_cycles);
-        stalled.write(false);
-        advance(r.compute_cycles);
-        if (recorder_) {
-          recorder_->add("dma", "fold " + std::to_string(f) + " data", layer_start_ns + r.dma_start_cycle * period,
-                         static_cast<double>(r.dma_end_cycle - r.dma_start_cycle) * period, {{"words", r.dma_words}});
-          recorder_->add("array", "fold " + std::to_string(f), layer_start_ns + (r.start_cycle) * period,
-                         static_cast<double>(r.compute_cycles) * period, {{"stall_cycles", r.stall_cycles}});
-        }
-        elapsed = r.start_cycle + r.compute_cycles;
-      }
-      dma_active.write(false);
-      advance(report.total_cycles - elapsed);  // pipeline latency after the last fold
-    }
-    fold.write(-1);
+    annotate(report, layer_start_ns);
     if (recorder_) {
       recorder_->add("layers", "descriptor " + std::to_string(i) + " " + layer_op_name(d.op), layer_start_ns,
-                     static_cast<double>(report.total_cycles) * period,
+                     static_cast<double>(report.total_cycles) * config_.clock_period_ns(),
                      {{"node", d.node}, {"cycles", report.total_cycles}, {"stall_cycles", report.stall_cycles},
                       {"macs", report.macs}});
     }
     csr_.add(Counter::cycles, static_cast<std::uint64_t>(report.total_cycles));
     csr_.add(Counter::stall_cycles, static_cast<std::uint64_t>(report.stall_cycles));
+    csr_.add(Counter::weight_stall_cycles, static_cast<std::uint64_t>(report.weight_stall_cycles));
+    csr_.add(Counter::input_stall_cycles, static_cast<std::uint64_t>(report.input_stall_cycles));
+    csr_.add(Counter::output_stall_cycles, static_cast<std::uint64_t>(report.output_stall_cycles));
     csr_.add(Counter::macs, static_cast<std::uint64_t>(report.macs));
     csr_.add(Counter::weight_sram_reads, weight_sram_.reads() - sram_reads);
     csr_.add(Counter::weight_sram_writes, weight_sram_.writes() - sram_writes);

@@ -1,7 +1,7 @@
 #pragma once
 // The controller: waits for CTRL.START, walks the layer descriptor list in DRAM and runs each
-// layer on the datapath (hw/control/layer_executor.hpp), annotating the time each fold takes (loosely
-// timed: one wait per stall and per fold, no clock process). At the end it updates STATUS,
+// layer on the datapath (hw/control/layer_executor.hpp), annotating the time each step takes (loosely
+// timed: one wait per stall and per step, a fold's chunk or a tile, no clock process). At the end it updates STATUS,
 // ERROR_CODE, IRQ_STATUS and the counters, and drives the interrupt line.
 //
 // Debug port (not on the bus): the per-layer reports of every run since clear_history(), the
@@ -42,6 +42,9 @@ class Controller : public sc_core::sc_module {
   void run();
   void run_list();
   void advance(long cycles);
+  // Annotates the layer's time step by step (each step's stall, then its compute, then the tail)
+  // with the trace signals and timeline events.
+  void annotate(const LayerReport& report, double layer_start_ns);
   DramView dram_view();
   void invalidate(sc_dt::uint64 start, sc_dt::uint64 end);
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <utility>
 
 #include "hw/array/weight_tiling.hpp"
 
@@ -14,85 +16,173 @@ double LayerReport::utilisation(int rows, int cols) const {
 void LayerReport::accumulate(const LayerReport& other) {
   compute_cycles += other.compute_cycles;
   stall_cycles += other.stall_cycles;
+  weight_stall_cycles += other.weight_stall_cycles;
+  input_stall_cycles += other.input_stall_cycles;
+  output_stall_cycles += other.output_stall_cycles;
   total_cycles += other.total_cycles;
   macs += other.macs;
+  vector_words += other.vector_words;
   dram_reads += other.dram_reads;
   dram_writes += other.dram_writes;
   weight_sram_words += other.weight_sram_words;
   act_words += other.act_words;
-}
-
-long dma_cycles(long words, const AcceleratorConfig& config) {
-  if (words <= 0) return 0;
-  return config.dram_latency_cycles + static_cast<long>(std::ceil(static_cast<double>(words) / config.dram_words_per_cycle));
+  fill_drain_pe_cycles += other.fill_drain_pe_cycles;
+  partial_fold_pe_cycles += other.partial_fold_pe_cycles;
 }
 
 namespace {
+
+__extension__ typedef __int128 Wide;  // products of two word counts
+
+// floor(total * part / whole): cumulative shares, so consecutive differences add up to `total`.
+long share(long total, long part, long whole) { return static_cast<long>(static_cast<Wide>(total) * part / whole); }
 
 // Output words the layer writes: a concat fills its input's channels only.
 long written_elements(const LayerDescriptor& d) {
   return static_cast<long>((d.op == LayerOp::concat ? d.input_elements() : d.output_elements()) * d.batch);
 }
 
-LayerReport gemm_timing(const LayerDescriptor& d, const AcceleratorConfig& config) {
-  const GemmShape shape{d.gemm_m(), d.gemm_n(), d.gemm_k()};
+// The folds as DMA steps, and the PE-cycles their compute spends off MACs.
+std::vector<DmaStep> gemm_steps(const LayerDescriptor& d, const AcceleratorConfig& config, LayerReport& report) {
   const std::vector<LayerFold> folds = layer_folds(d, config);
-  LayerReport report;
-  report.macs = shape.macs() * d.gemm_groups();
+  const long m = d.gemm_m(), k = d.gemm_k(), groups = d.gemm_groups();
   const long input_words = static_cast<long>(d.input_elements() * d.batch);
-  const bool integer = format_is_integer(d.format);
-  report.dram_reads = input_words + static_cast<long>(d.out_channels) * (integer ? 2 : 1);  // input, bias (int8: scales)
-  report.dram_writes = static_cast<long>(d.output_elements() * d.batch);
+  const long outputs = d.gemm_n() * m * groups, written = written_elements(d);
+  const bool input_kept = static_cast<std::uint64_t>(input_words) <= config.act_sram_words();
+  const long pes = static_cast<long>(config.array_rows) * config.array_cols;
 
-  long dma_start = 0;
-  long dma_done = dma_cycles(input_words + folds.front().block.weight_words(), config);
-  long clock = 0;
-  for (std::size_t f = 0; f < folds.size(); ++f) {
-    const long block_words = folds[f].block.weight_words();
-    FoldRecord record;
-    record.stall_cycles = std::max(0L, dma_done - clock);
-    record.start_cycle = clock + record.stall_cycles;
-    record.compute_cycles = folds[f].fold.cycles;
-    record.dma_words = block_words + (f == 0 ? input_words : 0);
-    record.dma_start_cycle = dma_start;
-    record.dma_end_cycle = dma_done;
-    report.dram_reads += block_words;
-    report.weight_sram_words += block_words;
-    if (f + 1 < folds.size()) {
-      dma_start = record.start_cycle;
-      dma_done = dma_start + dma_cycles(folds[f + 1].block.weight_words(), config);
+  const long half_bank = std::max(1L, static_cast<long>(config.act_sram_words() / 2));
+  std::map<std::pair<long, std::pair<long, long>>, long> tile_words;  // (group, (k0, m0)) -> words
+  long fetched_area = 0, completed = 0;  // over the whole layer: area = K x M per group
+  std::vector<DmaStep> steps;
+  steps.reserve(folds.size());
+  for (const LayerFold& f : folds) {
+    const FoldBlock& b = f.block;
+    long input = 0, output = 0;
+    const auto key = std::make_pair(f.group, std::make_pair(b.k0, b.m0));
+    const auto found = tile_words.find(key);
+    if (found == tile_words.end()) {
+      const long before = share(input_words, fetched_area, k * m * groups);
+      fetched_area += (b.k1 - b.k0) * (b.m1 - b.m0);
+      input = share(input_words, fetched_area, k * m * groups) - before;
+      tile_words.emplace(key, input);
+    } else if (!input_kept) {
+      input = found->second;
     }
-    clock = record.start_cycle + record.compute_cycles;
-    report.compute_cycles += record.compute_cycles;
-    report.stall_cycles += record.stall_cycles;
-    report.folds.push_back(record);
+    const bool closes = b.k1 == k;  // the fold's K range ends at K: its outputs are complete
+    if (closes) {
+      const long before = share(written, completed, outputs);
+      completed += (b.n1 - b.n0) * (b.m1 - b.m0);
+      output = share(written, completed, outputs) - before;
+    }
+    // The fold streams its input and drains its outputs in chunks of at most half a bank; each
+    // chunk of a closing fold fills one half of the output bank.
+    const long chunks = std::max({1L, (input + half_bank - 1) / half_bank, (output + half_bank - 1) / half_bank});
+    for (long c = 0; c < chunks; ++c) {
+      DmaStep step;
+      step.fold = static_cast<long>(&f - folds.data());
+      step.compute_cycles = share(f.fold.cycles, c + 1, chunks) - share(f.fold.cycles, c, chunks);
+      step.weight_words = c == 0 ? b.weight_words() : 0;
+      step.input_words = share(input, c + 1, chunks) - share(input, c, chunks);
+      step.output_words = share(output, c + 1, chunks) - share(output, c, chunks);
+      step.opens_output_tile = step.closes_output_tile = closes;
+      steps.push_back(step);
+    }
+    const long used = static_cast<long>(f.fold.rows_used) * f.fold.cols_used;
+    const long fold_macs = b.weight_words() * (b.m1 - b.m0);
+    report.macs += fold_macs;
+    report.fill_drain_pe_cycles += used * f.fold.cycles - fold_macs;
+    report.partial_fold_pe_cycles += (pes - used) * f.fold.cycles;
+    report.weight_sram_words += b.weight_words();
   }
-  return report;
+  const long rows = d.gemm_n() * groups;
+  steps.front().weight_words += rows * (format_is_integer(d.format) ? 2 : 1);  // bias (int8: and scales)
+  report.fill_drain_pe_cycles += pes * config.timing.pipeline_latency_cycles;
+  report.folds = static_cast<long>(folds.size());
+  return steps;
 }
 
-LayerReport vector_timing(const LayerDescriptor& d, const AcceleratorConfig& config) {
-  LayerReport report;
-  const long inputs = static_cast<long>(d.input_elements() * d.batch) * (d.op == LayerOp::add ? 2 : 1);
-  report.dram_reads = inputs + (d.op == LayerOp::batch_norm ? 4L * d.in_channels : 0L);  // its parameters
-  report.dram_writes = written_elements(d);
-  // The input streams in while the unit works: the unit waits for the first words (the DRAM
-  // latency) and for whatever the transfer takes beyond its own pace.
+// Tiles of half an activation bank of input words, one word per column per cycle.
+std::vector<DmaStep> vector_steps(const LayerDescriptor& d, const AcceleratorConfig& config, LayerReport& report) {
   const long lanes = config.array_cols;
-  report.compute_cycles = (inputs + lanes - 1) / lanes;
-  report.stall_cycles = std::max(0L, dma_cycles(inputs, config) - report.compute_cycles);
-  return report;
+  const long inputs = static_cast<long>(d.input_elements() * d.batch) * (d.op == LayerOp::add ? 2 : 1);
+  const long written = written_elements(d);
+  const long tile = std::max(lanes, static_cast<long>(config.act_sram_words() / 2));
+  report.vector_words = inputs;
+  std::vector<DmaStep> steps;
+  for (long begin = 0; begin < inputs; begin += tile) {
+    const long end = std::min(inputs, begin + tile);
+    DmaStep step;
+    step.input_words = end - begin;
+    step.compute_cycles = (step.input_words + lanes - 1) / lanes;
+    step.output_words = share(written, end, inputs) - share(written, begin, inputs);
+    steps.push_back(step);
+  }
+  if (d.op == LayerOp::batch_norm) steps.front().weight_words = 4L * d.in_channels;  // gamma, beta, mean, variance
+  return steps;
 }
 
 }  // namespace
 
 LayerReport layer_timing(const LayerDescriptor& d, const AcceleratorConfig& config) {
-  LayerReport report = is_gemm(d.op) ? gemm_timing(d, config) : vector_timing(d, config);
-  report.act_words = written_elements(d);
+  LayerReport report;
   report.op = d.op;
   report.node = d.node;
-  report.compute_cycles += config.timing.pipeline_latency_cycles;
-  report.total_cycles = report.compute_cycles + report.stall_cycles;
+  const std::vector<DmaStep> steps = is_gemm(d.op) ? gemm_steps(d, config, report) : vector_steps(d, config, report);
+  DmaSchedule schedule = schedule_steps(steps, config.timing.pipeline_latency_cycles, config);
+  report.compute_cycles = config.timing.pipeline_latency_cycles;
+  for (const StepRecord& s : schedule.steps) {
+    report.compute_cycles += s.compute_cycles;
+    report.weight_stall_cycles += s.weight_stall;
+    report.input_stall_cycles += s.input_stall;
+    report.output_stall_cycles += s.output_stall;
+  }
+  report.output_stall_cycles += schedule.tail_stall;
+  report.stall_cycles = report.weight_stall_cycles + report.input_stall_cycles + report.output_stall_cycles;
+  report.total_cycles = schedule.end_cycle;
+  report.dram_reads = schedule.dram_reads;
+  report.dram_writes = schedule.dram_writes;
+  report.act_words = written_elements(d);
+  report.steps = std::move(schedule.steps);
+  report.transfers = std::move(schedule.transfers);
   return report;
+}
+
+RooflineBound roofline_bound(const LayerReport& report, const AcceleratorConfig& config) {
+  const long pes = static_cast<long>(config.array_rows) * config.array_cols;
+  RooflineBound bound;
+  bound.compute_cycles = (report.macs + pes - 1) / pes + (report.vector_words + config.array_cols - 1) / config.array_cols;
+  bound.memory_cycles =
+      static_cast<long>(std::ceil(static_cast<double>(report.dram_reads + report.dram_writes) / config.dram_words_per_cycle));
+  return bound;
+}
+
+long PeCycles::total() const {
+  return macs + fill_drain + partial_folds + weight_stalls + input_stalls + output_stalls + activation_unit;
+}
+
+PeCycles& PeCycles::operator+=(const PeCycles& other) {
+  macs += other.macs;
+  fill_drain += other.fill_drain;
+  partial_folds += other.partial_folds;
+  weight_stalls += other.weight_stalls;
+  input_stalls += other.input_stalls;
+  output_stalls += other.output_stalls;
+  activation_unit += other.activation_unit;
+  return *this;
+}
+
+PeCycles pe_cycles(const LayerReport& report, const AcceleratorConfig& config) {
+  const long pes = static_cast<long>(config.array_rows) * config.array_cols;
+  PeCycles p;
+  p.macs = report.macs;
+  p.fill_drain = report.fill_drain_pe_cycles;
+  p.partial_folds = report.partial_fold_pe_cycles;
+  p.weight_stalls = pes * report.weight_stall_cycles;
+  p.input_stalls = pes * report.input_stall_cycles;
+  p.output_stalls = pes * report.output_stall_cycles;
+  if (!is_gemm(report.op)) p.activation_unit = pes * report.compute_cycles;
+  return p;
 }
 
 }  // namespace proact

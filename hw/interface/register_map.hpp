@@ -34,6 +34,8 @@ enum class RegisterId {
   weight_sram_reads_lo, weight_sram_reads_hi, weight_sram_writes_lo, weight_sram_writes_hi,
   act_sram_reads_lo, act_sram_reads_hi, act_sram_writes_lo, act_sram_writes_hi,
   dram_reads_lo, dram_reads_hi, dram_writes_lo, dram_writes_hi,
+  weight_stall_cycles_lo, weight_stall_cycles_hi, input_stall_cycles_lo, input_stall_cycles_hi,
+  output_stall_cycles_lo, output_stall_cycles_hi,
 };
 
 struct RegisterInfo {
@@ -89,7 +91,7 @@ inline constexpr std::array kDeviceErrors = {
 
 inline constexpr std::uint32_t kDeviceIdMagic = 0x50524F41;  // "PROA"
 // Major 2: THRESHOLD_TABLE_LAYER gave way to a table window per clip unit.
-inline constexpr std::uint32_t kRegisterMapVersion = 0x00020000;  // major 2, minor 0
+inline constexpr std::uint32_t kRegisterMapVersion = 0x00020001;  // major 2, minor 1
 inline constexpr std::uint32_t kFp32PlusInfinity = 0x7F800000;  // threshold reset: no clipping
 inline constexpr std::uint32_t kClipUnits = 64;
 // The THRESHOLD_TABLE window's address space; the config sizes the table within it (default
@@ -165,6 +167,18 @@ inline constexpr std::array kRegisters = {
                  "DRAM words (4 bytes) written, bits 31:0 (latches HI)"},
     RegisterInfo{RegisterId::dram_writes_hi, "DRAM_WRITES_HI", 0x144, 32, Access::ro, 0,
                  "DRAM words written, bits 63:32 at the last LO read"},
+    RegisterInfo{RegisterId::weight_stall_cycles_lo, "WEIGHT_STALL_CYCLES_LO", 0x148, 32, Access::ro, 0,
+                 "Stall cycles waiting for weight blocks (and biases), bits 31:0 (latches HI)"},
+    RegisterInfo{RegisterId::weight_stall_cycles_hi, "WEIGHT_STALL_CYCLES_HI", 0x14C, 32, Access::ro, 0,
+                 "Weight stall cycles, bits 63:32 at the last LO read"},
+    RegisterInfo{RegisterId::input_stall_cycles_lo, "INPUT_STALL_CYCLES_LO", 0x150, 32, Access::ro, 0,
+                 "Stall cycles waiting for input tiles, bits 31:0 (latches HI)"},
+    RegisterInfo{RegisterId::input_stall_cycles_hi, "INPUT_STALL_CYCLES_HI", 0x154, 32, Access::ro, 0,
+                 "Input stall cycles, bits 63:32 at the last LO read"},
+    RegisterInfo{RegisterId::output_stall_cycles_lo, "OUTPUT_STALL_CYCLES_LO", 0x158, 32, Access::ro, 0,
+                 "Stall cycles waiting for output tiles to drain, bits 31:0 (latches HI)"},
+    RegisterInfo{RegisterId::output_stall_cycles_hi, "OUTPUT_STALL_CYCLES_HI", 0x15C, 32, Access::ro, 0,
+                 "Output stall cycles, bits 63:32 at the last LO read"},
 };
 inline constexpr std::size_t kRegisterCount = kRegisters.size();
 
@@ -248,15 +262,16 @@ inline constexpr std::uint32_t kCounterClear = field_mask(RegisterId::counter_cl
 enum class Counter {
   cycles, stall_cycles, macs, weight_sram_reads, weight_sram_writes,
   act_sram_reads, act_sram_writes, dram_reads, dram_writes,
+  weight_stall_cycles, input_stall_cycles, output_stall_cycles,  // STALL_CYCLES by cause
 };
-inline constexpr std::size_t kCounterCount = 9;
+inline constexpr std::size_t kCounterCount = 12;
 constexpr RegisterId counter_lo(Counter c) {
   return static_cast<RegisterId>(static_cast<int>(RegisterId::cycles_lo) + 2 * static_cast<int>(c));
 }
 constexpr RegisterId counter_hi(Counter c) {
   return static_cast<RegisterId>(static_cast<int>(counter_lo(c)) + 1);
 }
-std::string counter_name(Counter c);  // "CYCLES", ..., "DRAM_WRITES"
+std::string counter_name(Counter c);  // "CYCLES", ..., "OUTPUT_STALL_CYCLES"
 
 // Name lookups; a window word is named like "CLIP_THRESHOLD[3]". Unknown names and window
 // indices out of range throw std::out_of_range naming them.
@@ -295,8 +310,8 @@ constexpr bool register_map_is_consistent() {
     if (f.lsb < 0 || f.width < 1 || f.lsb + f.width > 32) return false;
   for (std::size_t i = 0; i < kDeviceErrors.size(); ++i)
     if (static_cast<std::size_t>(kDeviceErrors[i].code) != i) return false;
-  return static_cast<std::size_t>(Counter::dram_writes) + 1 == kCounterCount &&
-         static_cast<std::size_t>(counter_hi(Counter::dram_writes)) + 1 == kRegisters.size();
+  return static_cast<std::size_t>(Counter::output_stall_cycles) + 1 == kCounterCount &&
+         static_cast<std::size_t>(counter_hi(Counter::output_stall_cycles)) + 1 == kRegisters.size();
 }
 static_assert(register_map_is_consistent(), "register map table is inconsistent");
 

@@ -3,30 +3,17 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <iterator>
 #include <map>
-#include <stdexcept>
 
 #include "models/io/output_file.hpp"
 #include "sw/campaign/map_log.hpp"
+#include "sw/util/gnuplot.hpp"
 
 namespace proact {
 
 namespace {
-
-std::string gnuplot_string(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
-}
-
-std::string shell_quoted(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
 
 // gnuplot line colours (default palette): each method of the paper keeps its colour in every plot,
 // ProAct in red; other names take the remaining colours in order of appearance.
@@ -96,17 +83,7 @@ std::string plot_accuracy_vs_rate(const std::string& dir, const std::vector<Poin
   }
   write_file_atomically(base.string() + ".gp", script);
 
-  const std::string command = "cd " + shell_quoted(dir) + " && gnuplot accuracy_vs_rate.gp 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) throw std::runtime_error("cannot start gnuplot for " + base.string() + ".gp");
-  std::string output;
-  char buffer[512];
-  while (std::fgets(buffer, sizeof buffer, pipe)) output += buffer;
-  const int status = pclose(pipe);
-  if (status != 0) {
-    throw std::runtime_error("gnuplot failed on " + base.string() + ".gp (install gnuplot-nox, or run the script by hand)" +
-                             (output.empty() ? "" : ": " + output));
-  }
+  run_gnuplot(dir, "accuracy_vs_rate.gp");
   return base.string() + ".png";
 }
 

@@ -16,6 +16,7 @@
 #include "sw/cli/common.hpp"
 #include "sw/cli/model_run.hpp"
 #include "sw/engine/inference.hpp"
+#include "sw/engine/roofline_plot.hpp"
 #include "sw/thresholds/readback.hpp"
 #include "sw/train/evaluate.hpp"
 #include "sw/util/progress.hpp"
@@ -33,24 +34,106 @@ struct SimulateOptions {
   int batch = 64;
   std::string trace_dir;
   std::string thresholds;  // threshold file, empty: plain ReLU
+  std::string roofline;    // PNG path, empty: no plot
   bool poll = false;
   bool json = false;
 };
 
+// Arithmetic intensity in MACs per DRAM byte (0 without traffic).
+double intensity(const LayerReport& r) {
+  return r.dram_bytes() > 0 ? static_cast<double>(r.macs) / static_cast<double>(r.dram_bytes()) : 0.0;
+}
+
+nlohmann::json pe_cycles_json(const PeCycles& p) {
+  return {{"macs", p.macs}, {"fill_drain", p.fill_drain}, {"partial_folds", p.partial_folds},
+          {"weight_stalls", p.weight_stalls}, {"input_stalls", p.input_stalls}, {"output_stalls", p.output_stalls},
+          {"activation_unit", p.activation_unit}};
+}
+
 nlohmann::json layer_json(const Program& program, std::size_t i, const LayerReport& r, const AcceleratorConfig& c) {
   const LayerDescriptor& d = program.layers[i];
+  const RooflineBound bound = roofline_bound(r, c);
   nlohmann::json row = {{"layer", program.layer_names[i]}, {"op", layer_op_name(d.op)}, {"cycles", r.total_cycles},
-                        {"compute_cycles", r.compute_cycles}, {"stall_cycles", r.stall_cycles}, {"macs", r.macs},
+                        {"compute_cycles", r.compute_cycles}, {"stall_cycles", r.stall_cycles},
+                        {"weight_stall_cycles", r.weight_stall_cycles}, {"input_stall_cycles", r.input_stall_cycles},
+                        {"output_stall_cycles", r.output_stall_cycles}, {"macs", r.macs},
                         {"utilisation", r.utilisation(c.array_rows, c.array_cols)}, {"dram_reads", r.dram_reads},
-                        {"dram_writes", r.dram_writes}};
+                        {"dram_writes", r.dram_writes}, {"dram_bytes", r.dram_bytes()},
+                        {"intensity_macs_per_byte", intensity(r)}, {"roofline_compute_cycles", bound.compute_cycles},
+                        {"roofline_memory_cycles", bound.memory_cycles}, {"roofline_cycles", bound.cycles()},
+                        {"pe_cycles", pe_cycles_json(pe_cycles(r, c))}};
   if (is_gemm(d.op)) {
     row["m"] = d.gemm_m();
     row["n"] = d.gemm_n();
     row["k"] = d.gemm_k();
     row["groups"] = d.gemm_groups();
-    row["folds"] = r.folds.size();
+    row["folds"] = r.folds;
   }
   return row;
+}
+
+std::string percent_of(long part, long whole) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", whole > 0 ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0);
+  return text;
+}
+
+// Per layer: cycles against the roofline bound, with the DRAM traffic that sets it.
+void print_cycles_table(const AcceleratorConfig& c, const Program& program, const InferenceRun& run, int name_width) {
+  // A grouped conv's shape is one group's GEMM, run once per group.
+  std::vector<std::string> shapes(run.layers.size());
+  int shape_width = 22;
+  for (std::size_t i = 0; i < run.layers.size(); ++i) {
+    const LayerDescriptor& d = program.layers[i];
+    if (is_gemm(d.op)) {
+      shapes[i] = std::to_string(d.gemm_m()) + " x " + std::to_string(d.gemm_n()) + " x " + std::to_string(d.gemm_k());
+      if (d.gemm_groups() > 1) shapes[i] += ", " + std::to_string(d.gemm_groups()) + " groups";
+    }
+    shape_width = std::max(shape_width, static_cast<int>(shapes[i].size()));
+  }
+  const auto row = [&](const std::string& name, const std::string& op, const std::string& shape, const std::string& folds,
+                       const LayerReport& r) {
+    const std::string mac_per_byte = r.macs > 0 && r.dram_bytes() > 0 ? [&] {
+      char text[32];
+      std::snprintf(text, sizeof text, "%.2f", intensity(r));
+      return std::string(text);
+    }() : std::string("-");
+    std::printf("%-*s %-16s %*s %6s %13ld %12ld %13ld %6s %15ld %11.1f %7s %6.1f\n", name_width, name.c_str(), op.c_str(),
+                shape_width, shape.c_str(), folds.c_str(), r.total_cycles, r.stall_cycles, roofline_bound(r, c).cycles(),
+                percent_of(roofline_bound(r, c).cycles(), r.total_cycles).c_str(), r.macs,
+                static_cast<double>(r.dram_bytes()) / 1024.0, mac_per_byte.c_str(),
+                100.0 * r.utilisation(c.array_rows, c.array_cols));
+  };
+  std::printf("%-*s %-16s %*s %6s %13s %12s %13s %6s %15s %11s %7s %6s\n", name_width, "layer", "op", shape_width,
+              "GEMM M x N x K", "folds", "cycles", "stalls", "bound", "bound%", "MACs", "DRAM KiB", "MACs/B", "util%");
+  LayerReport total;
+  for (std::size_t i = 0; i < run.layers.size(); ++i) {
+    const LayerReport& r = run.layers[i];
+    const LayerDescriptor& d = program.layers[i];
+    row(program.layer_names[i], layer_op_name(d.op), shapes[i], is_gemm(d.op) ? std::to_string(r.folds) : "", r);
+    total.accumulate(r);
+  }
+  row("total", "", "", "", total);
+}
+
+// Per layer: where the array's PE-cycles go, in percent of the layer's (total: of the network's).
+void print_pe_cycles_table(const AcceleratorConfig& c, const Program& program, const InferenceRun& run, int name_width) {
+  std::printf("%-*s %7s %11s %8s %9s %9s %9s %9s\n", name_width, "layer", "MACs%", "fill/drain%", "partial%",
+              "w-stall%", "in-stall%", "out-stall%", "act-unit%");
+  const auto row = [&](const std::string& name, const PeCycles& p) {
+    const long all = p.total();
+    std::printf("%-*s %7s %11s %8s %9s %9s %9s %9s\n", name_width, name.c_str(), percent_of(p.macs, all).c_str(),
+                percent_of(p.fill_drain, all).c_str(), percent_of(p.partial_folds, all).c_str(),
+                percent_of(p.weight_stalls, all).c_str(), percent_of(p.input_stalls, all).c_str(),
+                percent_of(p.output_stalls, all).c_str(), percent_of(p.activation_unit, all).c_str());
+  };
+  PeCycles total;
+  for (std::size_t i = 0; i < run.layers.size(); ++i) {
+    const PeCycles p = pe_cycles(run.layers[i], c);
+    row(program.layer_names[i], p);
+    total += p;
+  }
+  row("total", total);
 }
 
 void print_table(const SimulateOptions& o, const AcceleratorConfig& c, const Program& program, const InferenceRun& run,
@@ -60,35 +143,13 @@ void print_table(const SimulateOptions& o, const AcceleratorConfig& c, const Pro
   std::printf("accuracy %.2f %% (%zu/%zu test images), %.1f s wall, %.3f ms simulated, timing %s\n\n",
               100.0 * result.accuracy(), result.correct, result.count, seconds, run.simulated_ns / 1e6,
               c.timing.describe().c_str());
-  // A grouped conv's shape is one group's GEMM, run once per group.
-  std::vector<std::string> shapes(run.layers.size());
-  int name_width = 10, shape_width = 22;
-  for (std::size_t i = 0; i < run.layers.size(); ++i) {
-    const LayerDescriptor& d = program.layers[i];
-    if (is_gemm(d.op)) {
-      shapes[i] = std::to_string(d.gemm_m()) + " x " + std::to_string(d.gemm_n()) + " x " + std::to_string(d.gemm_k());
-      if (d.gemm_groups() > 1) shapes[i] += ", " + std::to_string(d.gemm_groups()) + " groups";
-    }
-    name_width = std::max(name_width, static_cast<int>(program.layer_names[i].size()));
-    shape_width = std::max(shape_width, static_cast<int>(shapes[i].size()));
-  }
-  const auto row = [&](const std::string& name, const std::string& op, const std::string& shape,
-                       const std::string& folds, long total, long stall, double util, long mac) {
-    std::printf("%-*s %-16s %*s %6s %14ld %12ld %7.1f %14ld\n", name_width, name.c_str(), op.c_str(), shape_width,
-                shape.c_str(), folds.c_str(), total, stall, util, mac);
-  };
-  std::printf("%-*s %-16s %*s %6s %14s %12s %7s %14s\n", name_width, "layer", "op", shape_width, "GEMM M x N x K",
-              "folds", "cycles", "stalls", "util%", "MACs");
-  long cycles = 0, stalls = 0, macs = 0;
-  for (std::size_t i = 0; i < run.layers.size(); ++i) {
-    const LayerReport& r = run.layers[i];
-    const LayerDescriptor& d = program.layers[i];
-    row(program.layer_names[i], layer_op_name(d.op), shapes[i], is_gemm(d.op) ? std::to_string(r.folds.size()) : "",
-        r.total_cycles, r.stall_cycles, 100.0 * r.utilisation(c.array_rows, c.array_cols), r.macs);
-    cycles += r.total_cycles, stalls += r.stall_cycles, macs += r.macs;
-  }
-  row("total", "", "", "", cycles, stalls,
-      cycles ? 100.0 * macs / (static_cast<double>(cycles) * c.array_rows * c.array_cols) : 0.0, macs);
+  int name_width = 10;
+  for (const std::string& name : program.layer_names) name_width = std::max(name_width, static_cast<int>(name.size()));
+  print_cycles_table(c, program, run, name_width);
+  std::printf("\nwhere the PE-cycles go (percent of each row's R x C x cycles):\n");
+  print_pe_cycles_table(c, program, run, name_width);
+  long cycles = 0;
+  for (const LayerReport& r : run.layers) cycles += r.total_cycles;
   std::printf("\ncycles per image %.0f (batches of %d; GEMM shapes include the batch)\n",
               static_cast<double>(cycles) / static_cast<double>(result.count), program.batch);
   std::printf("counters:");
@@ -100,6 +161,7 @@ void print_table(const SimulateOptions& o, const AcceleratorConfig& c, const Pro
     std::printf("traces: %s/accelerator.vcd, %s/timeline.json (open in Perfetto)\n", o.trace_dir.c_str(),
                 o.trace_dir.c_str());
   }
+  if (!o.roofline.empty()) std::printf("roofline: %s\n", o.roofline.c_str());
 }
 
 void run_simulate(const SimulateOptions& o) {
@@ -132,6 +194,11 @@ void run_simulate(const SimulateOptions& o) {
     }
   }
   progress.finish();
+  if (!o.roofline.empty()) {
+    plot_roofline(o.roofline, o.model + " on " + std::to_string(config.array_rows) + "x" +
+                                  std::to_string(config.array_cols) + " " + dataflow_name(config.dataflow),
+                  program.layer_names, run.layers, config);
+  }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   EvalResult result;
@@ -156,12 +223,17 @@ void run_simulate(const SimulateOptions& o) {
     return;
   }
   nlohmann::json layers = nlohmann::json::array();
-  for (std::size_t i = 0; i < run.layers.size(); ++i) layers.push_back(layer_json(program, i, run.layers[i], config));
+  PeCycles network;
+  for (std::size_t i = 0; i < run.layers.size(); ++i) {
+    layers.push_back(layer_json(program, i, run.layers[i], config));
+    network += pe_cycles(run.layers[i], config);
+  }
   nlohmann::json counters = nlohmann::json::object();
   for (std::size_t k = 0; k < kCounterCount; ++k) counters[counter_name(static_cast<Counter>(k))] = run.counters[k];
   print_json({{"model", o.model}, {"engine", o.engine}, {"config", config_to_json(config)},
               {"accuracy", result.accuracy()}, {"correct", result.correct}, {"images", result.count},
-              {"data", data.to_json()}, {"batch", program.batch}, {"layers", layers}, {"counters", counters},
+              {"data", data.to_json()}, {"batch", program.batch}, {"layers", layers},
+              {"pe_cycles", pe_cycles_json(network)}, {"counters", counters}, {"roofline", o.roofline.empty() ? nlohmann::json() : nlohmann::json(o.roofline)},
               {"thresholds", clipping}, {"simulated_ns", run.simulated_ns}, {"wall_seconds", seconds}});
 }
 
@@ -180,6 +252,11 @@ void add_simulate_command(CLI::App& app) {
   c->add_option("--trace", o->trace_dir, "Write accelerator.vcd and timeline.json (Chrome trace) into this directory");
   c->add_option("--thresholds", o->thresholds,
                 "Threshold file (proact thresholds) to load into the clip registers and table, in its hardware form");
+  c->add_option("--roofline", o->roofline, "Draw the layers on the roofline of the configured array into this PNG")
+      ->check([](const std::string& path) {
+        return path.size() > 4 && path.compare(path.size() - 4, 4, ".png") == 0 ? std::string()
+                                                                               : "--roofline takes a .png path, got " + path;
+      });
   c->add_flag("--poll", o->poll, "Wait for done by polling STATUS instead of the interrupt");
   o->data.add_to(*c);
   c->add_flag("--json", o->json, "Print one JSON object on stdout");

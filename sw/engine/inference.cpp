@@ -77,6 +77,9 @@ InferenceRun run_functional(Deployment& deployment, const Program& program, cons
   for (const LayerReport& r : run.layers) {
     run.counters[static_cast<std::size_t>(Counter::cycles)] += r.total_cycles;
     run.counters[static_cast<std::size_t>(Counter::stall_cycles)] += r.stall_cycles;
+    run.counters[static_cast<std::size_t>(Counter::weight_stall_cycles)] += r.weight_stall_cycles;
+    run.counters[static_cast<std::size_t>(Counter::input_stall_cycles)] += r.input_stall_cycles;
+    run.counters[static_cast<std::size_t>(Counter::output_stall_cycles)] += r.output_stall_cycles;
     run.counters[static_cast<std::size_t>(Counter::macs)] += r.macs;
     run.counters[static_cast<std::size_t>(Counter::weight_sram_reads)] += r.weight_sram_words;
     run.counters[static_cast<std::size_t>(Counter::weight_sram_writes)] += r.weight_sram_words;
