@@ -43,6 +43,10 @@ struct AcceleratorConfig {
   // THRESHOLD_TABLE words (fp32), 1..kThresholdTableMaxWords: every neuron-wise clip unit's
   // thresholds, each in its window (a neuron-wise method needs one word per clipped element).
   std::uint32_t threshold_table_words = 65536;
+  // The compiler fuses a residual add and a pooling into the descriptor of the conv or dense (or
+  // add) that feeds them, run by the post-processing unit on its output; false: every pool and add
+  // is a descriptor of its own, its input read back from DRAM (only activations fuse).
+  bool fuse_post_processing = true;
 
   // Throws std::invalid_argument naming the first bad field, its value and the allowed range.
   void validate() const;

@@ -6,6 +6,7 @@
 // first use (testbenches/elaborated.hpp).
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <memory>
 #include <set>
 
@@ -14,6 +15,7 @@
 #include "testbenches/tensor_helpers.hpp"
 #include "hw/accelerator.hpp"
 #include "hw/array/weight_tiling.hpp"
+#include "hw/control/layer_executor.hpp"
 #include "models/net/activation_layer.hpp"
 #include "models/net/architectures.hpp"
 #include "models/net/checkpoint.hpp"
@@ -169,22 +171,83 @@ TEST_CASE("layer descriptors survive encode and decode, and bad words are refuse
   CHECK_THAT(refusal(at([](LayerDescriptor& x) { x.kernel.width = 7; }), 0), Catch::Matchers::Contains("window word"));
   CHECK_THAT(refusal(at([](LayerDescriptor& x) { x.clamp.lo = 2.0f; }), encode_word(Format::fp32, 7.0f)),
              Catch::Matchers::Contains("clamp bounds"));
+
+  // The post-processing unit's fused ops: a residual add and a pooling of the result.
+  LayerDescriptor fused = d;
+  fused.residual = true, fused.input2 = 0x8000;
+  fused.fused_pool = FusedPool::avg;
+  fused.pool.kernel = {3, 3}, fused.pool.stride = {2, 1}, fused.pool.padding = {1, 1, 0, 0};
+  fused.pool.ceil_mode = true, fused.pool.count_include_pad = true;
+  fused.pool_out_height = 5, fused.pool_out_width = 8;
+  const std::vector<std::uint32_t> fused_words = fused.encode();
+  const LayerDescriptor fused_back = LayerDescriptor::decode(fused_words.data());
+  CHECK(fused_back.encode() == fused_words);
+  CHECK(fused_back.pool == fused.pool);
+  CHECK(fused_back.result_elements() == 16 * 5 * 8);
+  CHECK(fused_back.output_elements() == 16 * 10 * 10);
+  CHECK(fused_back.op_label() == "conv+add+avg_pool");
+  LayerDescriptor residual_pool = pool;
+  residual_pool.residual = true;
+  CHECK_THAT(error_of([&] { LayerDescriptor::decode(residual_pool.encode().data()); }),
+             Catch::Matchers::Contains("residual (conv and dense only)"));
+  LayerDescriptor pooled_pool = pool;
+  pooled_pool.fused_pool = FusedPool::max;
+  CHECK_THAT(error_of([&] { LayerDescriptor::decode(pooled_pool.encode().data()); }),
+             Catch::Matchers::Contains("fused pool (conv, dense and add only)"));
 }
 
-TEST_CASE("the compiler fuses activations, frees flatten and names what does not fit", "[accelerator]") {
+TEST_CASE("the post-processing unit refuses a fused pool whose plane is not the descriptor's", "[accelerator]") {
+  const AcceleratorConfig config = preset("default");
+  CsrBank csr(config);
+  WordMemory weights = make_weight_sram(config);
+  ActivationSram activations(config);
+  LayerExecutor executor(config, weights, activations, csr);
+  std::vector<unsigned char> dram(4096);
+  LayerDescriptor d;
+  d.op = LayerOp::add;
+  d.in_channels = d.out_channels = 2, d.in_height = d.out_height = 4, d.in_width = d.out_width = 4;
+  d.input = 0, d.input2 = 256, d.output = 512;
+  d.fused_pool = FusedPool::max;  // 2x2, stride 2: a 2x2 plane
+  d.pool_out_height = 2, d.pool_out_width = 2;
+  const LayerReport report = executor.execute(d, 0, {dram.data(), dram.size()});
+  CHECK(report.dram_writes == 2 * 2 * 2);
+  d.pool_out_height = 3;
+  try {
+    executor.execute(d, 7, {dram.data(), dram.size()});
+    FAIL("the wrong plane ran");
+  } catch (const DeviceFault& fault) {
+    CHECK(fault.code() == DeviceError::bad_descriptor);
+    CHECK_THAT(fault.what(), Catch::Matchers::Contains("descriptor 7: its fused pool gives a 2x2 plane, the descriptor says 3x2"));
+  }
+}
+
+TEST_CASE("the compiler fuses activations and pools, frees flatten and names what does not fit", "[accelerator]") {
   Network lenet = build_network("lenet5", 1);
   Deployment deployment(lenet, Format::fp32);
   const Program program = compile_program(deployment, preset("default"), 4);
-  std::vector<LayerOp> ops;
+  std::vector<std::string> ops;
   std::vector<PostOp> posts;
-  for (const LayerDescriptor& d : program.layers) ops.push_back(d.op), posts.push_back(d.post);
-  CHECK(ops == std::vector<LayerOp>{LayerOp::conv, LayerOp::max_pool, LayerOp::conv, LayerOp::max_pool, LayerOp::dense,
-                                    LayerOp::dense, LayerOp::dense});
-  CHECK(posts == std::vector<PostOp>{PostOp::clamp, PostOp::none, PostOp::clamp, PostOp::none, PostOp::clamp,
-                                     PostOp::clamp, PostOp::none});
-  CHECK(program.layer_names.front() == "conv1");
+  for (const LayerDescriptor& d : program.layers) ops.push_back(d.op_label()), posts.push_back(d.post);
+  CHECK(ops == std::vector<std::string>{"conv+max_pool", "conv+max_pool", "dense", "dense", "dense"});
+  CHECK(posts == std::vector<PostOp>{PostOp::clamp, PostOp::clamp, PostOp::clamp, PostOp::clamp, PostOp::none});
+  CHECK(program.layer_names.front() == "conv1+pool1");
+  CHECK(program.layers.front().output_elements() == 6 * 28 * 28);  // the conv's plane, pooled to
+  CHECK(program.layers.front().result_elements() == 6 * 14 * 14);
   CHECK(program.output_elements == 10);
 
+  SECTION("without post-processing fusion, pools are descriptors of their own") {
+    AcceleratorConfig unfused = preset("default");
+    unfused.fuse_post_processing = false;
+    const Program separate = compile_program(deployment, unfused, 4);
+    std::vector<LayerOp> separate_ops;
+    std::vector<PostOp> separate_posts;
+    for (const LayerDescriptor& d : separate.layers) separate_ops.push_back(d.op), separate_posts.push_back(d.post);
+    CHECK(separate_ops == std::vector<LayerOp>{LayerOp::conv, LayerOp::max_pool, LayerOp::conv, LayerOp::max_pool,
+                                               LayerOp::dense, LayerOp::dense, LayerOp::dense});
+    CHECK(separate_posts == std::vector<PostOp>{PostOp::clamp, PostOp::none, PostOp::clamp, PostOp::none,
+                                                PostOp::clamp, PostOp::clamp, PostOp::none});
+    CHECK(separate.layer_names.front() == "conv1");
+  }
   SECTION("a fold larger than half the weight SRAM") {
     AcceleratorConfig tiny = preset("validation-4x4");
     tiny.dataflow = Dataflow::os;
@@ -205,40 +268,68 @@ TEST_CASE("the compiler fuses activations, frees flatten and names what does not
 }
 
 TEST_CASE("the compiler reuses an activation buffer once its last reader has run, and only then", "[accelerator]") {
-  // resnet-small: residual adds (a buffer read twice, far apart), fused activations, flatten.
+  // resnet-small: residual adds (a buffer read twice, far apart) fused into convs, fused
+  // activations and global pooling, flatten; and the same without post-processing fusion.
   Deployment deployment(build_network("resnet-small", 2), Format::fp32);
   const Network& network = deployment.network();  // batch norm folded: the nodes the descriptors name
   const int batch = 3;
-  const Program program = compile_program(deployment, preset("default"), batch);
+  const bool fuse = GENERATE(true, false);
+  AcceleratorConfig config = preset("default");
+  config.fuse_post_processing = fuse;
+  INFO("fuse_post_processing " << fuse);
+  const Program program = compile_program(deployment, config, batch);
   std::uint64_t one_per_value = 0;
   for (std::size_t i = 0; i < network.size(); ++i) one_per_value += shape_numel(network.node(i).output_shape);
   one_per_value *= batch * sizeof(float);
   CHECK(program.dram_bytes < program.layers.front().weights + one_per_value / 2);  // most buffers reused
   // Every read sees its producer's words: the last descriptor before the reader that wrote any
-  // byte of the range it reads is the one mapping the node that computed the value (through
-  // flatten and fused activations, which have no descriptor of their own).
+  // byte of the range it reads is the one that computed the value (through flatten and the nodes
+  // fused into a descriptor, which have none of their own).
   const auto bytes = [&](std::size_t elements) { return static_cast<std::uint64_t>(elements) * batch * sizeof(float); };
-  std::set<std::uint32_t> mapped;
-  for (const LayerDescriptor& d : program.layers) mapped.insert(d.node);
+  std::map<std::uint32_t, const LayerDescriptor*> by_node;
+  for (const LayerDescriptor& d : program.layers) by_node[d.node] = &d;
+  const auto is_add = [&](int node) { return network.layer(node).kind() == "add"; };
+  // The add that reads `node`, and the add's other operand.
+  const auto add_reading = [&](int node) {
+    for (std::size_t a = node + 1; a < network.size(); ++a) {
+      const std::vector<int>& in = network.node(a).inputs;
+      if (is_add(static_cast<int>(a)) && (in[0] == node || in[1] == node)) return static_cast<int>(a);
+    }
+    FAIL("no add reads node " << node);
+    return -1;
+  };
   const auto producer = [&](int node) {
-    while (node != Network::kInput && !mapped.count(static_cast<std::uint32_t>(node))) node = network.node(node).inputs[0];
+    while (node != Network::kInput && !by_node.count(static_cast<std::uint32_t>(node))) {
+      const std::vector<int>& in = network.node(node).inputs;
+      if (is_add(node)) {  // fused into the conv among its operands that carries the residual
+        node = by_node.count(in[0]) && by_node.at(in[0])->residual ? in[0] : in[1];
+      } else {
+        node = in[0];
+      }
+    }
     return node;
   };
+  int residuals = 0;
   for (std::size_t u = 0, part = 0; u < program.layers.size(); ++u) {
     const LayerDescriptor& reader = program.layers[u];
     part = u > 0 && program.layers[u - 1].node == reader.node ? part + 1 : 0;  // a concat's descriptor per input
     const std::vector<int>& sources = network.node(reader.node).inputs;
-    std::vector<std::uint64_t> reads{reader.input};
-    if (reader.op == LayerOp::add) reads.push_back(reader.input2);
-    for (std::size_t which = 0; which < reads.size(); ++which) {
-      const std::uint64_t address = reads[which];
-      const int source = producer(sources[part + which]);
+    std::vector<std::pair<std::uint64_t, int>> reads{{reader.input, sources[part]}};  // (address, source node)
+    if (reader.op == LayerOp::add) reads.emplace_back(reader.input2, sources[1]);
+    if (reader.residual) {
+      const int add = add_reading(static_cast<int>(reader.node));
+      const std::vector<int>& in = network.node(add).inputs;
+      reads.emplace_back(reader.input2, in[0] == static_cast<int>(reader.node) ? in[1] : in[0]);
+      ++residuals;
+    }
+    for (const auto& [address, source_node] : reads) {
+      const int source = producer(source_node);
       if (source == Network::kInput) continue;
       const LayerDescriptor* last = nullptr;
       for (std::size_t s = 0; s < u; ++s) {
         const LayerDescriptor& writer = program.layers[s];
         const bool overlaps = writer.output < address + bytes(reader.input_elements()) &&
-                              address < writer.output + bytes(writer.output_elements());
+                              address < writer.output + bytes(writer.result_elements());
         if (overlaps) last = &writer;
       }
       INFO("descriptor " << u << " (" << program.layer_names[u] << ") reads " << address);
@@ -247,6 +338,7 @@ TEST_CASE("the compiler reuses an activation buffer once its last reader has run
       CHECK(last->output == address);
     }
   }
+  CHECK(residuals == (fuse ? 3 : 0));
 }
 
 TEST_CASE("a deployment compiled by move gives the program its stored words, the same program", "[accelerator]") {

@@ -41,6 +41,16 @@ void require_output_plane(const LayerDescriptor& d, std::uint32_t index, long he
   }
 }
 
+// Throws DeviceFault unless the fused pool gives the descriptor's pooled plane.
+void require_pooled_plane(const LayerDescriptor& d, std::uint32_t index, long height, long width) {
+  if (d.pool_out_height != height || d.pool_out_width != width) {
+    throw DeviceFault(DeviceError::bad_descriptor,
+                      "descriptor " + std::to_string(index) + ": its fused pool gives a " + std::to_string(height) +
+                          "x" + std::to_string(width) + " plane, the descriptor says " +
+                          std::to_string(d.pool_out_height) + "x" + std::to_string(d.pool_out_width));
+  }
+}
+
 // Throws DeviceFault unless the conv or pool geometry is valid and gives the descriptor's output.
 template <typename Geometry>
 void require_geometry(const LayerDescriptor& d, std::uint32_t index, const Geometry& g) {
@@ -69,8 +79,12 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
   const long rows = d.gemm_n() * d.gemm_groups();  // output channels
   const bool integer = d.format == Format::int8;
   const std::uint64_t in_count = d.input_elements() * d.batch, out_count = d.output_elements() * d.batch;
+  const std::uint64_t result_count = d.result_elements() * d.batch;
   const float* input = dram_span<float>(dram, d.input, in_count, "input", index);
-  float* output = dram_span<float>(dram, d.output, out_count, "output", index);
+  float* result = dram_span<float>(dram, d.output, result_count, "output", index);
+  // With a fused pool the op's output stays in the post-processing unit; else it is the result.
+  std::vector<float> unpooled(d.fused_pool == FusedPool::none ? 0 : out_count);
+  float* output = d.fused_pool == FusedPool::none ? result : unpooled.data();
   const std::uint32_t* weights = dram_span<std::uint32_t>(dram, d.weights, rows * k, "weights", index);
   const std::uint32_t* bias = dram_span<std::uint32_t>(dram, d.bias, rows, "bias", index);
   const std::uint32_t* scales = integer ? dram_span<std::uint32_t>(dram, d.scales, rows, "scales", index) : nullptr;
@@ -82,8 +96,8 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
   // folds before it from the recorded W); int8 and an output overlapping the input run fold by
   // fold throughout; validation mode hands W and X to the per-PE model. Without a fault hook a
   // whole-layer product reads W from DRAM, which is what every read-back returns.
-  const bool overlapping =
-      d.input < d.output + out_count * sizeof(float) && d.output < d.input + in_count * sizeof(float);
+  const bool overlapping = d.fused_pool == FusedPool::none && d.input < d.output + out_count * sizeof(float) &&
+                           d.output < d.input + in_count * sizeof(float);
   bool by_fold = integer || overlapping;
   const bool from_dram = !weight_sram_.fault_hook() && !by_fold && !config_.validation_mode;
   const bool weights_in_place = from_dram && d.format == Format::fp32;  // W's fp32 words are its values
@@ -148,15 +162,16 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
     }
     scatter_gemm_output(d, y.data(), output);
   }
-  post_process(d, index, output);
-  act_sram_.stage(output, out_count);
+  post_processing_unit(d, index, dram, output, result);
 }
 
 void LayerExecutor::run_vector(const LayerDescriptor& d, std::uint32_t index, DramView dram) {
   const int batch = static_cast<int>(d.batch);
   const std::size_t in_count = d.input_elements() * d.batch, out_count = d.output_elements() * d.batch;
   const float* input = dram_span<float>(dram, d.input, in_count, "input", index);
-  float* output = dram_span<float>(dram, d.output, out_count, "output", index);
+  float* result = dram_span<float>(dram, d.output, d.result_elements() * d.batch, "output", index);
+  std::vector<float> unpooled(d.fused_pool == FusedPool::none ? 0 : out_count);
+  float* output = d.fused_pool == FusedPool::none ? result : unpooled.data();
   switch (d.op) {
     case LayerOp::max_pool:
     case LayerOp::avg_pool: {
@@ -214,8 +229,37 @@ void LayerExecutor::run_vector(const LayerDescriptor& d, std::uint32_t index, Dr
       throw DeviceFault(DeviceError::bad_descriptor, "descriptor " + std::to_string(index) + ": " + layer_op_name(d.op) +
                                                          " is not an activation-unit op");
   }
-  post_process(d, index, output);
-  act_sram_.stage(output, out_count);
+  post_processing_unit(d, index, dram, output, result);
+}
+
+void LayerExecutor::post_processing_unit(const LayerDescriptor& d, std::uint32_t index, DramView dram, float* values,
+                                         float* result) {
+  const std::size_t count = d.output_elements() * d.batch;
+  if (d.residual) add_elements(count, values, dram_span<float>(dram, d.input2, count, "residual input", index), values);
+  post_process(d, index, values);
+  const int batch = static_cast<int>(d.batch), channels = static_cast<int>(d.out_channels);
+  switch (d.fused_pool) {
+    case FusedPool::none:
+      break;
+    case FusedPool::max:
+    case FusedPool::avg: {
+      const PoolGeometry g{channels, static_cast<int>(d.out_height), static_cast<int>(d.out_width), d.pool};
+      try {
+        g.validate();
+      } catch (const std::invalid_argument& e) {
+        throw DeviceFault(DeviceError::bad_descriptor, "descriptor " + std::to_string(index) + ": fused pool: " + e.what());
+      }
+      require_pooled_plane(d, index, g.out_height(), g.out_width());
+      if (d.fused_pool == FusedPool::max) max_pool_forward(g, batch, values, result, nullptr);
+      else avg_pool_forward(g, batch, values, result);
+      break;
+    }
+    case FusedPool::global_avg:
+      require_pooled_plane(d, index, 1, 1);
+      global_avg_pool_forward(batch, channels, static_cast<int>(d.out_height * d.out_width), values, result);
+      break;
+  }
+  act_sram_.stage(result, d.result_elements() * d.batch);
 }
 
 void LayerExecutor::post_process(const LayerDescriptor& d, std::uint32_t index, float* values) {

@@ -12,8 +12,8 @@
 // without a fault hook, and for any permanent fault in weight-stationary mode), else fold by fold;
 // int8 always fold by fold. Without a fault hook W is taken from DRAM, which is what every read
 // returns, and the loader copies only the words the SRAM keeps (cells and counters as with a hook).
-// Then the activation pipeline: accumulate -> bias -> clamp -> clip unit -> fp32 activation words, staged
-// in the ping-pong activation SRAM and drained to DRAM.
+// Then the post-processing unit: accumulate -> bias -> residual add -> clamp -> clip unit -> pool ->
+// fp32 activation words, staged in the ping-pong activation SRAM and drained to DRAM.
 // Pools, residual add, concat, pad and stand-alone activations run in the activation unit, one
 // element per array column per cycle.
 //
@@ -55,6 +55,10 @@ class LayerExecutor {
  private:
   void run_gemm(const LayerDescriptor& d, std::uint32_t index, DramView dram);
   void run_vector(const LayerDescriptor& d, std::uint32_t index, DramView dram);
+  // The post-processing unit on the op's output `values` (batch, output elements), in place: the
+  // residual add, the activation pipeline, then the fused pool into `result` (values itself
+  // without one); the result is staged through the activation SRAM.
+  void post_processing_unit(const LayerDescriptor& d, std::uint32_t index, DramView dram, float* values, float* result);
   // The clamp and clip unit on one layer's output buffer (batch, elements) in place.
   void post_process(const LayerDescriptor& d, std::uint32_t index, float* values);
 

@@ -37,9 +37,10 @@ __extension__ typedef __int128 Wide;  // products of two word counts
 // floor(total * part / whole): cumulative shares, so consecutive differences add up to `total`.
 long share(long total, long part, long whole) { return static_cast<long>(static_cast<Wide>(total) * part / whole); }
 
-// Output words the layer writes: a concat fills its input's channels only.
+// Output words the layer writes: a concat fills its input's channels only; a fused pool writes
+// the pooled planes.
 long written_elements(const LayerDescriptor& d) {
-  return static_cast<long>((d.op == LayerOp::concat ? d.input_elements() : d.output_elements()) * d.batch);
+  return static_cast<long>((d.op == LayerOp::concat ? d.input_elements() : d.result_elements()) * d.batch);
 }
 
 // The folds as DMA steps, and the PE-cycles their compute spends off MACs.
@@ -48,6 +49,7 @@ std::vector<DmaStep> gemm_steps(const LayerDescriptor& d, const AcceleratorConfi
   const long m = d.gemm_m(), k = d.gemm_k(), groups = d.gemm_groups();
   const long input_words = static_cast<long>(d.input_elements() * d.batch);
   const long outputs = d.gemm_n() * m * groups, written = written_elements(d);
+  const long residual = d.residual ? outputs : 0;  // the second operand of a fused add, read as outputs complete
   const bool input_kept = static_cast<std::uint64_t>(input_words) <= config.act_sram_words();
   const long pes = static_cast<long>(config.array_rows) * config.array_cols;
 
@@ -71,9 +73,10 @@ std::vector<DmaStep> gemm_steps(const LayerDescriptor& d, const AcceleratorConfi
     }
     const bool closes = b.k1 == k;  // the fold's K range ends at K: its outputs are complete
     if (closes) {
-      const long before = share(written, completed, outputs);
+      const long before = completed;
       completed += (b.n1 - b.n0) * (b.m1 - b.m0);
-      output = share(written, completed, outputs) - before;
+      output = share(written, completed, outputs) - share(written, before, outputs);
+      input += share(residual, completed, outputs) - share(residual, before, outputs);
     }
     // The fold streams its input and drains its outputs in chunks of at most half a bank; each
     // chunk of a closing fold fills one half of the output bank.

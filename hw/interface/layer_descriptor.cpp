@@ -20,6 +20,16 @@ std::string layer_op_name(LayerOp op) {
   return "?";
 }
 
+std::string fused_pool_name(FusedPool pool) {
+  switch (pool) {
+    case FusedPool::none: return "none";
+    case FusedPool::max: return "max_pool";
+    case FusedPool::avg: return "avg_pool";
+    case FusedPool::global_avg: return "global_avg_pool";
+  }
+  return "?";
+}
+
 bool is_gemm(LayerOp op) { return op == LayerOp::conv || op == LayerOp::dense; }
 
 long LayerDescriptor::gemm_m() const { return static_cast<long>(out_height) * out_width * batch; }
@@ -39,6 +49,14 @@ std::size_t LayerDescriptor::input_elements() const { return static_cast<std::si
 std::size_t LayerDescriptor::output_elements() const {
   return static_cast<std::size_t>(out_channels) * out_height * out_width;
 }
+std::string LayerDescriptor::op_label() const {
+  return layer_op_name(op) + (residual ? "+add" : "") +
+         (fused_pool == FusedPool::none ? "" : "+" + fused_pool_name(fused_pool));
+}
+std::size_t LayerDescriptor::result_elements() const {
+  return fused_pool == FusedPool::none ? output_elements()
+                                       : static_cast<std::size_t>(out_channels) * pool_out_height * pool_out_width;
+}
 
 namespace {
 
@@ -48,7 +66,9 @@ enum Word : std::size_t {
   kBiasLo, kBiasHi, kScalesLo, kScalesHi, kFormat, kInChannels, kInHeight, kInWidth, kOutChannels, kOutHeight,
   kOutWidth, kKernelHeight, kKernelWidth, kStrideHeight, kStrideWidth, kDilationHeight, kDilationWidth, kPadTop,
   kPadLeft, kPadBottom, kPadRight, kGroups, kPoolFlags, kPadValue, kChannelOffset, kEpsilon, kInputScale, kPost, kClampLo,
-  kClampHi, kClipUnitWord, kWordCount
+  kClampHi, kClipUnitWord, kResidual, kFusedPool, kPoolKernelHeight, kPoolKernelWidth, kPoolStrideHeight,
+  kPoolStrideWidth, kPoolPadTop, kPoolPadLeft, kPoolPadBottom, kPoolPadRight, kFusedPoolFlags, kPoolOutHeight,
+  kPoolOutWidth, kWordCount
 };
 // kPoolFlags bits.
 constexpr std::uint32_t kCeilMode = 1u, kCountIncludePad = 2u;
@@ -107,6 +127,19 @@ std::vector<std::uint32_t> LayerDescriptor::encode() const {
   w[kClampLo] = encode_word(Format::fp32, clamp.lo);
   w[kClampHi] = encode_word(Format::fp32, clamp.hi);
   w[kClipUnitWord] = clip_unit;
+  w[kResidual] = residual ? 1u : 0u;
+  w[kFusedPool] = static_cast<std::uint32_t>(fused_pool);
+  w[kPoolKernelHeight] = static_cast<std::uint32_t>(pool.kernel.height);
+  w[kPoolKernelWidth] = static_cast<std::uint32_t>(pool.kernel.width);
+  w[kPoolStrideHeight] = static_cast<std::uint32_t>(pool.stride.height);
+  w[kPoolStrideWidth] = static_cast<std::uint32_t>(pool.stride.width);
+  w[kPoolPadTop] = static_cast<std::uint32_t>(pool.padding.top);
+  w[kPoolPadLeft] = static_cast<std::uint32_t>(pool.padding.left);
+  w[kPoolPadBottom] = static_cast<std::uint32_t>(pool.padding.bottom);
+  w[kPoolPadRight] = static_cast<std::uint32_t>(pool.padding.right);
+  w[kFusedPoolFlags] = (pool.ceil_mode ? kCeilMode : 0u) | (pool.count_include_pad ? kCountIncludePad : 0u);
+  w[kPoolOutHeight] = pool_out_height;
+  w[kPoolOutWidth] = pool_out_width;
   return w;
 }
 
@@ -132,10 +165,12 @@ LayerDescriptor LayerDescriptor::decode(const std::uint32_t* w) {
   d.out_width = w[kOutWidth];
   // Window sizes and padding are bounded so that no geometry arithmetic can overflow an int.
   constexpr std::uint32_t kLargest = 1u << 16;
-  for (std::size_t i : {kKernelHeight, kKernelWidth, kStrideHeight, kStrideWidth, kDilationHeight, kDilationWidth}) {
+  for (std::size_t i : {kKernelHeight, kKernelWidth, kStrideHeight, kStrideWidth, kDilationHeight, kDilationWidth,
+                        kPoolKernelHeight, kPoolKernelWidth, kPoolStrideHeight, kPoolStrideWidth}) {
     if (w[i] == 0 || w[i] > kLargest) invalid("window word " + std::to_string(i), w[i]);
   }
-  for (std::size_t i : {kPadTop, kPadLeft, kPadBottom, kPadRight}) {
+  for (std::size_t i : {kPadTop, kPadLeft, kPadBottom, kPadRight, kPoolPadTop, kPoolPadLeft, kPoolPadBottom,
+                        kPoolPadRight}) {
     if (w[i] > kLargest) invalid("padding word " + std::to_string(i), w[i]);
   }
   d.kernel = {static_cast<int>(w[kKernelHeight]), static_cast<int>(w[kKernelWidth])};
@@ -156,6 +191,24 @@ LayerDescriptor LayerDescriptor::decode(const std::uint32_t* w) {
   d.clamp = {decode_word(Format::fp32, w[kClampLo]), decode_word(Format::fp32, w[kClampHi])};
   if (!(d.clamp.lo <= d.clamp.hi)) invalid("clamp bounds", w[kClampLo]);
   d.clip_unit = w[kClipUnitWord];
+  if (w[kResidual] > 1) invalid("residual", w[kResidual]);
+  d.residual = w[kResidual] == 1;
+  if (w[kFusedPool] > static_cast<std::uint32_t>(FusedPool::global_avg)) invalid("fused pool", w[kFusedPool]);
+  d.fused_pool = static_cast<FusedPool>(w[kFusedPool]);
+  d.pool.kernel = {static_cast<int>(w[kPoolKernelHeight]), static_cast<int>(w[kPoolKernelWidth])};
+  d.pool.stride = {static_cast<int>(w[kPoolStrideHeight]), static_cast<int>(w[kPoolStrideWidth])};
+  d.pool.padding = {static_cast<int>(w[kPoolPadTop]), static_cast<int>(w[kPoolPadLeft]),
+                    static_cast<int>(w[kPoolPadBottom]), static_cast<int>(w[kPoolPadRight])};
+  if (w[kFusedPoolFlags] > (kCeilMode | kCountIncludePad)) invalid("fused pool flags", w[kFusedPoolFlags]);
+  d.pool.ceil_mode = (w[kFusedPoolFlags] & kCeilMode) != 0;
+  d.pool.count_include_pad = (w[kFusedPoolFlags] & kCountIncludePad) != 0;
+  d.pool_out_height = w[kPoolOutHeight];
+  d.pool_out_width = w[kPoolOutWidth];
+  if (d.pool_out_height == 0 || d.pool_out_width == 0) invalid("fused pool output plane", 0);
+  if (d.residual && !is_gemm(d.op)) invalid("residual (conv and dense only)", w[kResidual]);
+  if (d.fused_pool != FusedPool::none && !is_gemm(d.op) && d.op != LayerOp::add) {
+    invalid("fused pool (conv, dense and add only)", w[kFusedPool]);
+  }
   if (d.batch == 0) invalid("batch", 0);
   for (std::size_t i : {kInChannels, kInHeight, kInWidth, kOutChannels, kOutHeight, kOutWidth}) {
     if (w[i] == 0) invalid("shape word " + std::to_string(i), 0);

@@ -38,6 +38,11 @@ enum class PostOp : std::uint32_t {
   clip = 2,   // the clamp, then clip unit `clip_unit` in CLIP_MODE (its threshold or table window)
 };
 
+// A pooling the post-processing unit applies to the activation pipeline's result (fused into the
+// descriptor, so the unpooled output is never written).
+enum class FusedPool : std::uint32_t { none = 0, max = 1, avg = 2, global_avg = 3 };
+std::string fused_pool_name(FusedPool pool);  // "none", "max_pool", "avg_pool", "global_avg_pool"
+
 struct LayerDescriptor {
   LayerOp op = LayerOp::conv;
   std::uint32_t node = 0;  // index of the layer in the deployed network (reports, traces)
@@ -59,6 +64,14 @@ struct LayerDescriptor {
   PostOp post = PostOp::none;
   ClampBounds clamp;                 // post: [lo, hi] before the clip form
   std::uint32_t clip_unit = 0;       // post clip: index of CLIP_THRESHOLD / CLIP_TABLE_BASE / CLIP_TABLE_LENGTH
+  // The post-processing unit's fused ops, in this order after the op and its bias: the residual
+  // add of `input2` (the op's output shape), the activation pipeline (`post`), then `fused_pool`
+  // over each output channel's plane with window `pool` (max, avg) or whole (global_avg), giving
+  // pool_out_height x pool_out_width per channel: what the descriptor writes to `output`.
+  bool residual = false;             // conv, dense
+  FusedPool fused_pool = FusedPool::none;  // conv, dense, add
+  PoolWindow pool;
+  std::uint32_t pool_out_height = 1, pool_out_width = 1;
 
   // GEMM view of one channel group (SCALE-Sim names): M = output pixels x batch, N = output
   // channels / groups, K = patch size ((in channels / groups) x kh x kw). A grouped conv runs
@@ -70,14 +83,16 @@ struct LayerDescriptor {
   ConvWindow conv_window() const;
   PoolWindow pool_window() const;
   std::size_t input_elements() const;   // per sample
-  std::size_t output_elements() const;  // per sample
+  std::size_t output_elements() const;  // per sample, the op's output (before a fused pool)
+  std::size_t result_elements() const;  // per sample, what the descriptor writes (after a fused pool)
+  std::string op_label() const;  // the op and its fused ops: "conv", "conv+add", "conv+max_pool", ...
 
   std::vector<std::uint32_t> encode() const;  // kDescriptorWords words
   // Throws std::invalid_argument naming the field when the words do not form a valid descriptor.
   static LayerDescriptor decode(const std::uint32_t* words);
 };
 
-constexpr std::size_t kDescriptorWords = 48;
+constexpr std::size_t kDescriptorWords = 64;
 constexpr std::size_t kDescriptorBytes = kDescriptorWords * 4;
 
 }  // namespace proact

@@ -91,7 +91,7 @@ inline constexpr std::array kDeviceErrors = {
 
 inline constexpr std::uint32_t kDeviceIdMagic = 0x50524F41;  // "PROA"
 // Major 2: THRESHOLD_TABLE_LAYER gave way to a table window per clip unit.
-inline constexpr std::uint32_t kRegisterMapVersion = 0x00020001;  // major 2, minor 1
+inline constexpr std::uint32_t kRegisterMapVersion = 0x00030000;  // major 3, minor 0
 inline constexpr std::uint32_t kFp32PlusInfinity = 0x7F800000;  // threshold reset: no clipping
 inline constexpr std::uint32_t kClipUnits = 64;
 // The THRESHOLD_TABLE window's address space; the config sizes the table within it (default
@@ -113,7 +113,7 @@ inline constexpr std::array kRegisters = {
                  "Free word for the driver (bus checks); no effect on the device"},
     RegisterInfo{RegisterId::counter_clear, "COUNTER_CLEAR", 0x01C, 32, Access::wo, 0, "Performance counter commands"},
     RegisterInfo{RegisterId::desc_base_lo, "DESC_BASE_LO", 0x020, 32, Access::rw, 0,
-                 "DRAM byte address of the layer descriptor list, bits 31:0"},
+                 "DRAM byte address of the layer descriptor list (64 words each), bits 31:0"},
     RegisterInfo{RegisterId::desc_base_hi, "DESC_BASE_HI", 0x024, 32, Access::rw, 0,
                  "DRAM byte address of the layer descriptor list, bits 63:32"},
     RegisterInfo{RegisterId::desc_count, "DESC_COUNT", 0x028, 32, Access::rw, 0, "Number of layer descriptors to run"},

@@ -53,7 +53,8 @@ nlohmann::json pe_cycles_json(const PeCycles& p) {
 nlohmann::json layer_json(const Program& program, std::size_t i, const LayerReport& r, const AcceleratorConfig& c) {
   const LayerDescriptor& d = program.layers[i];
   const RooflineBound bound = roofline_bound(r, c);
-  nlohmann::json row = {{"layer", program.layer_names[i]}, {"op", layer_op_name(d.op)}, {"cycles", r.total_cycles},
+  nlohmann::json row = {{"layer", program.layer_names[i]}, {"op", layer_op_name(d.op)}, {"ops", d.op_label()},
+                        {"cycles", r.total_cycles},
                         {"compute_cycles", r.compute_cycles}, {"stall_cycles", r.stall_cycles},
                         {"weight_stall_cycles", r.weight_stall_cycles}, {"input_stall_cycles", r.input_stall_cycles},
                         {"output_stall_cycles", r.output_stall_cycles}, {"macs", r.macs},
@@ -98,19 +99,19 @@ void print_cycles_table(const AcceleratorConfig& c, const Program& program, cons
       std::snprintf(text, sizeof text, "%.2f", intensity(r));
       return std::string(text);
     }() : std::string("-");
-    std::printf("%-*s %-16s %*s %6s %13ld %12ld %13ld %6s %15ld %11.1f %7s %6.1f\n", name_width, name.c_str(), op.c_str(),
+    std::printf("%-*s %-21s %*s %6s %13ld %12ld %13ld %6s %15ld %11.1f %7s %6.1f\n", name_width, name.c_str(), op.c_str(),
                 shape_width, shape.c_str(), folds.c_str(), r.total_cycles, r.stall_cycles, roofline_bound(r, c).cycles(),
                 percent_of(roofline_bound(r, c).cycles(), r.total_cycles).c_str(), r.macs,
                 static_cast<double>(r.dram_bytes()) / 1024.0, mac_per_byte.c_str(),
                 100.0 * r.utilisation(c.array_rows, c.array_cols));
   };
-  std::printf("%-*s %-16s %*s %6s %13s %12s %13s %6s %15s %11s %7s %6s\n", name_width, "layer", "op", shape_width,
+  std::printf("%-*s %-21s %*s %6s %13s %12s %13s %6s %15s %11s %7s %6s\n", name_width, "layer", "op", shape_width,
               "GEMM M x N x K", "folds", "cycles", "stalls", "bound", "bound%", "MACs", "DRAM KiB", "MACs/B", "util%");
   LayerReport total;
   for (std::size_t i = 0; i < run.layers.size(); ++i) {
     const LayerReport& r = run.layers[i];
     const LayerDescriptor& d = program.layers[i];
-    row(program.layer_names[i], layer_op_name(d.op), shapes[i], is_gemm(d.op) ? std::to_string(r.folds) : "", r);
+    row(program.layer_names[i], d.op_label(), shapes[i], is_gemm(d.op) ? std::to_string(r.folds) : "", r);
     total.accumulate(r);
   }
   row("total", "", "", "", total);

@@ -5,6 +5,7 @@
 #include <iterator>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -102,8 +103,11 @@ class Compiler {
   // take_words: the stored words move into the program's segments instead of being copied.
   Compiler(Deployment& deployment, const AcceleratorConfig& config, int batch, bool take_words)
       : deployment_(deployment), network_(deployment.network()), config_(config), readers_(network_.reader_counts()),
-        take_words_(take_words) {
+        reader_nodes_(network_.size()), take_words_(take_words) {
     program_.batch = batch;
+    for (std::size_t i = 0; i < network_.size(); ++i)
+      for (int source : network_.node(i).inputs)
+        if (source != Network::kInput) reader_nodes_[source].push_back(i);
   }
 
   Program run() {
@@ -161,14 +165,21 @@ class Compiler {
   }
 
   // Node i, just mapped, has read its inputs: a buffer none of whose readers is left is released.
-  // A node that shares its input's buffer (flatten, a fused activation) hands its readers on.
+  // Flatten shares its input's buffer and hands its readers on; a descriptor's fused nodes are
+  // retired with it (their inputs from outside the chain read by it), and nothing when their turn comes.
   void retire_inputs(std::size_t i) {
+    if (fused_.count(i)) return;
     if (buffers_[i] == input_of(i)) pending_reads_[buffers_[i]] += readers_[i];
-    const Node& node = network_.node(i);
-    for (std::size_t which = 0; which < node.inputs.size(); ++which) {
-      if (node.inputs[which] == Network::kInput) continue;
-      const std::uint64_t address = input_of(i, which);
-      if (--pending_reads_.at(address) == 0) dram_.release(address, bytes_of(input_shape_of(i, which)));
+    const auto chain = chains_.find(i);
+    const std::vector<std::size_t> nodes = chain != chains_.end() ? chain->second : std::vector<std::size_t>{i};
+    for (std::size_t n : nodes) {
+      const Node& node = network_.node(n);
+      for (std::size_t which = 0; which < node.inputs.size(); ++which) {
+        const int source = node.inputs[which];
+        if (source == Network::kInput || std::find(nodes.begin(), nodes.end(), source) != nodes.end()) continue;
+        const std::uint64_t address = input_of(n, which);
+        if (--pending_reads_.at(address) == 0) dram_.release(address, bytes_of(input_shape_of(n, which)));
+      }
     }
   }
 
@@ -194,21 +205,82 @@ class Compiler {
     return network_.shape_of(network_.node(node).inputs.at(which));
   }
 
-  // The activation that reads node i's output, if it is the only reader.
-  const Activation* fusable_activation(std::size_t i) const {
-    if (i + 1 >= network_.size() || readers_[i] != 1) return nullptr;
-    const Node& next = network_.node(i + 1);
-    if (next.inputs.size() != 1 || next.inputs[0] != static_cast<int>(i)) return nullptr;
-    return dynamic_cast<const Activation*>(next.layer.get());
+  // The node that reads node i's output, if exactly one reads it, once.
+  std::optional<std::size_t> sole_reader(std::size_t i) const {
+    if (readers_[i] != 1 || reader_nodes_[i].size() != 1) return std::nullopt;
+    return reader_nodes_[i].front();
+  }
+
+  // The nodes the post-processing unit runs on descriptor d's output, each the sole reader of
+  // the one before: a residual add (conv and dense; its other operand already computed), an
+  // activation (not after a stand-alone activation), then a pool or global average pool (conv,
+  // dense and add). Without config.fuse_post_processing, only the activation.
+  std::vector<std::size_t> fusable_chain(std::size_t i, const LayerDescriptor& d) const {
+    const bool fuse = config_.fuse_post_processing;
+    std::vector<std::size_t> chain;
+    std::size_t at = i;
+    const auto next = [&](auto accepts) {
+      const std::optional<std::size_t> r = sole_reader(at);
+      if (!r || !accepts(network_.node(*r))) return false;
+      chain.push_back(at = *r);
+      return true;
+    };
+    if (fuse && is_gemm(d.op)) {
+      next([&](const Node& n) {
+        if (!dynamic_cast<const Add*>(n.layer.get()) || n.inputs.size() != 2) return false;
+        const int other = n.inputs[0] == static_cast<int>(at) ? n.inputs[1] : n.inputs[0];
+        return other < static_cast<int>(i);  // the network's input, or a node mapped before i
+      });
+    }
+    if (d.op != LayerOp::activation) {
+      next([](const Node& n) { return n.inputs.size() == 1 && dynamic_cast<const Activation*>(n.layer.get()); });
+    }
+    if (fuse && (is_gemm(d.op) || d.op == LayerOp::add)) {
+      next([](const Node& n) {
+        return dynamic_cast<const Pool2d*>(n.layer.get()) || dynamic_cast<const GlobalAvgPool*>(n.layer.get());
+      });
+    }
+    return chain;
+  }
+
+  // Fuses `chain` (fusable_chain) into d; returns the descriptor's name (the node's, with the
+  // residual add's and the pool's).
+  std::string fuse(std::size_t i, const std::vector<std::size_t>& chain, LayerDescriptor& d) {
+    std::string name = network_.layer(i).name();
+    std::size_t at = i;
+    for (std::size_t n : chain) {
+      const Node& node = network_.node(n);
+      const Layer& layer = *node.layer;
+      if (dynamic_cast<const Add*>(&layer)) {
+        d.residual = true;
+        d.input2 = input_of(n, node.inputs[0] == static_cast<int>(at) ? 1 : 0);
+        name += "+" + layer.name();
+      } else if (const auto* activation = dynamic_cast<const Activation*>(&layer)) {
+        set_post(d, *activation);
+      } else {
+        const Shape& out = node.output_shape;
+        d.pool_out_height = out.size() == 3 ? static_cast<std::uint32_t>(out[1]) : 1;
+        d.pool_out_width = out.size() == 3 ? static_cast<std::uint32_t>(out[2]) : 1;
+        if (const auto* pool = dynamic_cast<const Pool2d*>(&layer)) {
+          d.fused_pool = pool->pool_kind() == Pool2d::Kind::max ? FusedPool::max : FusedPool::avg;
+          d.pool = pool->window();
+        } else {
+          d.fused_pool = FusedPool::global_avg;
+        }
+        name += "+" + layer.name();
+      }
+      fused_.insert(n);
+      at = n;
+    }
+    chains_[i] = chain;
+    chains_[i].insert(chains_[i].begin(), i);
+    return name;
   }
 
   void map_node(std::size_t i) {
     const Node& node = network_.node(i);
     const Layer& layer = *node.layer;
-    if (fused_.count(i)) {
-      buffers_[i] = buffers_[i - 1];
-      return;
-    }
+    if (fused_.count(i)) return;  // its buffer was set with its chain's descriptor
     if (dynamic_cast<const Flatten*>(&layer)) {
       buffers_[i] = input_of(i);
       return;
@@ -257,16 +329,14 @@ class Compiler {
     } else {
       refuse(layer, "the accelerator has no unit for '" + layer.kind() + "' layers");
     }
-    if (d.op != LayerOp::activation) {
-      if (const Activation* next = fusable_activation(i)) {
-        set_post(d, *next);
-        fused_.insert(i + 1);
-      }
-    }
-    d.output = output_buffer(i);
+    const std::vector<std::size_t> chain = fusable_chain(i, d);
+    const std::string name = fuse(i, chain, d);
+    const std::size_t last = chain.empty() ? i : chain.back();
+    d.output = output_buffer(last);
     buffers_[i] = d.output;
+    for (std::size_t n : chain) buffers_[n] = d.output;
     program_.layers.push_back(d);
-    program_.layer_names.push_back(layer.name());
+    program_.layer_names.push_back(name);
   }
 
   // One descriptor per input, each filling its channels of the shared output buffer.
@@ -343,7 +413,9 @@ class Compiler {
   std::vector<std::uint64_t> buffers_;  // per node: DRAM address of its output
   std::map<std::uint64_t, int> pending_reads_;  // per activation buffer: reads still to be mapped
   std::map<std::pair<std::size_t, std::string>, std::uint64_t> parameter_addresses_;
-  std::set<std::size_t> fused_;         // activation nodes folded into their producer
+  std::vector<std::vector<std::size_t>> reader_nodes_;  // per node: the nodes that read it
+  std::set<std::size_t> fused_;         // nodes run by another node's descriptor
+  std::map<std::size_t, std::vector<std::size_t>> chains_;  // descriptor node -> it and its fused nodes
   ClipUnitAllocator clip_units_;
   bool take_words_;
 };

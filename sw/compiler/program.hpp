@@ -24,7 +24,7 @@ struct DramSegment {
 struct Program {
   int batch = 1;                               // images per accelerator run
   std::vector<LayerDescriptor> layers;         // in execution order
-  std::vector<std::string> layer_names;        // network layer name of each descriptor
+  std::vector<std::string> layer_names;        // network layer name of each descriptor ("conv9+add3+gap1" when fused)
   std::vector<DramSegment> segments;           // constant data: descriptors, weights, biases, scales
   std::uint64_t descriptor_base = 0;
   std::uint64_t input_address = 0;             // (batch, C, H, W) fp32
@@ -43,9 +43,12 @@ struct Program {
 // Maps every layer of `deployment.network()` (batch norm folded where a conv or dense absorbs it)
 // onto descriptors: conv (any window, grouped: one GEMM per group) and dense on the array; pools,
 // residual add, pad, concat (one descriptor per input), batch norms left unfolded (their
-// parameters in DRAM) and stand-alone activations in the activation unit; an
-// activation that is its producer's only reader is fused into the producer's pipeline (not a
-// concat's); flatten is free (same buffer). An activation's clamp ([0, inf), ReLU6's [0, 6], a
+// parameters in DRAM) and stand-alone activations in the activation unit. With
+// config.fuse_post_processing, the post-processing unit takes over what follows a conv or dense
+// when each node is the only reader of the one before: a residual add whose other operand is
+// already computed, the activation, then a pool or global average pool (after an add: the
+// activation and the pool); without it, only an activation that is its producer's only reader
+// fuses (not a concat's). Flatten is free (same buffer). An activation's clamp ([0, inf), ReLU6's [0, 6], a
 // Clip's bounds) goes into its descriptor; clipped ones (hard or saturate form; smooth is a training
 // form and is refused) get a clip unit each: a threshold register if layer-wise, a window of the
 // threshold table if neuron-wise. Throws std::invalid_argument naming the layer and the limit when a
