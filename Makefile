@@ -27,6 +27,7 @@ bench: build
 	@$(BUILD_DIR)/benchmarks/proact_bench
 	@bash benchmarks/bench_vs_pytorch.sh $(BUILD_DIR)
 	@bash benchmarks/bench_thresholds.sh $(BUILD_DIR)
+	@bash benchmarks/bench_accelerator.sh $(BUILD_DIR)
 
 install: build
 	@cmake --install $(BUILD_DIR) --prefix $(PREFIX) > /dev/null

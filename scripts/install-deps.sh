@@ -2,7 +2,9 @@
 # Installs the Debian packages the project needs, only those missing; idempotent.
 # Usage: install-deps.sh [bench|fixtures]   (bench adds python3-torch, the reference of
 # benchmarks/bench_vs_pytorch.sh; fixtures adds what testbenches/fixtures/onnx/make_fixtures.py
-# needs to remake the committed ONNX fixtures; neither is needed to build or test)
+# needs to remake the committed ONNX fixtures, and torchvision for the ResNet-50 of
+# scripts/conformance.sh and benchmarks/bench_at_scale.sh and bench_accelerator.sh; neither is
+# needed to build or test)
 # Runs as root (as on CI and the developers' machines) or through sudo when available.
 set -euo pipefail
 
@@ -15,7 +17,7 @@ packages=(
 )
 case "${1:-}" in
   bench) packages+=(python3-torch) ;;
-  fixtures) packages+=(python3-torch python3-onnx) ;;
+  fixtures) packages+=(python3-torch python3-torchvision python3-onnx) ;;
 esac
 
 missing=()
