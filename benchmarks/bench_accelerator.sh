@@ -9,14 +9,7 @@
 #      same images (best of 3 each), the ratio being what the goal (within 1.5x) is about.
 # Usage: benchmarks/bench_accelerator.sh [BUILD_DIR]   (env: WORK=DIR keeps ResNet-50's export;
 # about 2 minutes on 2 cores without ResNet-50, 10 with it).
-set -euo pipefail
-cd "$(dirname "$0")/.."
-build=${1:-build}
-proact="$build/sw/proact"
-python=/usr/bin/python3  # Debian's interpreter, the one python3-torch is installed for
-export OMP_WAIT_POLICY=passive
-work=${WORK:-$(mktemp -d)}
-[ -n "${WORK:-}" ] || trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/bench-args.sh" "$@"
 
 "$proact" config --preset default > "$work/fused.json"
 "$python" -c "

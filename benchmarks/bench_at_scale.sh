@@ -14,14 +14,7 @@
 # Usage: benchmarks/bench_at_scale.sh [BUILD_DIR]   (env: WORK=DIR keeps the exported files there;
 # about 10 minutes on 2 cores). Needs Debian's python3-torch and python3-torchvision
 # (scripts/install-deps.sh fixtures).
-set -euo pipefail
-cd "$(dirname "$0")/.."
-build=${1:-build}
-proact="$build/sw/proact"
-python=/usr/bin/python3  # Debian's interpreter, the one python3-torch is installed for
-export OMP_WAIT_POLICY=passive
-work=${WORK:-$(mktemp -d)}
-[ -n "${WORK:-}" ] || trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/bench-args.sh" "$@"
 "$python" -c "import torch, torchvision" 2>/dev/null ||
   { echo "bench_at_scale: $python has no torch; run: bash scripts/install-deps.sh fixtures" >&2; exit 1; }
 

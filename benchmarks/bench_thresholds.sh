@@ -3,13 +3,9 @@
 # within 20, wall clock on this 2-core machine, one thread, default knobs, seed 1.
 # Usage: benchmarks/bench_thresholds.sh [BUILD_DIR]   (env: MODELS, default "lenet5"; vgg-small takes
 # about a quarter of an hour, so `make bench` leaves it out: MODELS="lenet5 vgg-small" adds it)
-set -euo pipefail
-cd "$(dirname "$0")/.."
-build=${1:-build}
+source "$(dirname "$0")/bench-args.sh" "$@"
 models=${MODELS:-lenet5}
-export OMP_NUM_THREADS=1 OMP_WAIT_POLICY=passive
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+export OMP_NUM_THREADS=1
 
 printf '%-14s %12s %12s %10s %8s\n' model "wall s" "cpu s" "goal s" verdict
 for model in $models; do
@@ -19,7 +15,7 @@ for model in $models; do
     *) goal=0 ;;
   esac
   TIMEFORMAT='%R %U %S'
-  { time "$build/sw/proact" thresholds --model "$model" --method proact --seed 1 --threads 1 \
+  { time "$proact" thresholds --model "$model" --method proact --seed 1 --threads 1 \
       --out "$work/$model.json" > /dev/null 2> "$work/$model.log"; } 2> "$work/$model.time" \
     || { cat "$work/$model.log" >&2; exit 1; }
   read -r wall user system < "$work/$model.time"

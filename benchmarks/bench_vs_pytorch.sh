@@ -9,19 +9,13 @@
 # goal and point: "met" or by how much the measurement falls short.
 # Usage: benchmarks/bench_vs_pytorch.sh [BUILD_DIR]   (env: MAPS, TORCH_MAPS, LIMIT, RATES, MODELS)
 # Needs Debian's python3-torch (scripts/install-deps.sh bench installs it).
-set -euo pipefail
-cd "$(dirname "$0")/.."
-build=${1:-build}
-proact="$build/sw/proact"
-python=/usr/bin/python3  # Debian's interpreter, the one python3-torch is installed for
+source "$(dirname "$0")/bench-args.sh" "$@"
 maps=${MAPS:-20}
 torch_maps=${TORCH_MAPS:-5}
 limit=${LIMIT:-10000}
 rates=${RATES:-1e-6,1e-5,1e-4}
 models=${MODELS:-lenet5 vgg-small resnet-small}
-export OMP_NUM_THREADS=1 OMP_WAIT_POLICY=passive
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+export OMP_NUM_THREADS=1
 
 images=$(( limit < 10000 ? limit : 10000 ))  # the Fashion-MNIST test split
 
