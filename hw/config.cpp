@@ -101,7 +101,7 @@ const std::vector<std::string> kConfigKeys = {
     "preset", "array_rows", "array_cols", "dataflow", "weight_sram_bytes", "act_sram_bytes", "dram_bytes",
     "sram_word_bits", "weight_format", "dram_words_per_cycle", "dram_latency_cycles", "clock_mhz", "timing",
     "validation_mode", "quantum_ns", "csr_latency_cycles", "weight_sram_ecc", "threshold_table_words",
-    "fuse_post_processing"};
+    "fuse_post_processing", "on_chip_activations"};
 const std::vector<std::string> kTimingKeys = {"overlap_weight_load", "trim_partial_folds", "fold_overhead_cycles",
                                               "pipeline_latency_cycles"};
 
@@ -222,7 +222,8 @@ nlohmann::json config_to_json(const AcceleratorConfig& c) {
           {"csr_latency_cycles", c.csr_latency_cycles},
           {"weight_sram_ecc", ecc_scheme_name(c.weight_sram_ecc)},
           {"threshold_table_words", c.threshold_table_words},
-          {"fuse_post_processing", c.fuse_post_processing}};
+          {"fuse_post_processing", c.fuse_post_processing},
+          {"on_chip_activations", c.on_chip_activations}};
 }
 
 AcceleratorConfig config_from_json(const nlohmann::json& json) {
@@ -266,6 +267,7 @@ AcceleratorConfig config_from_json(const nlohmann::json& json) {
   read_integer(json, "csr_latency_cycles", c.csr_latency_cycles);
   read_integer(json, "threshold_table_words", c.threshold_table_words);
   read_bool(json, "fuse_post_processing", c.fuse_post_processing);
+  read_bool(json, "on_chip_activations", c.on_chip_activations);
   if (json.contains("weight_sram_ecc")) {
     try {
       c.weight_sram_ecc = parse_ecc_scheme(read_string(json, "weight_sram_ecc"));

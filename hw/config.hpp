@@ -47,6 +47,10 @@ struct AcceleratorConfig {
   // add) that feeds them, run by the post-processing unit on its output; false: every pool and add
   // is a descriptor of its own, its input read back from DRAM (only activations fuse).
   bool fuse_post_processing = true;
+  // The compiler keeps a descriptor's result in the activation SRAM for its readers when it fits
+  // there beside the other resident results (leaving a quarter of the SRAM to stage DRAM
+  // transfers); false: every result goes to DRAM, staged through the whole SRAM.
+  bool on_chip_activations = true;
 
   // Throws std::invalid_argument naming the first bad field, its value and the allowed range.
   void validate() const;
@@ -54,6 +58,7 @@ struct AcceleratorConfig {
   std::uint64_t sram_word_bytes() const { return static_cast<std::uint64_t>(sram_word_bits / 8); }
   std::uint64_t weight_sram_words() const { return weight_sram_bytes / sram_word_bytes(); }
   std::uint64_t act_sram_words() const { return act_sram_bytes / kActivationWordBytes; }  // per bank
+  std::uint64_t act_sram_total_words() const { return 2 * act_sram_words(); }              // both banks
   double clock_period_ns() const { return 1000.0 / clock_mhz; }
 };
 

@@ -269,7 +269,8 @@ TEST_CASE("the compiler fuses activations and pools, frees flatten and names wha
 
 TEST_CASE("the compiler reuses an activation buffer once its last reader has run, and only then", "[accelerator]") {
   // resnet-small: residual adds (a buffer read twice, far apart) fused into convs, fused
-  // activations and global pooling, flatten; and the same without post-processing fusion.
+  // activations and global pooling, flatten, values kept in the activation SRAM; and the same
+  // without post-processing fusion.
   Deployment deployment(build_network("resnet-small", 2), Format::fp32);
   const Network& network = deployment.network();  // batch norm folded: the nodes the descriptors name
   const int batch = 3;
@@ -309,36 +310,110 @@ TEST_CASE("the compiler reuses an activation buffer once its last reader has run
     }
     return node;
   };
-  int residuals = 0;
+  int residuals = 0, on_chip = 0;
   for (std::size_t u = 0, part = 0; u < program.layers.size(); ++u) {
     const LayerDescriptor& reader = program.layers[u];
     part = u > 0 && program.layers[u - 1].node == reader.node ? part + 1 : 0;  // a concat's descriptor per input
     const std::vector<int>& sources = network.node(reader.node).inputs;
-    std::vector<std::pair<std::uint64_t, int>> reads{{reader.input, sources[part]}};  // (address, source node)
-    if (reader.op == LayerOp::add) reads.emplace_back(reader.input2, sources[1]);
+    struct Read {
+      std::uint64_t address;
+      bool on_chip;
+      int source;
+    };
+    std::vector<Read> reads{{reader.input, reader.input_on_chip, sources[part]}};
+    if (reader.op == LayerOp::add) reads.push_back({reader.input2, reader.input2_on_chip, sources[1]});
     if (reader.residual) {
       const int add = add_reading(static_cast<int>(reader.node));
       const std::vector<int>& in = network.node(add).inputs;
-      reads.emplace_back(reader.input2, in[0] == static_cast<int>(reader.node) ? in[1] : in[0]);
+      reads.push_back({reader.input2, reader.input2_on_chip, in[0] == static_cast<int>(reader.node) ? in[1] : in[0]});
       ++residuals;
     }
-    for (const auto& [address, source_node] : reads) {
-      const int source = producer(source_node);
+    for (const Read& read : reads) {
+      const int source = producer(read.source);
       if (source == Network::kInput) continue;
+      // DRAM ranges in bytes, activation SRAM ranges in words.
+      const auto extent = [&](std::size_t elements, bool on_chip) { return on_chip ? elements * batch : bytes(elements); };
       const LayerDescriptor* last = nullptr;
       for (std::size_t s = 0; s < u; ++s) {
         const LayerDescriptor& writer = program.layers[s];
-        const bool overlaps = writer.output < address + bytes(reader.input_elements()) &&
-                              address < writer.output + bytes(writer.result_elements());
+        const bool overlaps = writer.output_on_chip == read.on_chip &&
+                              writer.output < read.address + extent(reader.input_elements(), read.on_chip) &&
+                              read.address < writer.output + extent(writer.result_elements(), read.on_chip);
         if (overlaps) last = &writer;
       }
-      INFO("descriptor " << u << " (" << program.layer_names[u] << ") reads " << address);
+      INFO("descriptor " << u << " (" << program.layer_names[u] << ") reads " << read.address
+                         << (read.on_chip ? " on chip" : " in DRAM"));
       REQUIRE(last != nullptr);
       CHECK(last->node == static_cast<std::uint32_t>(source));
-      CHECK(last->output == address);
+      CHECK(last->output == read.address);
+      on_chip += read.on_chip;
     }
   }
   CHECK(residuals == (fuse ? 3 : 0));
+  CHECK(on_chip > 0);  // at batch 3 most values stay in the activation SRAM
+}
+
+TEST_CASE("the compiler keeps results in the activation SRAM above every descriptor's staging words",
+          "[accelerator]") {
+  Deployment deployment(build_network("resnet-small", 2), Format::fp32);
+  const AcceleratorConfig config = preset("default");
+  const std::uint64_t total = config.act_sram_total_words();
+  const int batch = GENERATE(1, 3, 64);
+  INFO("batch " << batch);
+  const Program program = compile_program(deployment, config, batch);
+  int resident = 0;
+  for (std::size_t i = 0; i < program.layers.size(); ++i) {
+    const LayerDescriptor& d = program.layers[i];
+    INFO(program.layer_names[i]);
+    CHECK(d.stage_words >= total / 4);  // a quarter of the SRAM always stages DRAM transfers
+    CHECK(d.stage_words <= total);
+    // Every operand on chip lies above the staging words and inside the SRAM.
+    const auto check = [&](bool on_chip, std::uint64_t address, std::size_t elements) {
+      if (!on_chip) return;
+      CHECK(address >= d.stage_words);
+      CHECK(address + elements * batch <= total);
+    };
+    check(d.input_on_chip, d.input, d.input_elements());
+    check(d.input2_on_chip, d.input2, d.residual ? d.output_elements() : d.input_elements());
+    check(d.output_on_chip, d.output, d.result_elements());
+    resident += d.output_on_chip;
+  }
+  CHECK_FALSE(program.layers.back().output_on_chip);  // the logits, for the driver to read
+  // One image: every result but the logits fits; 64: conv1's 802,816 words do not.
+  if (batch == 1) CHECK(resident == static_cast<int>(program.layers.size()) - 1);
+  else if (batch == 64) CHECK(resident < static_cast<int>(program.layers.size()) - 1);
+  CHECK(resident > 0);
+
+  SECTION("with on-chip activations off, every result goes to DRAM through the whole SRAM") {
+    AcceleratorConfig off = config;
+    off.on_chip_activations = false;
+    for (const LayerDescriptor& d : compile_program(deployment, off, batch).layers) {
+      CHECK_FALSE((d.input_on_chip || d.input2_on_chip || d.output_on_chip));
+      CHECK(d.stage_words == 0);
+    }
+  }
+}
+
+TEST_CASE("activations kept on chip pass the activation SRAM's fault hooks on both sides", "[accelerator]") {
+  Network lenet = build_network("lenet5", 7);
+  Deployment deployment(lenet, Format::fp32);
+  const Program program = compile_program(deployment, small_default(), 4);
+  REQUIRE(program.layers.front().output_on_chip);
+  const Tensor images = random_images(4, 12);
+  const InferenceRun clean = default_engine->run(program, images);
+  // conv1+pool1's result sits at the top of the space, in bank 1: a stuck-at-1 on the exponent's
+  // top bit of its first word turns that activation into a huge value for conv2.
+  const std::uint64_t address = program.layers.front().output - small_default().act_sram_words();
+  auto map = std::make_shared<FaultMap>(std::vector<Fault>{{address, 30, FaultKind::stuck_at_1}});
+  ActivationSram& sram = default_engine->accelerator().activation_sram();
+  sram.bank(1).set_fault_map(map);
+  const InferenceRun faulty = default_engine->run(program, images);
+  sram.bank(1).set_fault_hook(nullptr);
+  CHECK_FALSE(same_bits(faulty.logits, clean.logits));
+  CHECK(same_bits(default_engine->run(program, images).logits, clean.logits));
+  // The counters: every result written once, staged ones read back, resident ones read by their readers.
+  const InferenceRun functional = run_functional(deployment, program, small_default(), images);
+  CHECK(functional.counters == clean.counters);
 }
 
 TEST_CASE("a deployment compiled by move gives the program its stored words, the same program", "[accelerator]") {

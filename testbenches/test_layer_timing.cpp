@@ -67,6 +67,19 @@ TEST_CASE("one small dense layer's cycles and traffic, worked out by hand", "[ti
   // and draining around the 64 MACs.
   CHECK(r.partial_fold_pe_cycles == 960 * 95);
   CHECK(r.fill_drain_pe_cycles == 64 * 95 - 64);
+  CHECK(r.act_writes == 8);  // the result, staged: written, then read back by the drain
+  CHECK(r.act_reads == 8);
+
+  SECTION("its input and result in the activation SRAM move no DRAM words") {
+    LayerDescriptor d = dense(8, 8, 1);
+    d.input_on_chip = d.output_on_chip = true;
+    const LayerReport on_chip = layer_timing(d, config);
+    CHECK(on_chip.dram_reads == 64 + 8);  // weights and bias: ready at 118
+    CHECK(on_chip.dram_writes == 0);
+    CHECK(on_chip.total_cycles == 118 + 95);
+    CHECK(on_chip.act_writes == 8);  // the result, kept
+    CHECK(on_chip.act_reads == 8);   // the input
+  }
 }
 
 TEST_CASE("a layer's folds read each weight block once and the input once when it fits a bank", "[timing]") {

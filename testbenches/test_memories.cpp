@@ -248,7 +248,7 @@ TEST_CASE("fault map JSON round trip and errors", "[hw][memory][faults]") {
   }
 }
 
-TEST_CASE("weight SRAM and ping-pong activation SRAM from the config", "[hw][memory]") {
+TEST_CASE("weight SRAM and the two-bank activation SRAM from the config", "[hw][memory]") {
   const AcceleratorConfig config = preset("edge-8x8");
   WordMemory weights = make_weight_sram(config);
   CHECK(weights.name() == "weight_sram");
@@ -258,16 +258,19 @@ TEST_CASE("weight SRAM and ping-pong activation SRAM from the config", "[hw][mem
   ActivationSram act(config);
   CHECK(act.bank(0).size() == config.act_sram_bytes / 4);
   CHECK(act.bank(1).word_bits() == 32);
-  CHECK(act.read_index() == 0);
-  act.write_bank().store(0, 0xAAAA);
-  CHECK(act.bank(1).cells(0) == 0xAAAA);
-  act.swap();
-  CHECK(act.read_index() == 1);
-  CHECK(act.read_bank().read(0) == 0xAAAA);
-  act.write_bank().store(0, 0xBBBB);
-  CHECK(act.bank(0).cells(0) == 0xBBBB);
-  CHECK(act.reads() == 1);
-  CHECK(act.writes() == 2);
+  // One space of both banks: bank 0's words, then bank 1's; a range may cross from one to the other.
+  const std::uint64_t bank_words = act.bank(0).size();
+  CHECK(act.size() == 2 * bank_words);
+  const float written[3] = {1.5f, -2.0f, 3.25f};
+  act.store(bank_words - 1, written, 3);
+  CHECK(act.bank(0).cells(bank_words - 1) == 0x3FC00000u);  // 1.5f
+  CHECK(act.bank(1).cells(1) == 0x40500000u);              // 3.25f
+  float read[3] = {};
+  act.read(bank_words - 1, read, 3);
+  CHECK(std::equal(read, read + 3, written));
+  CHECK(act.writes() == 3);
+  CHECK(act.reads() == 3);
+  CHECK_THROWS_WITH(act.read(2 * bank_words - 1, read, 2), Contains("run past its"));
   CHECK_THROWS_AS(act.bank(2), std::out_of_range);
 }
 
@@ -284,7 +287,10 @@ TEST_CASE("staging through the activation banks: cells, counts and values as chu
           "[hw][memory]") {
   const std::uint64_t bank_words = 8;
   const std::uint64_t count = GENERATE(0, 1, 8, 9, 16, 20, 43);
-  INFO("count " << count);
+  // The whole SRAM (chunks of a bank, alternating banks), or the words below residents: halves
+  // that cross the banks' boundary.
+  const std::uint64_t stage_words = GENERATE(16, 12);
+  INFO("count " << count << ", staging words " << stage_words);
   std::vector<float> values(count);
   for (std::uint64_t i = 0; i < count; ++i) values[i] = 0.5f + static_cast<float>(i);
 
@@ -294,8 +300,8 @@ TEST_CASE("staging through the activation banks: cells, counts and values as chu
   hooked.bank(0).set_fault_hook(hook);
   hooked.bank(1).set_fault_hook(hook);
   std::vector<float> hooked_values = values, plain_values = values;
-  hooked.stage(hooked_values.data(), count);
-  plain.stage(plain_values.data(), count);
+  hooked.stage(hooked_values.data(), count, stage_words);
+  plain.stage(plain_values.data(), count, stage_words);
   CHECK(hook->stores.size() == count);
   CHECK(hook->reads.size() == count);
   CHECK(plain_values == values);
@@ -304,6 +310,10 @@ TEST_CASE("staging through the activation banks: cells, counts and values as chu
     CHECK(plain.bank(b).reads() == hooked.bank(b).reads());
     CHECK(plain.bank(b).writes() == hooked.bank(b).writes());
     for (std::uint64_t a = 0; a < bank_words; ++a) CHECK(plain.bank(b).cells(a) == hooked.bank(b).cells(a));
+  }
+  for (std::uint64_t a = stage_words; a < 2 * bank_words; ++a) {  // the words above the staging ones are left alone
+    CHECK(hooked.bank(static_cast<int>(a / bank_words)).cells(a % bank_words) == 0);
+    CHECK(plain.bank(static_cast<int>(a / bank_words)).cells(a % bank_words) == 0);
   }
   CHECK_THROWS_WITH(hooked.bank(0).count_overwritten(1), Contains("act_sram[0]") && Contains("fault hook"));
 }

@@ -79,9 +79,9 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
   const long rows = d.gemm_n() * d.gemm_groups();  // output channels
   const bool integer = d.format == Format::int8;
   const std::uint64_t in_count = d.input_elements() * d.batch, out_count = d.output_elements() * d.batch;
-  const std::uint64_t result_count = d.result_elements() * d.batch;
-  const float* input = dram_span<float>(dram, d.input, in_count, "input", index);
-  float* result = dram_span<float>(dram, d.output, result_count, "output", index);
+  std::vector<float> input_copy, result_copy;
+  const float* input = read_operand(d.input_on_chip, d.input, in_count, "input", index, dram, input_copy);
+  float* result = result_buffer(d, index, dram, result_copy);
   // With a fused pool the op's output stays in the post-processing unit; else it is the result.
   std::vector<float> unpooled(d.fused_pool == FusedPool::none ? 0 : out_count);
   float* output = d.fused_pool == FusedPool::none ? result : unpooled.data();
@@ -96,8 +96,8 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
   // folds before it from the recorded W); int8 and an output overlapping the input run fold by
   // fold throughout; validation mode hands W and X to the per-PE model. Without a fault hook a
   // whole-layer product reads W from DRAM, which is what every read-back returns.
-  const bool overlapping = d.fused_pool == FusedPool::none && d.input < d.output + out_count * sizeof(float) &&
-                           d.output < d.input + in_count * sizeof(float);
+  const bool overlapping = d.fused_pool == FusedPool::none && !d.input_on_chip && !d.output_on_chip &&
+                           d.input < d.output + out_count * sizeof(float) && d.output < d.input + in_count * sizeof(float);
   bool by_fold = integer || overlapping;
   const bool from_dram = !weight_sram_.fault_hook() && !by_fold && !config_.validation_mode;
   const bool weights_in_place = from_dram && d.format == Format::fp32;  // W's fp32 words are its values
@@ -168,8 +168,12 @@ void LayerExecutor::run_gemm(const LayerDescriptor& d, std::uint32_t index, Dram
 void LayerExecutor::run_vector(const LayerDescriptor& d, std::uint32_t index, DramView dram) {
   const int batch = static_cast<int>(d.batch);
   const std::size_t in_count = d.input_elements() * d.batch, out_count = d.output_elements() * d.batch;
-  const float* input = dram_span<float>(dram, d.input, in_count, "input", index);
-  float* result = dram_span<float>(dram, d.output, d.result_elements() * d.batch, "output", index);
+  std::vector<float> input_copy, input2_copy, result_copy;
+  const float* input = read_operand(d.input_on_chip, d.input, in_count, "input", index, dram, input_copy);
+  if (d.op == LayerOp::concat && d.output_on_chip) {
+    throw DeviceFault(DeviceError::bad_descriptor, "descriptor " + std::to_string(index) + ": a concat writes DRAM only");
+  }
+  float* result = result_buffer(d, index, dram, result_copy);
   std::vector<float> unpooled(d.fused_pool == FusedPool::none ? 0 : out_count);
   float* output = d.fused_pool == FusedPool::none ? result : unpooled.data();
   switch (d.op) {
@@ -190,7 +194,7 @@ void LayerExecutor::run_vector(const LayerDescriptor& d, std::uint32_t index, Dr
                               output);
       break;
     case LayerOp::add: {
-      const float* other = dram_span<float>(dram, d.input2, in_count, "second input", index);
+      const float* other = read_operand(d.input2_on_chip, d.input2, in_count, "second input", index, dram, input2_copy);
       add_elements(out_count, input, other, output);
       break;
     }
@@ -209,7 +213,9 @@ void LayerExecutor::run_vector(const LayerDescriptor& d, std::uint32_t index, Dr
       }
       const std::size_t offset = d.channel_offset * static_cast<std::size_t>(d.in_height) * d.in_width;
       copy_into_samples(batch, d.input_elements(), d.output_elements(), offset, input, output);
-      for (int b = 0; b < batch; ++b) act_sram_.stage(output + b * d.output_elements() + offset, d.input_elements());
+      for (int b = 0; b < batch; ++b) {
+        act_sram_.stage(output + b * d.output_elements() + offset, d.input_elements(), stage_words(d, index));
+      }
       return;
     }
     case LayerOp::batch_norm: {
@@ -235,7 +241,11 @@ void LayerExecutor::run_vector(const LayerDescriptor& d, std::uint32_t index, Dr
 void LayerExecutor::post_processing_unit(const LayerDescriptor& d, std::uint32_t index, DramView dram, float* values,
                                          float* result) {
   const std::size_t count = d.output_elements() * d.batch;
-  if (d.residual) add_elements(count, values, dram_span<float>(dram, d.input2, count, "residual input", index), values);
+  if (d.residual) {
+    std::vector<float> copy;
+    add_elements(count, values, read_operand(d.input2_on_chip, d.input2, count, "residual input", index, dram, copy),
+                 values);
+  }
   post_process(d, index, values);
   const int batch = static_cast<int>(d.batch), channels = static_cast<int>(d.out_channels);
   switch (d.fused_pool) {
@@ -259,7 +269,50 @@ void LayerExecutor::post_processing_unit(const LayerDescriptor& d, std::uint32_t
       global_avg_pool_forward(batch, channels, static_cast<int>(d.out_height * d.out_width), values, result);
       break;
   }
-  act_sram_.stage(result, d.result_elements() * d.batch);
+  const std::uint64_t result_count = d.result_elements() * d.batch;
+  if (d.output_on_chip) {
+    act_sram_.store(d.output, result, result_count);  // the range was checked by result_buffer
+  } else {
+    act_sram_.stage(result, result_count, stage_words(d, index));
+  }
+}
+
+std::uint64_t LayerExecutor::stage_words(const LayerDescriptor& d, std::uint32_t index) const {
+  const std::uint64_t words = d.stage_words == 0 ? act_sram_.size() : d.stage_words;
+  if (words < 4 || words > act_sram_.size()) {
+    throw DeviceFault(DeviceError::sram_overflow, "descriptor " + std::to_string(index) + ": " + std::to_string(words) +
+                                                      " staging words, the activation SRAM has " +
+                                                      std::to_string(act_sram_.size()) + " (at least 4 needed)");
+  }
+  return words;
+}
+
+void LayerExecutor::check_on_chip(std::uint64_t address, std::uint64_t count, const char* what,
+                                  std::uint32_t index) const {
+  if (address > act_sram_.size() || count > act_sram_.size() - address) {
+    throw DeviceFault(DeviceError::sram_overflow,
+                      "descriptor " + std::to_string(index) + ": " + what + " at activation SRAM word " +
+                          std::to_string(address) + " (" + std::to_string(count) + " words) runs past its " +
+                          std::to_string(act_sram_.size()) + " words");
+  }
+}
+
+const float* LayerExecutor::read_operand(bool on_chip, std::uint64_t address, std::uint64_t count, const char* what,
+                                         std::uint32_t index, DramView dram, std::vector<float>& copy) {
+  if (!on_chip) return dram_span<float>(dram, address, count, what, index);
+  check_on_chip(address, count, what, index);
+  copy.resize(count);
+  act_sram_.read(address, copy.data(), count);
+  return copy.data();
+}
+
+float* LayerExecutor::result_buffer(const LayerDescriptor& d, std::uint32_t index, DramView dram,
+                                    std::vector<float>& copy) {
+  const std::uint64_t count = d.result_elements() * d.batch;
+  if (!d.output_on_chip) return dram_span<float>(dram, d.output, count, "output", index);
+  check_on_chip(d.output, count, "output", index);
+  copy.resize(count);
+  return copy.data();
 }
 
 void LayerExecutor::post_process(const LayerDescriptor& d, std::uint32_t index, float* values) {

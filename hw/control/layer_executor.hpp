@@ -13,7 +13,8 @@
 // int8 always fold by fold. Without a fault hook W is taken from DRAM, which is what every read
 // returns, and the loader copies only the words the SRAM keeps (cells and counters as with a hook).
 // Then the post-processing unit: accumulate -> bias -> residual add -> clamp -> clip unit -> pool ->
-// fp32 activation words, staged in the ping-pong activation SRAM and drained to DRAM.
+// fp32 activation words, kept in the activation SRAM for the next layers (output_on_chip) or
+// staged through it and drained to DRAM. Operands on chip are read from it through its hooks.
 // Pools, residual add, concat, pad and stand-alone activations run in the activation unit, one
 // element per array column per cycle.
 //
@@ -57,8 +58,19 @@ class LayerExecutor {
   void run_vector(const LayerDescriptor& d, std::uint32_t index, DramView dram);
   // The post-processing unit on the op's output `values` (batch, output elements), in place: the
   // residual add, the activation pipeline, then the fused pool into `result` (values itself
-  // without one); the result is staged through the activation SRAM.
+  // without one); the result is stored in the activation SRAM when it stays on chip, else
+  // staged through it on its way to DRAM.
   void post_processing_unit(const LayerDescriptor& d, std::uint32_t index, DramView dram, float* values, float* result);
+  // An input operand of `count` words: a span of DRAM, or read from the activation SRAM (through
+  // its hooks) into `copy`. Throws DeviceFault naming `what` for a range outside DRAM or the SRAM.
+  const float* read_operand(bool on_chip, std::uint64_t address, std::uint64_t count, const char* what,
+                            std::uint32_t index, DramView dram, std::vector<float>& copy);
+  // Where the result is computed: its DRAM span, or `copy` when it stays on chip (stored into the
+  // SRAM by post_processing_unit).
+  float* result_buffer(const LayerDescriptor& d, std::uint32_t index, DramView dram, std::vector<float>& copy);
+  void check_on_chip(std::uint64_t address, std::uint64_t count, const char* what, std::uint32_t index) const;
+  // The descriptor's staging words (0: the whole SRAM); DeviceFault when fewer than 4 or more than the SRAM.
+  std::uint64_t stage_words(const LayerDescriptor& d, std::uint32_t index) const;
   // The clamp and clip unit on one layer's output buffer (batch, elements) in place.
   void post_process(const LayerDescriptor& d, std::uint32_t index, float* values);
 

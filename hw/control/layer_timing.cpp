@@ -25,7 +25,8 @@ void LayerReport::accumulate(const LayerReport& other) {
   dram_reads += other.dram_reads;
   dram_writes += other.dram_writes;
   weight_sram_words += other.weight_sram_words;
-  act_words += other.act_words;
+  act_reads += other.act_reads;
+  act_writes += other.act_writes;
   fill_drain_pe_cycles += other.fill_drain_pe_cycles;
   partial_fold_pe_cycles += other.partial_fold_pe_cycles;
 }
@@ -43,17 +44,24 @@ long written_elements(const LayerDescriptor& d) {
   return static_cast<long>((d.op == LayerOp::concat ? d.input_elements() : d.result_elements()) * d.batch);
 }
 
+// The descriptor's staging words (hw/interface/layer_descriptor.hpp): chunks are a quarter of them.
+long staging_words(const LayerDescriptor& d, const AcceleratorConfig& config) {
+  return static_cast<long>(d.stage_words == 0 ? config.act_sram_total_words() : d.stage_words);
+}
+
 // The folds as DMA steps, and the PE-cycles their compute spends off MACs.
 std::vector<DmaStep> gemm_steps(const LayerDescriptor& d, const AcceleratorConfig& config, LayerReport& report) {
   const std::vector<LayerFold> folds = layer_folds(d, config);
   const long m = d.gemm_m(), k = d.gemm_k(), groups = d.gemm_groups();
-  const long input_words = static_cast<long>(d.input_elements() * d.batch);
-  const long outputs = d.gemm_n() * m * groups, written = written_elements(d);
-  const long residual = d.residual ? outputs : 0;  // the second operand of a fused add, read as outputs complete
-  const bool input_kept = static_cast<std::uint64_t>(input_words) <= config.act_sram_words();
+  const long input_words = d.input_on_chip ? 0 : static_cast<long>(d.input_elements() * d.batch);
+  const long outputs = d.gemm_n() * m * groups, written = d.output_on_chip ? 0 : written_elements(d);
+  // The second operand of a fused add, read as outputs complete.
+  const long residual = d.residual && !d.input2_on_chip ? outputs : 0;
+  const long stage = staging_words(d, config);
+  const bool input_kept = input_words <= stage / 2;
   const long pes = static_cast<long>(config.array_rows) * config.array_cols;
 
-  const long half_bank = std::max(1L, static_cast<long>(config.act_sram_words() / 2));
+  const long half_bank = std::max(1L, stage / 4);
   std::map<std::pair<long, std::pair<long, long>>, long> tile_words;  // (group, (k0, m0)) -> words
   long fetched_area = 0, completed = 0;  // over the whole layer: area = K x M per group
   std::vector<DmaStep> steps;
@@ -105,19 +113,22 @@ std::vector<DmaStep> gemm_steps(const LayerDescriptor& d, const AcceleratorConfi
   return steps;
 }
 
-// Tiles of half an activation bank of input words, one word per column per cycle.
+// Tiles of a quarter of the staging words of input words, one word per column per cycle.
 std::vector<DmaStep> vector_steps(const LayerDescriptor& d, const AcceleratorConfig& config, LayerReport& report) {
   const long lanes = config.array_cols;
-  const long inputs = static_cast<long>(d.input_elements() * d.batch) * (d.op == LayerOp::add ? 2 : 1);
-  const long written = written_elements(d);
-  const long tile = std::max(lanes, static_cast<long>(config.act_sram_words() / 2));
+  const long per_operand = static_cast<long>(d.input_elements() * d.batch);
+  const long inputs = per_operand * (d.op == LayerOp::add ? 2 : 1);
+  // The operands in DRAM (an add's second one too), read with the tiles in proportion.
+  const long from_dram = (d.input_on_chip ? 0 : per_operand) + (d.op == LayerOp::add && !d.input2_on_chip ? per_operand : 0);
+  const long written = d.output_on_chip ? 0 : written_elements(d);
+  const long tile = std::max(lanes, staging_words(d, config) / 4);
   report.vector_words = inputs;
   std::vector<DmaStep> steps;
   for (long begin = 0; begin < inputs; begin += tile) {
     const long end = std::min(inputs, begin + tile);
     DmaStep step;
-    step.input_words = end - begin;
-    step.compute_cycles = (step.input_words + lanes - 1) / lanes;
+    step.input_words = share(from_dram, end, inputs) - share(from_dram, begin, inputs);
+    step.compute_cycles = (end - begin + lanes - 1) / lanes;
     step.output_words = share(written, end, inputs) - share(written, begin, inputs);
     steps.push_back(step);
   }
@@ -145,7 +156,15 @@ LayerReport layer_timing(const LayerDescriptor& d, const AcceleratorConfig& conf
   report.total_cycles = schedule.end_cycle;
   report.dram_reads = schedule.dram_reads;
   report.dram_writes = schedule.dram_writes;
-  report.act_words = written_elements(d);
+  // The activation SRAM: every result is written into it, a staged one read back by the drain;
+  // operands on chip are read from it.
+  const long result = written_elements(d), per_operand = static_cast<long>(d.input_elements() * d.batch);
+  report.act_writes = result;
+  report.act_reads = (d.output_on_chip ? 0 : result) + (d.input_on_chip ? per_operand : 0);
+  if (d.input2_on_chip) {
+    if (d.residual) report.act_reads += static_cast<long>(d.output_elements() * d.batch);
+    else if (d.op == LayerOp::add) report.act_reads += per_operand;
+  }
   report.steps = std::move(schedule.steps);
   report.transfers = std::move(schedule.transfers);
   return report;

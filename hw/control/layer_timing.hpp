@@ -4,22 +4,25 @@
 // the functional engine reports the same numbers without simulating.
 //
 // A layer runs as steps scheduled by hw/control/dma_schedule.hpp on the one DRAM channel, its
-// DMA overlapped with its computation (double-buffered weight SRAM and activation banks):
+// DMA overlapped with its computation, through the descriptor's staging words S of the
+// activation SRAM (the whole SRAM, 2 banks, unless resident results take part of it):
 // - GEMM layers (conv, dense): one step per fold of layer_folds (hw/array/weight_tiling.hpp; a
 //   grouped conv's groups one after another), computing for the fold's cycles
 //   (hw/array/timing.hpp). Each fold reads its weight block (fold 0 also the bias, and the scales
 //   of int8) and its input tile: the part of the layer input in proportion to the fold's share
 //   of the group's K x M (ws: its K rows; os: its M rows; is: both). When the whole input fits in
-//   one activation bank it is fetched once, tile by tile as folds first need it; otherwise every
-//   fold fetches its tile, again on reuse. A fold whose K range ends at K completes its outputs
-//   and writes them to DRAM. A fold streams: it runs as chunks of at most half an activation bank
-//   of input and of output words (its cycles, input and outputs split evenly over them, its
-//   weight block before the first), each closing chunk filling one half of the output bank.
-// - Activation-unit layers (pools, add, activation, concat, pad, batch norm): tiles of half an
-//   activation bank of input words (an add's two operands together), each computing one input
-//   word per array column per cycle and writing its share of the output (a batch norm's
-//   parameters come with the first tile).
-// The pipeline latency option is added to every layer.
+//   S / 2 it is fetched once, tile by tile as folds first need it; otherwise every fold fetches
+//   its tile, again on reuse. A fold whose K range ends at K completes its outputs and writes them
+//   to DRAM (pooled, if a pool is fused), reading a fused residual add's operand for them with its
+//   input tile. A fold streams: it runs as chunks of at most S / 4 input and output words (its
+//   cycles, input and outputs split evenly over them, its weight block before the first), each
+//   closing chunk filling one half of the output staging.
+// - Activation-unit layers (pools, add, activation, concat, pad, batch norm): tiles of S / 4
+//   input words (an add's two operands together), each computing one input word per array
+//   column per cycle and moving its share of the operands in DRAM and of the output (a batch
+//   norm's parameters come with the first tile).
+// An operand or result on chip moves no DRAM words. The pipeline latency option is added to
+// every layer.
 #include <vector>
 
 #include "hw/config.hpp"
@@ -39,7 +42,8 @@ struct LayerReport {
   long vector_words = 0;    // activation-unit layers: input words processed (array_cols per cycle at best)
   long dram_reads = 0, dram_writes = 0;  // 32-bit words
   long weight_sram_words = 0;            // words stored into (and read back from) the weight SRAM
-  long act_words = 0;                    // output words staged through the activation SRAM (written, then drained)
+  long act_reads = 0, act_writes = 0;    // activation SRAM words: results written (staged results also read
+                                         // back), operands on chip read
   // GEMM layers: PE-cycles of the folds' compute not spent on MACs: PEs of a fold filling and
   // draining, and PEs a partial fold leaves idle (plus the pipeline latency's, counted as fill).
   long fill_drain_pe_cycles = 0, partial_fold_pe_cycles = 0;

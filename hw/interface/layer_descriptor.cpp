@@ -68,8 +68,10 @@ enum Word : std::size_t {
   kPadLeft, kPadBottom, kPadRight, kGroups, kPoolFlags, kPadValue, kChannelOffset, kEpsilon, kInputScale, kPost, kClampLo,
   kClampHi, kClipUnitWord, kResidual, kFusedPool, kPoolKernelHeight, kPoolKernelWidth, kPoolStrideHeight,
   kPoolStrideWidth, kPoolPadTop, kPoolPadLeft, kPoolPadBottom, kPoolPadRight, kFusedPoolFlags, kPoolOutHeight,
-  kPoolOutWidth, kWordCount
+  kPoolOutWidth, kLocations, kStageWords, kWordCount
 };
+// kLocations bits.
+constexpr std::uint32_t kInputOnChip = 1u, kInput2OnChip = 2u, kOutputOnChip = 4u;
 // kPoolFlags bits.
 constexpr std::uint32_t kCeilMode = 1u, kCountIncludePad = 2u;
 static_assert(kWordCount <= kDescriptorWords, "descriptor fields exceed the descriptor size");
@@ -140,6 +142,9 @@ std::vector<std::uint32_t> LayerDescriptor::encode() const {
   w[kFusedPoolFlags] = (pool.ceil_mode ? kCeilMode : 0u) | (pool.count_include_pad ? kCountIncludePad : 0u);
   w[kPoolOutHeight] = pool_out_height;
   w[kPoolOutWidth] = pool_out_width;
+  w[kLocations] = (input_on_chip ? kInputOnChip : 0u) | (input2_on_chip ? kInput2OnChip : 0u) |
+                  (output_on_chip ? kOutputOnChip : 0u);
+  w[kStageWords] = stage_words;
   return w;
 }
 
@@ -205,6 +210,11 @@ LayerDescriptor LayerDescriptor::decode(const std::uint32_t* w) {
   d.pool_out_height = w[kPoolOutHeight];
   d.pool_out_width = w[kPoolOutWidth];
   if (d.pool_out_height == 0 || d.pool_out_width == 0) invalid("fused pool output plane", 0);
+  if (w[kLocations] > (kInputOnChip | kInput2OnChip | kOutputOnChip)) invalid("locations", w[kLocations]);
+  d.input_on_chip = (w[kLocations] & kInputOnChip) != 0;
+  d.input2_on_chip = (w[kLocations] & kInput2OnChip) != 0;
+  d.output_on_chip = (w[kLocations] & kOutputOnChip) != 0;
+  d.stage_words = w[kStageWords];
   if (d.residual && !is_gemm(d.op)) invalid("residual (conv and dense only)", w[kResidual]);
   if (d.fused_pool != FusedPool::none && !is_gemm(d.op) && d.op != LayerOp::add) {
     invalid("fused pool (conv, dense and add only)", w[kFusedPool]);

@@ -72,6 +72,13 @@ struct LayerDescriptor {
   FusedPool fused_pool = FusedPool::none;  // conv, dense, add
   PoolWindow pool;
   std::uint32_t pool_out_height = 1, pool_out_width = 1;
+  // Where the activation operands live: DRAM byte addresses, or, flagged on chip, word addresses
+  // of the activation SRAM (its two banks as one space: bank 0's words, then bank 1's).
+  bool input_on_chip = false, input2_on_chip = false, output_on_chip = false;
+  // The activation SRAM words [0, stage_words) stage the descriptor's DRAM transfers: input tiles
+  // and output chunks of a quarter of it each (two of each, double-buffered); the compiler keeps
+  // resident results above them. 0: the whole SRAM.
+  std::uint32_t stage_words = 0;
 
   // GEMM view of one channel group (SCALE-Sim names): M = output pixels x batch, N = output
   // channels / groups, K = patch size ((in channels / groups) x kh x kw). A grouped conv runs

@@ -127,12 +127,49 @@ ActivationSram::ActivationSram(std::uint64_t words_per_bank)
 
 ActivationSram::ActivationSram(const AcceleratorConfig& config) : ActivationSram(config.act_sram_words()) {}
 
-void ActivationSram::stage(float* values, std::uint64_t count) {
-  const std::uint64_t chunk = banks_[0].size();
+template <typename F>
+void ActivationSram::for_each_part(std::uint64_t address, std::uint64_t count, F f) {
+  if (address > size() || count > size() - address) {
+    throw std::out_of_range("activation SRAM words [" + std::to_string(address) + ", " +
+                            std::to_string(address + count) + ") run past its " + std::to_string(size()));
+  }
+  const std::uint64_t bank_words = banks_[0].size();
+  for (std::uint64_t done = 0; done < count;) {
+    const std::uint64_t at = address + done;
+    const int bank = static_cast<int>(at / bank_words);
+    const std::uint64_t words = std::min(count - done, bank_words - at % bank_words);
+    f(banks_[bank], at % bank_words, done, words);
+    done += words;
+  }
+}
+
+void ActivationSram::store(std::uint64_t address, const float* values, std::uint64_t count) {
+  std::vector<std::uint32_t> words(count);
+  std::memcpy(words.data(), values, count * sizeof(float));
+  for_each_part(address, count, [&](WordMemory& bank, std::uint64_t at, std::uint64_t offset, std::uint64_t n) {
+    bank.store_block(at, words.data() + offset, n);
+  });
+}
+
+void ActivationSram::read(std::uint64_t address, float* values, std::uint64_t count) {
+  std::vector<std::uint32_t> words(count);
+  for_each_part(address, count, [&](WordMemory& bank, std::uint64_t at, std::uint64_t offset, std::uint64_t n) {
+    bank.read_block(at, words.data() + offset, n);
+  });
+  std::memcpy(values, words.data(), count * sizeof(float));
+}
+
+void ActivationSram::stage(float* values, std::uint64_t count, std::uint64_t stage_words) {
+  const std::uint64_t chunk = stage_words / 2;
   const std::uint64_t chunks = (count + chunk - 1) / chunk;
   const auto length = [&](std::uint64_t c) { return std::min(chunk, count - c * chunk); };
+  const auto store_and_read_back = [&](std::uint64_t address, float* words, std::uint64_t n) {
+    for_each_part(address, n, [&](WordMemory& bank, std::uint64_t at, std::uint64_t offset, std::uint64_t part) {
+      bank.store_and_read_back(at, words + offset, part);
+    });
+  };
   if (banks_[0].fault_hook() || banks_[1].fault_hook()) {
-    for (std::uint64_t c = 0; c < chunks; ++c) banks_[c % 2].store_and_read_back(0, values + c * chunk, length(c));
+    for (std::uint64_t c = 0; c < chunks; ++c) store_and_read_back((c % 2) * chunk, values + c * chunk, length(c));
     return;
   }
   std::vector<int> regions(chunks);
@@ -143,8 +180,11 @@ void ActivationSram::stage(float* values, std::uint64_t count) {
   }
   const std::vector<std::uint64_t> from = surviving_from(regions, lengths);
   for (std::uint64_t c = 0; c < chunks; ++c) {
-    banks_[c % 2].count_overwritten(from[c]);
-    banks_[c % 2].store_and_read_back(from[c], values + c * chunk + from[c], lengths[c] - from[c]);
+    const std::uint64_t base = (c % 2) * chunk;
+    for_each_part(base, from[c], [](WordMemory& bank, std::uint64_t, std::uint64_t, std::uint64_t part) {
+      bank.count_overwritten(part);
+    });
+    store_and_read_back(base + from[c], values + c * chunk + from[c], lengths[c] - from[c]);
   }
 }
 

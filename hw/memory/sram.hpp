@@ -79,29 +79,37 @@ std::vector<std::uint64_t> surviving_from(const std::vector<int>& regions, const
 // named "weight_sram".
 WordMemory make_weight_sram(const AcceleratorConfig& config);
 
-// Two activation banks of fp32 words. While a layer runs, it reads its input from the read bank
-// and writes its output to the write bank; swap() exchanges them for the next layer.
+// Two activation banks of fp32 words, also addressed as one space of size() words (bank 0's
+// words, then bank 1's): resident results live at the addresses the compiler gives them, and
+// results bound for DRAM are staged through the words below them.
 class ActivationSram {
  public:
   explicit ActivationSram(std::uint64_t words_per_bank);  // banks "act_sram[0]" and "act_sram[1]", 32-bit words
   explicit ActivationSram(const AcceleratorConfig& config);  // config.act_sram_words() per bank
 
   WordMemory& bank(int index) { return banks_.at(static_cast<std::size_t>(index)); }
-  WordMemory& read_bank() { return banks_[read_index_]; }
-  WordMemory& write_bank() { return banks_[1 - read_index_]; }
-  int read_index() const { return static_cast<int>(read_index_); }
-  void swap() { read_index_ = 1 - read_index_; }
-  // `count` words of a layer's output through the banks: chunks of one bank in order, alternating
-  // banks from bank 0 (ping-pong), each stored by the pipeline and read back by the drain DMA
-  // (both hooked). Without hooks a word reads back as stored (the banks are 32 bits wide), so only
-  // the words left in the banks are copied; cells and counts are as if every chunk had been.
-  void stage(float* values, std::uint64_t count);
+  std::uint64_t size() const { return 2 * banks_[0].size(); }
+  // `count` words at `address` of the one space, through the banks' hooks and counted; throws
+  // std::out_of_range naming the range when it runs past size().
+  void store(std::uint64_t address, const float* values, std::uint64_t count);
+  void read(std::uint64_t address, float* values, std::uint64_t count);
+  // `count` words of a result bound for DRAM through the staging words [0, stage_words): chunks
+  // of stage_words / 2, alternating between its two halves from the first, each stored by the
+  // pipeline and read back by the drain DMA (both hooked); stage_words = size() stages through
+  // the two banks in turn. Without hooks a word reads back as stored (the banks are 32 bits
+  // wide), so only the words left in the banks are copied; cells and counts are as if every chunk
+  // had been.
+  void stage(float* values, std::uint64_t count, std::uint64_t stage_words);
   std::uint64_t reads() const { return banks_[0].reads() + banks_[1].reads(); }
   std::uint64_t writes() const { return banks_[0].writes() + banks_[1].writes(); }
 
  private:
+  // Calls f(bank, bank address, offset into the range, words) for the parts of [address,
+  // address + count) in each bank, in order.
+  template <typename F>
+  void for_each_part(std::uint64_t address, std::uint64_t count, F f);
+
   std::array<WordMemory, 2> banks_;
-  std::size_t read_index_ = 0;
 };
 
 }  // namespace proact

@@ -1,5 +1,7 @@
 #include "sw/compiler/program.hpp"
 
+#include "sw/compiler/allocators.hpp"
+
 #include <algorithm>
 #include <array>
 #include <iterator>
@@ -21,63 +23,18 @@ namespace proact {
 
 namespace {
 
-constexpr std::uint64_t kAlignment = 64;
-
-std::uint64_t align(std::uint64_t address) { return (address + kAlignment - 1) / kAlignment * kAlignment; }
-
 [[noreturn]] void refuse(const Layer& layer, const std::string& why) {
   throw std::invalid_argument("layer '" + layer.name() + "' cannot be mapped onto the accelerator: " + why);
 }
 
-// Lays out DRAM: constant segments and activation buffers. Constants always go past everything
-// placed so far; an activation buffer goes into the lowest released block that holds it (a
-// buffer is released once its last reader's descriptors are emitted, and descriptors run in
-// order), else past everything, so DRAM holds the live activations, not all of them.
-class DramAllocator {
- public:
-  std::uint64_t reserve(std::size_t bytes) {
-    const std::uint64_t address = next_;
-    next_ = align(next_ + bytes);
-    return address;
+// Where a value lives: a DRAM byte address, or (on chip) a word address of the activation SRAM.
+struct Location {
+  bool on_chip = false;
+  std::uint64_t address = 0;
+  bool operator<(const Location& other) const {
+    return on_chip != other.on_chip ? on_chip < other.on_chip : address < other.address;
   }
-  std::uint64_t place(Program& program, std::string name, std::vector<std::uint32_t> words) {
-    const std::uint64_t address = reserve(words.size() * 4);
-    program.segments.push_back({std::move(name), address, std::move(words)});
-    return address;
-  }
-  std::uint64_t reserve_buffer(std::size_t bytes) {
-    const std::uint64_t size = align(bytes);
-    for (auto it = released_.begin(); it != released_.end(); ++it) {
-      if (it->second < size) continue;
-      const auto [address, room] = *it;
-      released_.erase(it);
-      if (room > size) released_[address + size] = room - size;
-      return address;
-    }
-    return reserve(bytes);
-  }
-  // Makes [address, address + align(bytes)) available again, merged with released neighbours.
-  void release(std::uint64_t address, std::size_t bytes) {
-    std::uint64_t size = align(bytes);
-    auto next = released_.lower_bound(address);
-    if (next != released_.end() && next->first == address + size) {
-      size += next->second;
-      next = released_.erase(next);
-    }
-    if (next != released_.begin()) {
-      const auto previous = std::prev(next);
-      if (previous->first + previous->second == address) {
-        previous->second += size;
-        return;
-      }
-    }
-    released_[address] = size;
-  }
-  std::uint64_t end() const { return next_; }
-
- private:
-  std::uint64_t next_ = 0;
-  std::map<std::uint64_t, std::uint64_t> released_;  // address -> bytes
+  bool operator==(const Location& other) const { return on_chip == other.on_chip && address == other.address; }
 };
 
 void set_shape(LayerDescriptor& d, const Shape& in, const Shape& out) {
@@ -103,7 +60,8 @@ class Compiler {
   // take_words: the stored words move into the program's segments instead of being copied.
   Compiler(Deployment& deployment, const AcceleratorConfig& config, int batch, bool take_words)
       : deployment_(deployment), network_(deployment.network()), config_(config), readers_(network_.reader_counts()),
-        reader_nodes_(network_.size()), take_words_(take_words) {
+        reader_nodes_(network_.size()), sram_(config.act_sram_total_words(), config.act_sram_total_words() / 4),
+        take_words_(take_words) {
     program_.batch = batch;
     for (std::size_t i = 0; i < network_.size(); ++i)
       for (int source : network_.node(i).inputs)
@@ -116,12 +74,17 @@ class Compiler {
     place_parameters();
     program_.input_elements = shape_numel(network_.input_shape());
     program_.input_address = dram_.reserve(bytes_of(network_.input_shape()));
-    buffers_.assign(network_.size(), 0);
+    buffers_.assign(network_.size(), Location{});
+    // The network's output (through flatten) goes to DRAM, where the driver reads the logits.
+    output_value_ = static_cast<int>(network_.size()) - 1;
+    while (output_value_ >= 0 && dynamic_cast<const Flatten*>(&network_.layer(output_value_))) {
+      output_value_ = network_.node(output_value_).inputs.at(0);
+    }
     for (std::size_t i = 0; i < network_.size(); ++i) {
       map_node(i);
       retire_inputs(i);
     }
-    program_.output_address = buffers_.back();
+    program_.output_address = buffers_.back().address;
     program_.output_elements = shape_numel(network_.output_shape());
     if (clip_units_.table_words() > config_.threshold_table_words) {
       throw std::invalid_argument("the neuron-wise thresholds need " + std::to_string(clip_units_.table_words()) +
@@ -157,11 +120,24 @@ class Compiler {
 
   std::uint64_t bytes_of(const Shape& per_sample) const { return shape_numel(per_sample) * program_.batch * sizeof(float); }
 
-  // Node i's output buffer: a new one with the node's readers still to run.
-  std::uint64_t output_buffer(std::size_t i) {
-    const std::uint64_t address = dram_.reserve_buffer(bytes_of(network_.node(i).output_shape));
-    pending_reads_[address] = readers_[i];
-    return address;
+  // Node i's output buffer, a new one with the node's readers still to run: in the activation
+  // SRAM when on-chip activations are on, `may_stay` and it fits there, else in DRAM.
+  Location output_buffer(std::size_t i, bool may_stay) {
+    const Shape& shape = network_.node(i).output_shape;
+    Location at;
+    const std::optional<std::uint64_t> resident =
+        config_.on_chip_activations && may_stay && static_cast<int>(i) != output_value_
+            ? sram_.allocate(shape_numel(shape) * program_.batch)
+            : std::nullopt;
+    if (resident) at = {true, *resident};
+    else at.address = dram_.reserve_buffer(bytes_of(shape));
+    pending_reads_[at] = readers_[i];
+    return at;
+  }
+
+  void release(const Location& at, const Shape& shape) {
+    if (at.on_chip) sram_.release(at.address, shape_numel(shape) * program_.batch);
+    else dram_.release(at.address, bytes_of(shape));
   }
 
   // Node i, just mapped, has read its inputs: a buffer none of whose readers is left is released.
@@ -177,28 +153,35 @@ class Compiler {
       for (std::size_t which = 0; which < node.inputs.size(); ++which) {
         const int source = node.inputs[which];
         if (source == Network::kInput || std::find(nodes.begin(), nodes.end(), source) != nodes.end()) continue;
-        const std::uint64_t address = input_of(n, which);
-        if (--pending_reads_.at(address) == 0) dram_.release(address, bytes_of(input_shape_of(n, which)));
+        const Location at = input_of(n, which);
+        if (--pending_reads_.at(at) == 0) release(at, input_shape_of(n, which));
       }
     }
+  }
+
+  // A constant segment past everything placed so far; returns its address.
+  std::uint64_t place(std::string name, std::vector<std::uint32_t> words) {
+    const std::uint64_t address = dram_.reserve(words.size() * 4);
+    program_.segments.push_back({std::move(name), address, std::move(words)});
+    return address;
   }
 
   void place_parameters() {
     for (StoredParameter& p : deployment_.parameters()) {
       const std::string name = network_.layer(p.node).name() + "." + p.parameter;
       parameter_addresses_[{p.node, p.parameter}] =
-          dram_.place(program_, name, take_words_ ? std::move(p.stored.words) : p.stored.words);
+          place(name, take_words_ ? std::move(p.stored.words) : p.stored.words);
       if (p.parameter == "weight" && format_is_integer(p.stored.format)) {
         std::vector<std::uint32_t> scales;
         for (float s : p.stored.scales) scales.push_back(encode_word(Format::fp32, s));
-        parameter_addresses_[{p.node, "scales"}] = dram_.place(program_, name + "_scales", std::move(scales));
+        parameter_addresses_[{p.node, "scales"}] = place(name + "_scales", std::move(scales));
       }
     }
   }
 
-  std::uint64_t input_of(std::size_t node, std::size_t which = 0) const {
+  Location input_of(std::size_t node, std::size_t which = 0) const {
     const int source = network_.node(node).inputs.at(which);
-    return source == Network::kInput ? program_.input_address : buffers_.at(source);
+    return source == Network::kInput ? Location{false, program_.input_address} : buffers_.at(source);
   }
 
   Shape input_shape_of(std::size_t node, std::size_t which = 0) const {
@@ -253,7 +236,8 @@ class Compiler {
       const Layer& layer = *node.layer;
       if (dynamic_cast<const Add*>(&layer)) {
         d.residual = true;
-        d.input2 = input_of(n, node.inputs[0] == static_cast<int>(at) ? 1 : 0);
+        const Location other = input_of(n, node.inputs[0] == static_cast<int>(at) ? 1 : 0);
+        d.input2 = other.address, d.input2_on_chip = other.on_chip;
         name += "+" + layer.name();
       } else if (const auto* activation = dynamic_cast<const Activation*>(&layer)) {
         set_post(d, *activation);
@@ -288,7 +272,8 @@ class Compiler {
     LayerDescriptor d;
     d.node = static_cast<std::uint32_t>(i);
     d.batch = static_cast<std::uint32_t>(program_.batch);
-    d.input = input_of(i);
+    const Location input = input_of(i);
+    d.input = input.address, d.input_on_chip = input.on_chip;
     set_shape(d, input_shape_of(i), node.output_shape);
     if (const auto* conv = dynamic_cast<const Conv2d*>(&layer)) {
       const ConvWindow& w = conv->window();
@@ -308,7 +293,8 @@ class Compiler {
       d.op = LayerOp::global_avg_pool;
     } else if (dynamic_cast<const Add*>(&layer)) {
       d.op = LayerOp::add;
-      d.input2 = input_of(i, 1);
+      const Location other = input_of(i, 1);
+      d.input2 = other.address, d.input2_on_chip = other.on_chip;
     } else if (dynamic_cast<const Concat*>(&layer)) {
       map_concat(i, d);
       return;
@@ -325,16 +311,18 @@ class Compiler {
       std::vector<std::uint32_t> words;
       for (const char* name : {"gamma", "beta", "running_mean", "running_var"})
         for (float v : bn->parameter(name).value.values()) words.push_back(encode_word(Format::fp32, v));
-      d.weights = dram_.place(program_, layer.name() + ".batch_norm", std::move(words));
+      d.weights = place(layer.name() + ".batch_norm", std::move(words));
     } else {
       refuse(layer, "the accelerator has no unit for '" + layer.kind() + "' layers");
     }
     const std::vector<std::size_t> chain = fusable_chain(i, d);
     const std::string name = fuse(i, chain, d);
     const std::size_t last = chain.empty() ? i : chain.back();
-    d.output = output_buffer(last);
-    buffers_[i] = d.output;
-    for (std::size_t n : chain) buffers_[n] = d.output;
+    const Location output = output_buffer(last, true);
+    d.output = output.address, d.output_on_chip = output.on_chip;
+    set_staging(d);
+    buffers_[i] = output;
+    for (std::size_t n : chain) buffers_[n] = output;
     program_.layers.push_back(d);
     program_.layer_names.push_back(name);
   }
@@ -343,17 +331,25 @@ class Compiler {
   void map_concat(std::size_t i, LayerDescriptor d) {
     const Node& node = network_.node(i);
     d.op = LayerOp::concat;
-    d.output = output_buffer(i);
+    const Location output = output_buffer(i, false);  // each input's descriptor fills its channels in DRAM
+    d.output = output.address;
     std::uint32_t offset = 0;
     for (std::size_t which = 0; which < node.inputs.size(); ++which) {
-      d.input = input_of(i, which);
+      const Location input = input_of(i, which);
+      d.input = input.address, d.input_on_chip = input.on_chip;
+      set_staging(d);
       set_shape(d, input_shape_of(i, which), node.output_shape);
       d.channel_offset = offset;
       offset += d.in_channels;
       program_.layers.push_back(d);
       program_.layer_names.push_back(node.layer->name());
     }
-    buffers_[i] = d.output;
+    buffers_[i] = output;
+  }
+
+  // The staging words of a descriptor mapped now: those below every live resident result.
+  void set_staging(LayerDescriptor& d) const {
+    if (config_.on_chip_activations) d.stage_words = static_cast<std::uint32_t>(sram_.lowest_live());
   }
 
   void map_gemm(std::size_t i, const GemmLayer& layer, LayerDescriptor& d) {
@@ -408,12 +404,14 @@ class Compiler {
   Network& network_;
   const AcceleratorConfig& config_;
   std::vector<int> readers_;
+  std::vector<std::vector<std::size_t>> reader_nodes_;  // per node: the nodes that read it
   Program program_;
   DramAllocator dram_;
-  std::vector<std::uint64_t> buffers_;  // per node: DRAM address of its output
-  std::map<std::uint64_t, int> pending_reads_;  // per activation buffer: reads still to be mapped
+  SramAllocator sram_;
+  int output_value_ = -1;               // the node whose value is the network's output
+  std::vector<Location> buffers_;       // per node: where its output is
+  std::map<Location, int> pending_reads_;  // per activation buffer: reads still to be mapped
   std::map<std::pair<std::size_t, std::string>, std::uint64_t> parameter_addresses_;
-  std::vector<std::vector<std::size_t>> reader_nodes_;  // per node: the nodes that read it
   std::set<std::size_t> fused_;         // nodes run by another node's descriptor
   std::map<std::size_t, std::vector<std::size_t>> chains_;  // descriptor node -> it and its fused nodes
   ClipUnitAllocator clip_units_;

@@ -1,8 +1,9 @@
 #pragma once
 // A deployed network compiled for the accelerator: the layer descriptors, the DRAM image the
 // driver loads once (stored weights, biases, int8 scales), the activation buffers (one per value,
-// reused once the value's last reader has run), and the clip thresholds destined for the
-// threshold registers and table.
+// in the activation SRAM when it fits there (config.on_chip_activations), else in DRAM; reused
+// once the value's last reader has run), and the clip thresholds destined for the threshold
+// registers and table.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -48,7 +49,9 @@ struct Program {
 // when each node is the only reader of the one before: a residual add whose other operand is
 // already computed, the activation, then a pool or global average pool (after an add: the
 // activation and the pool); without it, only an activation that is its producer's only reader
-// fuses (not a concat's). Flatten is free (same buffer). An activation's clamp ([0, inf), ReLU6's [0, 6], a
+// fuses (not a concat's). Flatten is free (same buffer). Results stay on chip as
+// sw/compiler/allocators.hpp places them (not a concat's, not the network's output), each
+// descriptor staging its DRAM transfers below them. An activation's clamp ([0, inf), ReLU6's [0, 6], a
 // Clip's bounds) goes into its descriptor; clipped ones (hard or saturate form; smooth is a training
 // form and is refused) get a clip unit each: a threshold register if layer-wise, a window of the
 // threshold table if neuron-wise. Throws std::invalid_argument naming the layer and the limit when a

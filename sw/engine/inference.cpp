@@ -83,8 +83,8 @@ InferenceRun run_functional(Deployment& deployment, const Program& program, cons
     run.counters[static_cast<std::size_t>(Counter::macs)] += r.macs;
     run.counters[static_cast<std::size_t>(Counter::weight_sram_reads)] += r.weight_sram_words;
     run.counters[static_cast<std::size_t>(Counter::weight_sram_writes)] += r.weight_sram_words;
-    run.counters[static_cast<std::size_t>(Counter::act_sram_reads)] += r.act_words;
-    run.counters[static_cast<std::size_t>(Counter::act_sram_writes)] += r.act_words;
+    run.counters[static_cast<std::size_t>(Counter::act_sram_reads)] += r.act_reads;
+    run.counters[static_cast<std::size_t>(Counter::act_sram_writes)] += r.act_writes;
     run.counters[static_cast<std::size_t>(Counter::dram_reads)] += r.dram_reads;
     run.counters[static_cast<std::size_t>(Counter::dram_writes)] += r.dram_writes;
   }
