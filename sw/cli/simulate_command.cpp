@@ -62,7 +62,9 @@ nlohmann::json layer_json(const Program& program, std::size_t i, const LayerRepo
                         {"dram_writes", r.dram_writes}, {"dram_bytes", r.dram_bytes()},
                         {"intensity_macs_per_byte", intensity(r)}, {"roofline_compute_cycles", bound.compute_cycles},
                         {"roofline_memory_cycles", bound.memory_cycles}, {"roofline_cycles", bound.cycles()},
-                        {"pe_cycles", pe_cycles_json(pe_cycles(r, c))}};
+                        {"pe_cycles", pe_cycles_json(pe_cycles(r, c))}, {"input_on_chip", d.input_on_chip},
+                        {"output_on_chip", d.output_on_chip},
+                        {"stage_words", d.stage_words == 0 ? c.act_sram_total_words() : d.stage_words}};
   if (is_gemm(d.op)) {
     row["m"] = d.gemm_m();
     row["n"] = d.gemm_n();
@@ -83,38 +85,41 @@ std::string percent_of(long part, long whole) {
 void print_cycles_table(const AcceleratorConfig& c, const Program& program, const InferenceRun& run, int name_width) {
   // A grouped conv's shape is one group's GEMM, run once per group.
   std::vector<std::string> shapes(run.layers.size());
-  int shape_width = 22;
+  int shape_width = 22, op_width = 16;
   for (std::size_t i = 0; i < run.layers.size(); ++i) {
     const LayerDescriptor& d = program.layers[i];
+    op_width = std::max(op_width, static_cast<int>(d.op_label().size()));
     if (is_gemm(d.op)) {
       shapes[i] = std::to_string(d.gemm_m()) + " x " + std::to_string(d.gemm_n()) + " x " + std::to_string(d.gemm_k());
       if (d.gemm_groups() > 1) shapes[i] += ", " + std::to_string(d.gemm_groups()) + " groups";
     }
     shape_width = std::max(shape_width, static_cast<int>(shapes[i].size()));
   }
-  const auto row = [&](const std::string& name, const std::string& op, const std::string& shape, const std::string& folds,
-                       const LayerReport& r) {
+  const auto row = [&](const std::string& name, const std::string& op, const std::string& result, const std::string& shape,
+                       const std::string& folds, const LayerReport& r) {
     const std::string mac_per_byte = r.macs > 0 && r.dram_bytes() > 0 ? [&] {
       char text[32];
       std::snprintf(text, sizeof text, "%.2f", intensity(r));
       return std::string(text);
     }() : std::string("-");
-    std::printf("%-*s %-21s %*s %6s %13ld %12ld %13ld %6s %15ld %11.1f %7s %6.1f\n", name_width, name.c_str(), op.c_str(),
-                shape_width, shape.c_str(), folds.c_str(), r.total_cycles, r.stall_cycles, roofline_bound(r, c).cycles(),
+    std::printf("%-*s %-*s %-6s %*s %6s %13ld %12ld %13ld %6s %15ld %11.1f %7s %6.1f\n", name_width, name.c_str(),
+                op_width, op.c_str(), result.c_str(), shape_width, shape.c_str(), folds.c_str(), r.total_cycles, r.stall_cycles, roofline_bound(r, c).cycles(),
                 percent_of(roofline_bound(r, c).cycles(), r.total_cycles).c_str(), r.macs,
                 static_cast<double>(r.dram_bytes()) / 1024.0, mac_per_byte.c_str(),
                 100.0 * r.utilisation(c.array_rows, c.array_cols));
   };
-  std::printf("%-*s %-21s %*s %6s %13s %12s %13s %6s %15s %11s %7s %6s\n", name_width, "layer", "op", shape_width,
+  std::printf("%-*s %-*s %-6s %*s %6s %13s %12s %13s %6s %15s %11s %7s %6s\n", name_width, "layer", op_width, "op",
+              "result", shape_width,
               "GEMM M x N x K", "folds", "cycles", "stalls", "bound", "bound%", "MACs", "DRAM KiB", "MACs/B", "util%");
   LayerReport total;
   for (std::size_t i = 0; i < run.layers.size(); ++i) {
     const LayerReport& r = run.layers[i];
     const LayerDescriptor& d = program.layers[i];
-    row(program.layer_names[i], d.op_label(), shapes[i], is_gemm(d.op) ? std::to_string(r.folds) : "", r);
+    row(program.layer_names[i], d.op_label(), d.output_on_chip ? "chip" : "DRAM", shapes[i],
+        is_gemm(d.op) ? std::to_string(r.folds) : "", r);
     total.accumulate(r);
   }
-  row("total", "", "", "", total);
+  row("total", "", "", "", "", total);
 }
 
 // Per layer: where the array's PE-cycles go, in percent of the layer's (total: of the network's).
