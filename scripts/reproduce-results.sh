@@ -11,7 +11,9 @@
 # Outputs: out/results/<campaign>/ (maps.jsonl, results.csv, campaign.json, plot); each finished
 # campaign's results.csv, campaign.json and maps.jsonl.gz are copied to docs/results/<campaign>/ and
 # its plot to docs/results/<campaign>.png, the small files docs/results.md is checked against. The
-# threshold files of other seeds and of the ablations go to out/thresholds/ (made once, then reused).
+# threshold files of other seeds and of the ablations go to out/thresholds/ (made once, then
+# reused); the ProAct ones (18-35 minutes of training each on 2 shared cores) are also kept,
+# gzipped, in docs/results/thresholds/, and taken from there when out/ does not have them.
 # Env: NP=N runs every campaign on N MPI ranks (same numbers as one process); PAPER_IMAGES and
 # HW_IMAGES override the test images per campaign (0 = all 10000). An interrupted run continues
 # where it stopped when started again (--resume).
@@ -37,11 +39,20 @@ campaign() {  # $1: campaign name (<model>-<kind>), then campaign flags
   cp "$out/accuracy_vs_rate.png" "docs/results/$name.png"
 }
 
-thresholds() {  # $1: output file, then `proact thresholds` flags; skipped when the file exists
+thresholds() {  # $1: output file under out/thresholds/, then `proact thresholds` flags; made once
   local out=$1; shift
+  local kept="docs/results/thresholds/${out#out/thresholds/}.gz"
   [ -f "$out" ] && return
   mkdir -p "$(dirname "$out")"
+  if [ -f "$kept" ]; then
+    gunzip -c "$kept" > "$out"
+    return
+  fi
   "$build/sw/proact" thresholds --threads 1 --out "$out" "$@"
+  if [[ " $* " == *" --method proact "* ]]; then
+    mkdir -p "$(dirname "$kept")"
+    gzip -9 -n -c "$out" > "$kept"
+  fi
 }
 
 for model in "${models[@]}"; do
