@@ -51,14 +51,20 @@ void require_pooled_plane(const LayerDescriptor& d, std::uint32_t index, long he
   }
 }
 
-// Throws DeviceFault unless the conv or pool geometry is valid and gives the descriptor's output.
+// Throws DeviceFault (BAD_DESCRIPTOR, "descriptor i: " + where + the reason) unless the geometry is valid.
 template <typename Geometry>
-void require_geometry(const LayerDescriptor& d, std::uint32_t index, const Geometry& g) {
+void require_valid(const Geometry& g, std::uint32_t index, const std::string& where) {
   try {
     g.validate();
   } catch (const std::invalid_argument& e) {
-    throw DeviceFault(DeviceError::bad_descriptor, "descriptor " + std::to_string(index) + ": " + e.what());
+    throw DeviceFault(DeviceError::bad_descriptor, "descriptor " + std::to_string(index) + ": " + where + e.what());
   }
+}
+
+// Throws DeviceFault unless the conv or pool geometry is valid and gives the descriptor's output.
+template <typename Geometry>
+void require_geometry(const LayerDescriptor& d, std::uint32_t index, const Geometry& g) {
+  require_valid(g, index, "");
   require_output_plane(d, index, g.out_height(), g.out_width());
 }
 
@@ -254,11 +260,7 @@ void LayerExecutor::post_processing_unit(const LayerDescriptor& d, std::uint32_t
     case FusedPool::max:
     case FusedPool::avg: {
       const PoolGeometry g{channels, static_cast<int>(d.out_height), static_cast<int>(d.out_width), d.pool};
-      try {
-        g.validate();
-      } catch (const std::invalid_argument& e) {
-        throw DeviceFault(DeviceError::bad_descriptor, "descriptor " + std::to_string(index) + ": fused pool: " + e.what());
-      }
+      require_valid(g, index, "fused pool: ");
       require_pooled_plane(d, index, g.out_height(), g.out_width());
       if (d.fused_pool == FusedPool::max) max_pool_forward(g, batch, values, result, nullptr);
       else avg_pool_forward(g, batch, values, result);
