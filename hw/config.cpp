@@ -1,7 +1,6 @@
 #include "hw/config.hpp"
 
 #include <cmath>
-#include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -9,6 +8,7 @@
 #include <type_traits>
 
 #include "hw/interface/register_map.hpp"
+#include "models/io/json_file.hpp"
 
 namespace proact {
 
@@ -280,13 +280,7 @@ AcceleratorConfig config_from_json(const nlohmann::json& json) {
 }
 
 AcceleratorConfig load_config(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot open accelerator config '" + path + "'");
-  try {
-    return config_from_json(nlohmann::json::parse(in));
-  } catch (const std::exception& e) {
-    throw std::invalid_argument("accelerator config '" + path + "': " + e.what());
-  }
+  return parse_json_file(path, "accelerator config", config_from_json);
 }
 
 }  // namespace proact

@@ -27,6 +27,7 @@ void LayerReport::accumulate(const LayerReport& other) {
   weight_sram_words += other.weight_sram_words;
   act_reads += other.act_reads;
   act_writes += other.act_writes;
+  clip_compares += other.clip_compares;
   fill_drain_pe_cycles += other.fill_drain_pe_cycles;
   partial_fold_pe_cycles += other.partial_fold_pe_cycles;
 }
@@ -165,6 +166,7 @@ LayerReport layer_timing(const LayerDescriptor& d, const AcceleratorConfig& conf
     if (d.residual) report.act_reads += static_cast<long>(d.output_elements() * d.batch);
     else if (d.op == LayerOp::add) report.act_reads += per_operand;
   }
+  if (d.post == PostOp::clip) report.clip_compares = static_cast<long>(d.output_elements() * d.batch);
   report.steps = std::move(schedule.steps);
   report.transfers = std::move(schedule.transfers);
   return report;

@@ -44,6 +44,7 @@ struct LayerReport {
   long weight_sram_words = 0;            // words stored into (and read back from) the weight SRAM
   long act_reads = 0, act_writes = 0;    // activation SRAM words: results written (staged results also read
                                          // back), operands on chip read
+  long clip_compares = 0;                // outputs through a clip unit (post clip): one threshold read and compare each
   // GEMM layers: PE-cycles of the folds' compute not spent on MACs: PEs of a fold filling and
   // draining, and PEs a partial fold leaves idle (plus the pipeline latency's, counted as fill).
   long fill_drain_pe_cycles = 0, partial_fold_pe_cycles = 0;

@@ -10,6 +10,7 @@ void add_eval_command(CLI::App& app);
 void add_zoo_command(CLI::App& app);
 void add_cycles_command(CLI::App& app);
 void add_registers_command(CLI::App& app);
+void add_energy_command(CLI::App& app);
 void add_simulate_command(CLI::App& app);
 void add_thresholds_command(CLI::App& app);
 void add_campaign_command(CLI::App& app);

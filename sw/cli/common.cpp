@@ -44,6 +44,21 @@ AcceleratorConfig AcceleratorOptions::config() const {
   return config;
 }
 
+void EnergyOptions::add_to(CLI::App& command) {
+  command.add_option("--energy-table", table_file, "Energy table JSON (docs/energy.md); default: the built-in 45 nm table");
+  command.add_option("--weight-sram-volts", weight_sram_volts,
+                     "Supply voltage of the weight SRAM for its energy; default: the table's nominal voltage")
+      ->check(CLI::PositiveNumber);
+}
+
+EnergyTable EnergyOptions::table() const {
+  return table_file.empty() ? builtin_energy_table() : load_energy_table(table_file);
+}
+
+double EnergyOptions::volts(const EnergyTable& table) const {
+  return weight_sram_volts > 0 ? weight_sram_volts : table.nominal_volts;
+}
+
 void NormalizationOptions::add_to(CLI::App& command) {
   CLI::Option* normalize = command.add_option("--normalize", preset, "Per-channel normalisation preset, applied after pixel / 255")
                                ->check(CLI::IsMember(normalization_presets()))

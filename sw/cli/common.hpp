@@ -5,6 +5,7 @@
 #include <string>
 
 #include "hw/config.hpp"
+#include "hw/energy/energy_model.hpp"
 #include "models/kernels/gemm.hpp"
 #include "sw/data/data_spec.hpp"
 
@@ -33,6 +34,16 @@ struct AcceleratorOptions {
   std::string format;  // empty: the config's
   void add_to(CLI::App& command);
   AcceleratorConfig config() const;  // validated; errors name the file or field
+};
+
+// --energy-table FILE (default: the built-in 45 nm table) and --weight-sram-volts V (default:
+// the table's nominal voltage): how a command prices the counts (docs/energy.md).
+struct EnergyOptions {
+  std::string table_file;
+  double weight_sram_volts = 0;  // 0: nominal
+  void add_to(CLI::App& command);
+  EnergyTable table() const;  // errors name the file
+  double volts(const EnergyTable& table) const;
 };
 
 // --normalize PRESET or --mean M,... --std S,...: the per-channel normalisation applied to images

@@ -22,6 +22,7 @@ int sc_main(int argc, char* argv[]) {
   proact::add_zoo_command(app);
   proact::add_cycles_command(app);
   proact::add_registers_command(app);
+  proact::add_energy_command(app);
   proact::add_simulate_command(app);
   proact::add_thresholds_command(app);
   proact::add_campaign_command(app);

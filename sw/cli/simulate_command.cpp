@@ -1,5 +1,5 @@
 // proact simulate: a zoo model on the accelerator, functional or SystemC engine: accuracy and
-// per-layer cycles, stalls, utilisation and MACs. --thresholds loads a threshold file in its
+// per-layer cycles, stalls, utilisation and MACs, energy per image and area. --thresholds loads a threshold file in its
 // hardware form (CLIP_THRESHOLD registers and THRESHOLD_TABLE); the SystemC engine reads them
 // back through the driver afterwards and fails unless they equal the file.
 #include <algorithm>
@@ -15,6 +15,7 @@
 #include "sw/cli/commands.hpp"
 #include "sw/cli/common.hpp"
 #include "sw/cli/model_run.hpp"
+#include "sw/engine/energy_report.hpp"
 #include "sw/engine/inference.hpp"
 #include "sw/engine/roofline_plot.hpp"
 #include "sw/thresholds/readback.hpp"
@@ -29,6 +30,7 @@ struct SimulateOptions {
   std::string model = "lenet5";
   std::string engine = "systemc";
   AcceleratorOptions accelerator;
+  EnergyOptions energy;
   DataOptions data;
   std::size_t limit = 1000;
   int batch = 64;
@@ -142,8 +144,34 @@ void print_pe_cycles_table(const AcceleratorConfig& c, const Program& program, c
   row("total", total);
 }
 
+// Per layer: energy per image by what spends it, in nJ; then the network's split and the area.
+void print_energy_table(const Program& program, const std::vector<EnergyBreakdown>& energies, double images,
+                        const EnergyModel& model, const EnergyTable& table, int name_width) {
+  std::printf("\nenergy per image in nJ, weight SRAM at %.2f V (%s):\n", model.weight_sram_volts(), table.name.c_str());
+  std::printf("%-*s %12s %12s %12s %10s %10s %12s %10s %12s %7s\n", name_width, "layer", "MAC", "weight SRAM",
+              "act SRAM", "clip", "ECC", "DRAM", "leakage", "total", "share%");
+  EnergyBreakdown network;
+  for (const EnergyBreakdown& e : energies) network += e;
+  const auto row = [&](const std::string& name, const EnergyBreakdown& all) {
+    const EnergyBreakdown e = all / (1000.0 * images);  // pJ -> nJ per image
+    std::printf("%-*s %12.1f %12.1f %12.1f %10.2f %10.2f %12.1f %10.2f %12.1f %7.1f\n", name_width, name.c_str(), e.mac,
+                e.weight_sram, e.act_sram, e.clip, e.ecc, e.dram, e.leakage, e.total(),
+                network.total() > 0 ? 100.0 * all.total() / network.total() : 0.0);
+  };
+  for (std::size_t i = 0; i < energies.size(); ++i) row(program.layer_names[i], energies[i]);
+  row("total", network);
+  const double total = network.total() > 0 ? network.total() : 1.0;
+  std::printf("energy per image %.1f nJ: MAC %.1f %%, SRAM %.1f %%, DRAM %.1f %%, leakage %.1f %%\n",
+              network.total() / (1000.0 * images), 100.0 * network.mac / total, 100.0 * network.sram() / total,
+              100.0 * network.dram / total, 100.0 * network.leakage / total);
+  const AreaBreakdown& a = model.area();
+  std::printf("area %.2f mm^2: weight SRAM %.2f, activation SRAM %.2f, thresholds %.2f, PE array %.2f\n", a.total(),
+              a.weight_sram, a.act_sram, a.thresholds, a.pe_array);
+}
+
 void print_table(const SimulateOptions& o, const AcceleratorConfig& c, const Program& program, const InferenceRun& run,
-                 const EvalResult& result, double seconds) {
+                 const EvalResult& result, double seconds, const std::vector<EnergyBreakdown>& energies,
+                 const EnergyModel& energy_model, const EnergyTable& energy_table) {
   std::printf("%s on a %dx%d %s array, %s weights, %.0f MHz, engine %s\n", o.model.c_str(), c.array_rows, c.array_cols,
               dataflow_name(c.dataflow).c_str(), format_name(c.weight_format).c_str(), c.clock_mhz, o.engine.c_str());
   std::printf("accuracy %.2f %% (%zu/%zu test images), %.1f s wall, %.3f ms simulated, timing %s\n\n",
@@ -154,6 +182,7 @@ void print_table(const SimulateOptions& o, const AcceleratorConfig& c, const Pro
   print_cycles_table(c, program, run, name_width);
   std::printf("\nwhere the PE-cycles go (percent of each row's R x C x cycles):\n");
   print_pe_cycles_table(c, program, run, name_width);
+  print_energy_table(program, energies, static_cast<double>(result.count), energy_model, energy_table, name_width);
   long cycles = 0;
   for (const LayerReport& r : run.layers) cycles += r.total_cycles;
   std::printf("\ncycles per image %.0f (batches of %d; GEMM shapes include the batch)\n",
@@ -177,6 +206,8 @@ void run_simulate(const SimulateOptions& o) {
     throw std::invalid_argument("--trace needs --engine systemc (the functional engine has no timeline)");
   }
   if (!o.trace_dir.empty()) prepare_output_directory(o.trace_dir);
+  const EnergyTable energy_table = o.energy.table();
+  const EnergyModel energy_model(energy_table, config, o.energy.volts(energy_table));
   const DataSpec data = o.data.data_spec();
   ModelRun loaded = load_model_run(o.model, o.thresholds, data, o.limit, config);
   const std::optional<ThresholdFile>& thresholds = loaded.thresholds;
@@ -218,8 +249,9 @@ void run_simulate(const SimulateOptions& o) {
                 {"clip_units", program.clip_units.size()}, {"table_words", program.threshold_table.size()},
                 {"read_back", engine == Engine::systemc}};
   }
+  const std::vector<EnergyBreakdown> energies = layer_energies(program, run.layers, energy_model);
   if (!o.json) {
-    print_table(o, config, program, run, result, seconds);
+    print_table(o, config, program, run, result, seconds, energies, energy_model, energy_table);
     if (thresholds) {
       std::printf("thresholds: %s (%s, %s form): %zu clip units, %zu THRESHOLD_TABLE words%s\n",
                   o.thresholds.c_str(), thresholds->method.c_str(), clip_form_name(program.clip_form).c_str(),
@@ -230,9 +262,12 @@ void run_simulate(const SimulateOptions& o) {
   }
   nlohmann::json layers = nlohmann::json::array();
   PeCycles network;
+  EnergyBreakdown network_energy;
   for (std::size_t i = 0; i < run.layers.size(); ++i) {
     layers.push_back(layer_json(program, i, run.layers[i], config));
+    layers.back()["energy_pj"] = energy_json(energies[i]);
     network += pe_cycles(run.layers[i], config);
+    network_energy += energies[i];
   }
   nlohmann::json counters = nlohmann::json::object();
   for (std::size_t k = 0; k < kCounterCount; ++k) counters[counter_name(static_cast<Counter>(k))] = run.counters[k];
@@ -240,7 +275,11 @@ void run_simulate(const SimulateOptions& o) {
               {"accuracy", result.accuracy()}, {"correct", result.correct}, {"images", result.count},
               {"data", data.to_json()}, {"batch", program.batch}, {"layers", layers},
               {"pe_cycles", pe_cycles_json(network)}, {"counters", counters}, {"roofline", o.roofline.empty() ? nlohmann::json() : nlohmann::json(o.roofline)},
-              {"thresholds", clipping}, {"simulated_ns", run.simulated_ns}, {"wall_seconds", seconds}});
+              {"thresholds", clipping}, {"simulated_ns", run.simulated_ns}, {"wall_seconds", seconds},
+              {"energy", {{"table", energy_table.name}, {"weight_sram_volts", energy_model.weight_sram_volts()},
+                          {"network_pj", energy_json(network_energy)},
+                          {"per_image_pj", energy_json(network_energy / static_cast<double>(result.count))}}},
+              {"area_mm2", area_json(energy_model.area())}});
 }
 
 }  // namespace
@@ -253,6 +292,7 @@ void add_simulate_command(CLI::App& app) {
       ->check(CLI::IsMember({"systemc", "functional"}))
       ->capture_default_str();
   o->accelerator.add_to(*c);
+  o->energy.add_to(*c);
   c->add_option("--limit", o->limit, "Use only the first N test images (0 = all)")->capture_default_str();
   c->add_option("--batch", o->batch, "Images per accelerator run")->check(CLI::Range(1, 4096))->capture_default_str();
   c->add_option("--trace", o->trace_dir, "Write accelerator.vcd and timeline.json (Chrome trace) into this directory");

@@ -1,9 +1,10 @@
 #include "sw/faults/voltage_table.hpp"
 
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+
+#include "models/io/json_file.hpp"
 
 namespace proact {
 
@@ -75,13 +76,7 @@ VoltageTable voltage_table_from_json(const nlohmann::json& json) {
 }
 
 VoltageTable load_voltage_table(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot open voltage table '" + path + "'");
-  try {
-    return voltage_table_from_json(nlohmann::json::parse(in));
-  } catch (const std::exception& e) {
-    throw std::invalid_argument("voltage table '" + path + "': " + e.what());
-  }
+  return parse_json_file(path, "voltage table", voltage_table_from_json);
 }
 
 }  // namespace proact
