@@ -14,6 +14,7 @@ void add_energy_command(CLI::App& app);
 void add_simulate_command(CLI::App& app);
 void add_thresholds_command(CLI::App& app);
 void add_campaign_command(CLI::App& app);
+void add_explore_command(CLI::App& app);
 void add_config_command(CLI::App& app);
 void add_export_command(CLI::App& app);
 void add_predict_command(CLI::App& app);

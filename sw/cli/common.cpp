@@ -44,8 +44,12 @@ AcceleratorConfig AcceleratorOptions::config() const {
   return config;
 }
 
-void EnergyOptions::add_to(CLI::App& command) {
+void EnergyOptions::add_table_to(CLI::App& command) {
   command.add_option("--energy-table", table_file, "Energy table JSON (docs/energy.md); default: the built-in 45 nm table");
+}
+
+void EnergyOptions::add_to(CLI::App& command) {
+  add_table_to(command);
   command.add_option("--weight-sram-volts", weight_sram_volts,
                      "Supply voltage of the weight SRAM for its energy; default: the table's nominal voltage")
       ->check(CLI::PositiveNumber);

@@ -42,7 +42,8 @@ struct EnergyOptions {
   std::string table_file;
   double weight_sram_volts = 0;  // 0: nominal
   void add_to(CLI::App& command);
-  EnergyTable table() const;  // errors name the file
+  void add_table_to(CLI::App& command);  // --energy-table alone (the voltage comes from elsewhere)
+  EnergyTable table() const;             // errors name the file
   double volts(const EnergyTable& table) const;
 };
 

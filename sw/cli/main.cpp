@@ -26,6 +26,7 @@ int sc_main(int argc, char* argv[]) {
   proact::add_simulate_command(app);
   proact::add_thresholds_command(app);
   proact::add_campaign_command(app);
+  proact::add_explore_command(app);
   proact::add_config_command(app);
   proact::add_export_command(app);
   proact::add_predict_command(app);
