@@ -13,9 +13,12 @@
 
 #include "models/io/gzip_file.hpp"
 #include "testbenches/cli_runner.hpp"
+#include "testbenches/file_helpers.hpp"
 
 using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
+using proact::testing::read_csv;
+using proact::testing::read_text;
 using proact::testing::run_cli;
 
 namespace {
@@ -26,23 +29,6 @@ fs::path fresh_dir(const std::string& name) {
   const fs::path dir = fs::temp_directory_path() / ("proact_test_campaign_" + name);
   fs::remove_all(dir);
   return dir;
-}
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-std::vector<std::vector<std::string>> read_csv(const fs::path& path) {
-  std::vector<std::vector<std::string>> rows;
-  std::istringstream text(read_text(path));
-  for (std::string line; std::getline(text, line);) {
-    std::vector<std::string> cells;
-    std::istringstream fields(line);
-    for (std::string cell; std::getline(fields, cell, ',');) cells.push_back(cell);
-    rows.push_back(cells);
-  }
-  return rows;
 }
 
 // The campaign on `ranks` MPI processes (as root, mpirun needs the two OMPI_ALLOW variables).
