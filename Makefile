@@ -28,6 +28,7 @@ bench: build
 	@bash benchmarks/bench_vs_pytorch.sh $(BUILD_DIR)
 	@bash benchmarks/bench_thresholds.sh $(BUILD_DIR)
 	@bash benchmarks/bench_accelerator.sh $(BUILD_DIR)
+	@bash benchmarks/bench_explore.sh $(BUILD_DIR)
 
 install: build
 	@cmake --install $(BUILD_DIR) --prefix $(PREFIX) > /dev/null

@@ -9,4 +9,5 @@ proact="$build/sw/proact"
 python=/usr/bin/python3
 export OMP_WAIT_POLICY=passive
 work=${WORK:-$(mktemp -d)}
+mkdir -p "$work"
 [ -n "${WORK:-}" ] || trap 'rm -rf "$work"' EXIT

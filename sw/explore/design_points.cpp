@@ -114,6 +114,7 @@ AcceleratorConfig point_config(const AcceleratorConfig& base, const DesignPoint&
   config.array_cols = point.cols;
   config.dataflow = point.dataflow;
   config.weight_format = point.format;
+  config.sram_word_bits = format_bits(point.format);
   config.weight_sram_ecc = point.ecc;
   try {
     config.validate();

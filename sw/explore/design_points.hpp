@@ -39,7 +39,8 @@ std::vector<DesignPoint> cross_product(const DesignAxes& axes);
 // Errors name the file, the line and the field.
 std::vector<DesignPoint> load_points(const std::string& path);
 
-// `base` with the point's array, dataflow, format and ECC, validated; errors name the point.
+// `base` with the point's array, dataflow, format and ECC, its weight SRAM words as wide as the
+// format's weights (int8 in 8-bit words, fp16 in 16-bit ones), validated; errors name the point.
 AcceleratorConfig point_config(const AcceleratorConfig& base, const DesignPoint& point);
 
 }  // namespace proact
