@@ -29,4 +29,15 @@ inline Run run_cli(const std::string& arguments, bool merge_stderr = false) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
 }
 
+// `proact ARGUMENTS` on `ranks` MPI processes (as root, mpirun needs the two OMPI_ALLOW
+// variables); its exit status as std::system returns it, output discarded.
+inline int run_mpi(int ranks, const std::string& arguments) {
+  const char* cli = std::getenv("PROACT_CLI");
+  REQUIRE(cli != nullptr);
+  const std::string command = "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun -np " +
+                              std::to_string(ranks) + " --oversubscribe " + cli + " " + arguments +
+                              " > /dev/null 2>&1";
+  return std::system(command.c_str());
+}
+
 }  // namespace proact::testing

@@ -20,6 +20,7 @@ using Catch::Matchers::StartsWith;
 using proact::testing::read_csv;
 using proact::testing::read_text;
 using proact::testing::run_cli;
+using proact::testing::run_mpi;
 
 namespace {
 
@@ -29,16 +30,6 @@ fs::path fresh_dir(const std::string& name) {
   const fs::path dir = fs::temp_directory_path() / ("proact_test_campaign_" + name);
   fs::remove_all(dir);
   return dir;
-}
-
-// The campaign on `ranks` MPI processes (as root, mpirun needs the two OMPI_ALLOW variables).
-int run_mpi(int ranks, const std::string& arguments) {
-  const char* cli = std::getenv("PROACT_CLI");
-  REQUIRE(cli != nullptr);
-  const std::string command = "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun -np " +
-                              std::to_string(ranks) + " --oversubscribe " + cli + " " + arguments +
-                              " > /dev/null 2>&1";
-  return std::system(command.c_str());
 }
 
 const std::string kSmall = "--model lenet5 --limit 64 --maps 3 --seed 5 ";

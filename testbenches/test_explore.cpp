@@ -22,6 +22,7 @@ using testing::error_of;
 using testing::read_csv;
 using testing::read_text;
 using testing::run_cli;
+using testing::run_mpi;
 
 namespace {
 
@@ -173,6 +174,14 @@ TEST_CASE("explore CLI: an interrupted exploration resumed gives the points of a
     CHECK(other.exit_code == 1);
     CHECK_THAT(other.output, Contains("it was run with seed = 1") && Contains("another --out"));
   }
+}
+
+TEST_CASE("explore CLI: two MPI ranks give the points of one process", "[explore][cli][mpi]") {
+  const fs::path one = fresh_dir("one-rank"), two = fresh_dir("two-ranks");
+  const std::string args = kSweep + "--ecc none --out ";
+  REQUIRE(run_cli(args + one.string()).exit_code == 0);
+  REQUIRE(run_mpi(2, args + two.string()) == 0);
+  CHECK(read_text(one / "points.csv") == read_text(two / "points.csv"));
 }
 
 TEST_CASE("explore CLI: bad input gets one line naming the problem", "[explore][cli]") {

@@ -3,6 +3,8 @@
 // only when the process was started by an MPI launcher (mpirun sets OMPI_COMM_WORLD_SIZE, or
 // PMI_SIZE / PMIX_RANK), so `proact` runs as a plain program without mpirun; it is finalised
 // when the group is destroyed. One group per process.
+#include <exception>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -31,5 +33,20 @@ class ProcessGroup {
   bool mpi_ = false;
   int rank_ = 0, size_ = 1, local_size_ = 1;
 };
+
+// Runs `step` on every process; if any of them throws, every process throws the first message
+// (in rank order), so no process waits forever in a collective call.
+template <typename Step>
+void together(const ProcessGroup& group, Step&& step) {
+  std::string error;
+  try {
+    step();
+  } catch (const std::exception& e) {
+    error = e.what();
+    if (error.empty()) error = "unknown error";
+  }
+  for (const std::string& message : group.all_gather(error))
+    if (!message.empty()) throw std::runtime_error(message);
+}
 
 }  // namespace proact

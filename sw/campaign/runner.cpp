@@ -37,21 +37,6 @@ std::string utc_now() {
   return text;
 }
 
-// Runs `step` on every process; if any of them throws, every process throws the first message
-// (in rank order), so no process waits forever in a collective call.
-template <typename Step>
-void together(const ProcessGroup& group, Step&& step) {
-  std::string error;
-  try {
-    step();
-  } catch (const std::exception& e) {
-    error = e.what();
-    if (error.empty()) error = "unknown error";
-  }
-  for (const std::string& message : group.all_gather(error))
-    if (!message.empty()) throw std::runtime_error(message);
-}
-
 // A protected network and the runner that faults it: one per thread running maps.
 struct Worker {
   std::unique_ptr<ProtectedNetwork> network;

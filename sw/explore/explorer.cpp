@@ -88,9 +88,7 @@ nlohmann::json identity(const ExploreOptions& o) {
 }
 
 // explore.json: the options; a second run needs --resume and the same options.
-void prepare(const ExploreOptions& o, const ProcessGroup& group) {
-  if (o.out.empty()) throw std::invalid_argument("proact explore needs --out DIR");
-  if (group.rank() != 0) return;
+void prepare_on_rank0(const ExploreOptions& o) {
   prepare_output_directory(o.out);
   const std::string path = o.out + "/explore.json";
   const nlohmann::json now = identity(o);
@@ -110,6 +108,14 @@ void prepare(const ExploreOptions& o, const ProcessGroup& group) {
     }
   }
   write_file_atomically(path, now.dump(2) + "\n");
+}
+
+// Every process throws rank 0's error.
+void prepare(const ExploreOptions& o, const ProcessGroup& group) {
+  if (o.out.empty()) throw std::invalid_argument("proact explore needs --out DIR");
+  together(group, [&] {
+    if (group.rank() == 0) prepare_on_rank0(o);
+  });
 }
 
 void write_outputs(const ExploreOptions& o, ExploreReport& report) {
