@@ -40,6 +40,13 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// The path `<temp>/proact_test_<name>`, emptied: a fixed place a test can look into after failing.
+inline std::filesystem::path fresh_dir(const std::string& name) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("proact_test_" + name);
+  std::filesystem::remove_all(dir);
+  return dir;
+}
+
 // A whole text file.
 inline std::string read_text(const std::filesystem::path& path) {
   std::ifstream in(path);

@@ -17,6 +17,7 @@
 
 using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
+using proact::testing::fresh_dir;
 using proact::testing::read_csv;
 using proact::testing::read_text;
 using proact::testing::run_cli;
@@ -26,18 +27,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path fresh_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("proact_test_campaign_" + name);
-  fs::remove_all(dir);
-  return dir;
-}
-
 const std::string kSmall = "--model lenet5 --limit 64 --maps 3 --seed 5 ";
 
 }  // namespace
 
 TEST_CASE("campaign CLI: outputs for two protections under proact-paper", "[campaign][cli]") {
-  const fs::path dir = fresh_dir("outputs");
+  const fs::path dir = fresh_dir("campaign_outputs");
   const fs::path thresholds = fs::temp_directory_path() / "proact_test_campaign_ranger.json";
   REQUIRE(run_cli("thresholds --model lenet5 --method ranger --clip-form saturate --calib 100 --validation-limit 100 --out " +
                   thresholds.string()).exit_code == 0);
@@ -107,7 +102,7 @@ TEST_CASE("campaign CLI: outputs for two protections under proact-paper", "[camp
   CHECK_THAT(paired.output, Contains("ranger against none on the same fault maps") && Contains("proact-paper 1e-06") &&
                                 Contains("proact-paper 0.0001"));
   // docs/results keeps campaign.json and maps.jsonl.gz only: the same paired table from them.
-  const fs::path kept = fresh_dir("kept");
+  const fs::path kept = fresh_dir("campaign_kept");
   fs::create_directories(kept);
   fs::copy_file(dir / "campaign.json", kept / "campaign.json");
   proact::write_gzip_file_atomically((kept / "maps.jsonl.gz").string(), read_text(dir / "maps.jsonl"));
@@ -123,13 +118,13 @@ TEST_CASE("campaign CLI: outputs for two protections under proact-paper", "[camp
 }
 
 TEST_CASE("campaign CLI: two files of one method take names given as NAME=FILE", "[campaign][cli]") {
-  const fs::path dir = fresh_dir("named");
+  const fs::path dir = fresh_dir("campaign_named");
   const std::string file = "models/zoo/lenet5.ranger.thresholds.json";
   const std::string args = "campaign --model lenet5 --limit 32 --maps 2 --fault-model proact-paper --rates 1e-4 ";
   const auto same = run_cli(args + "--thresholds " + file + " --thresholds " + file + " --out " + dir.string(), true);
   CHECK(same.exit_code == 1);
   CHECK_THAT(same.output, Contains("two --thresholds give the method 'ranger'") && Contains("NAME=FILE"));
-  const fs::path named = fresh_dir("named2");
+  const fs::path named = fresh_dir("campaign_named2");
   REQUIRE(run_cli(args + "--thresholds first=" + file + " --thresholds second=" + file + " --out " + named.string())
               .exit_code == 0);
   const auto rows = read_csv(named / "results.csv");
@@ -142,7 +137,7 @@ TEST_CASE("campaign CLI: two files of one method take names given as NAME=FILE",
 }
 
 TEST_CASE("campaign CLI: both engines give the same results for a weight-SRAM model with ECC", "[campaign][cli]") {
-  const fs::path functional = fresh_dir("functional"), systemc = fresh_dir("systemc");
+  const fs::path functional = fresh_dir("campaign_functional"), systemc = fresh_dir("campaign_systemc");
   const std::string args = "campaign --model lenet5 --limit 32 --maps 2 --batch 16 --fault-model bernoulli "
                            "--rates 3e-5 --ecc secded-39-32 --threshold-faults --out ";
   REQUIRE(run_cli(args + functional.string()).exit_code == 0);
@@ -154,7 +149,7 @@ TEST_CASE("campaign CLI: both engines give the same results for a weight-SRAM mo
 }
 
 TEST_CASE("campaign CLI: one and two MPI ranks give identical results", "[campaign][cli][mpi]") {
-  const fs::path one = fresh_dir("rank1"), two = fresh_dir("rank2");
+  const fs::path one = fresh_dir("campaign_rank1"), two = fresh_dir("campaign_rank2");
   const std::string args = "campaign " + kSmall + "--fault-model proact-paper --rates 1e-5,1e-4 --out ";
   REQUIRE(run_mpi(1, args + one.string()) == 0);
   REQUIRE(run_mpi(2, args + two.string()) == 0);
@@ -166,7 +161,7 @@ TEST_CASE("campaign CLI: one and two MPI ranks give identical results", "[campai
   for (std::string line; std::getline(maps, line);) ranks.insert(nlohmann::json::parse(line).at("rank").get<int>());
   CHECK(ranks == std::set<int>{0, 1});
   SECTION("--until-ci stops every point at the same map whatever the number of ranks") {
-    const fs::path a = fresh_dir("until1"), b = fresh_dir("until2");
+    const fs::path a = fresh_dir("campaign_until1"), b = fresh_dir("campaign_until2");
     const std::string until = "campaign --model lenet5 --limit 64 --maps 12 --min-maps 3 --until-ci 0.2 "
                               "--fault-model proact-paper --rates 1e-6 --out ";
     REQUIRE(run_mpi(1, until + a.string()) == 0);
@@ -175,7 +170,7 @@ TEST_CASE("campaign CLI: one and two MPI ranks give identical results", "[campai
     CHECK(std::stoi(read_csv(a / "results.csv")[1][4]) < 12);
   }
   // Without mpirun the same binary runs as one process.
-  const fs::path plain = fresh_dir("plain");
+  const fs::path plain = fresh_dir("campaign_plain");
   REQUIRE(run_cli(args + plain.string()).exit_code == 0);
   CHECK(read_text(plain / "results.csv") == read_text(one / "results.csv"));
 }
@@ -188,7 +183,7 @@ TEST_CASE("campaign CLI: maps in parallel on two threads give the results of one
                                      "models/zoo/lenet5.proact.thresholds.json",
                                      "--fault-model bernoulli --rates 3e-5 --ecc secded-39-32 --threshold-faults");
   INFO(model);
-  const fs::path one = fresh_dir("threads1"), two = fresh_dir("threads2");
+  const fs::path one = fresh_dir("campaign_threads1"), two = fresh_dir("campaign_threads2");
   const std::string args = "campaign --model lenet5 --limit 64 --maps 5 --seed 5 " + model + " --out ";
   REQUIRE(run_cli(args + one.string() + " --threads 1").exit_code == 0);
   REQUIRE(run_cli(args + two.string() + " --threads 2").exit_code == 0);
@@ -209,7 +204,7 @@ TEST_CASE("campaign CLI: maps in parallel on two threads give the results of one
 }
 
 TEST_CASE("campaign CLI: an interrupted campaign resumed gives the results of a straight run", "[campaign][cli]") {
-  const fs::path straight = fresh_dir("straight"), resumed = fresh_dir("resumed");
+  const fs::path straight = fresh_dir("campaign_straight"), resumed = fresh_dir("campaign_resumed");
   const std::string args = "campaign " + kSmall + "--fault-model proact-paper --rates 1e-6,1e-5 --out ";
   REQUIRE(run_cli(args + straight.string()).exit_code == 0);
 
@@ -270,7 +265,7 @@ TEST_CASE("campaign CLI: plan gives the Leveugle sample size", "[campaign][cli]"
 }
 
 TEST_CASE("campaign CLI: refuses bad input with one line", "[campaign][cli][errors]") {
-  const fs::path dir = fresh_dir("errors");
+  const fs::path dir = fresh_dir("campaign_errors");
   const auto check = [&](const std::string& arguments, const std::string& expected) {
     const auto run = run_cli("campaign " + arguments, true);
     INFO(arguments);

@@ -19,6 +19,7 @@ using namespace proact;
 using Catch::Matchers::Contains;
 using Catch::Matchers::WithinRel;
 using testing::error_of;
+using testing::fresh_dir;
 using testing::read_csv;
 using testing::read_text;
 using testing::run_cli;
@@ -27,12 +28,6 @@ using testing::run_mpi;
 namespace {
 
 namespace fs = std::filesystem;
-
-fs::path fresh_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("proact_test_explore_" + name);
-  fs::remove_all(dir);
-  return dir;
-}
 
 // points.csv as one map per row, by column name.
 std::vector<std::map<std::string, std::string>> read_points(const fs::path& path) {
@@ -94,7 +89,7 @@ TEST_CASE("the Pareto front keeps the points no other beats in both energy and a
 }
 
 TEST_CASE("explore CLI: every design point with its cost and its shared accuracy", "[explore][cli]") {
-  const fs::path out = fresh_dir("sweep");
+  const fs::path out = fresh_dir("explore_sweep");
   const auto run = run_cli(kSweep + "--ecc none,secded-39-32 --out " + out.string() + " --json");
   REQUIRE(run.exit_code == 0);
   const auto report = nlohmann::json::parse(run.output);
@@ -155,7 +150,7 @@ TEST_CASE("explore CLI: every design point with its cost and its shared accuracy
 }
 
 TEST_CASE("explore CLI: an interrupted exploration resumed gives the points of a straight run", "[explore][cli]") {
-  const fs::path straight = fresh_dir("straight"), resumed = fresh_dir("resumed");
+  const fs::path straight = fresh_dir("explore_straight"), resumed = fresh_dir("explore_resumed");
   const std::string args = kSweep + "--ecc none,parity --out ";
   REQUIRE(run_cli(args + straight.string()).exit_code == 0);
   const auto first = run_cli(args + resumed.string() + " --stop-after 20 --json");
@@ -177,7 +172,7 @@ TEST_CASE("explore CLI: an interrupted exploration resumed gives the points of a
 }
 
 TEST_CASE("explore CLI: two MPI ranks give the points of one process", "[explore][cli][mpi]") {
-  const fs::path one = fresh_dir("one-rank"), two = fresh_dir("two-ranks");
+  const fs::path one = fresh_dir("explore_one-rank"), two = fresh_dir("explore_two-ranks");
   const std::string args = kSweep + "--ecc none --out ";
   REQUIRE(run_cli(args + one.string()).exit_code == 0);
   REQUIRE(run_mpi(2, args + two.string()) == 0);
@@ -185,7 +180,7 @@ TEST_CASE("explore CLI: two MPI ranks give the points of one process", "[explore
 }
 
 TEST_CASE("explore CLI: bad input gets one line naming the problem", "[explore][cli]") {
-  const fs::path out = fresh_dir("errors");
+  const fs::path out = fresh_dir("explore_errors");
   const auto no_voltages = run_cli("explore --model lenet5 --out " + out.string(), true);
   CHECK(no_voltages.exit_code != 0);
   CHECK_THAT(no_voltages.output, Contains("--voltages"));

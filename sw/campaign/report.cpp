@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sw/util/parse_number.hpp"
+
 namespace proact {
 
 namespace {
@@ -84,13 +86,7 @@ class ResultsTable {
   }
   double number(const std::vector<std::string>& fields, const std::string& name, int row) const {
     const std::string& text = fields[index(name)];
-    try {
-      std::size_t used = 0;
-      const double value = std::stod(text, &used);
-      if (used == text.size()) return value;
-    } catch (const std::exception&) {
-    }
-    if (text == "nan") return NAN;
+    if (const std::optional<double> value = parse_double(text)) return *value;
     throw std::runtime_error(path_ + ":" + std::to_string(row) + ": " + name + " '" + text + "' is not a number");
   }
 

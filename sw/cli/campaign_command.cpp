@@ -17,6 +17,7 @@
 #include "sw/data/dataset.hpp"
 #include "sw/faults/fault_family.hpp"
 #include "sw/model/load_model.hpp"
+#include "sw/util/parse_number.hpp"
 
 namespace proact {
 
@@ -50,15 +51,9 @@ struct ReportCli {
 std::vector<double> parse_rates(const std::vector<std::string>& texts) {
   std::vector<double> rates;
   for (const std::string& text : texts) {
-    std::size_t used = 0;
-    double rate = 0;
-    try {
-      rate = std::stod(text, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != text.size()) throw std::invalid_argument("--rates: '" + text + "' is not a number");
-    rates.push_back(rate);
+    const std::optional<double> rate = parse_double(text);
+    if (!rate) throw std::invalid_argument("--rates: '" + text + "' is not a number");
+    rates.push_back(*rate);
   }
   return rates;
 }

@@ -5,6 +5,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "sw/util/parse_number.hpp"
+
 namespace proact {
 
 namespace {
@@ -38,15 +40,9 @@ void require_unique(const std::vector<T>& items, const std::string& option) {
 }
 
 double parse_volts(const std::string& text, const std::string& where) {
-  std::size_t used = 0;
-  double volts = 0;
-  try {
-    volts = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != text.size() || !(volts > 0)) throw std::invalid_argument(where + ": '" + text + "' is not a voltage");
-  return volts;
+  const std::optional<double> volts = parse_double(text);
+  if (!volts || !(*volts > 0)) throw std::invalid_argument(where + ": '" + text + "' is not a voltage");
+  return *volts;
 }
 
 }  // namespace
