@@ -3,7 +3,9 @@
 # dataflows, two weight formats, the weight SRAM's voltage from 1.0 V down to 0.55 V, without and
 # with ProAct, without and with SECDED, 100 fault maps per point on the whole test split (about
 # 15 minutes on 2 cores). Outputs: out/codesign-lenet5/ (the exploration, resumable: run again
-# to continue); its points.csv, summary.md and pareto.png are copied to docs/results/codesign-lenet5/.
+# to continue); its points.csv, summary.md and pareto.png are copied to docs/results/codesign-lenet5/,
+# and each accuracy campaign's results.csv, campaign.json and maps.jsonl.gz to its accuracy/ folder
+# (what `proact campaign report --paired` reads).
 # Usage: scripts/reproduce-codesign.sh [BUILD_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,3 +19,9 @@ resume=()
   --ecc none,secded-39-32 --maps 100 --seed 1 --threads 2 --out "$out" "${resume[@]}"
 mkdir -p docs/results/codesign-lenet5
 cp "$out/points.csv" "$out/summary.md" "$out/pareto.png" docs/results/codesign-lenet5/
+for group in "$out"/accuracy/*/; do
+  kept="docs/results/codesign-lenet5/accuracy/$(basename "$group")"
+  mkdir -p "$kept"
+  cp "$group/results.csv" "$group/campaign.json" "$kept/"
+  gzip -9 -n -c "$group/maps.jsonl" > "$kept/maps.jsonl.gz"
+done
