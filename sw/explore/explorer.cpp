@@ -12,6 +12,7 @@
 #include "models/io/output_file.hpp"
 #include "sw/campaign/runner.hpp"
 #include "sw/protection/protection.hpp"
+#include "sw/util/progress.hpp"
 
 namespace proact {
 
@@ -179,10 +180,14 @@ ExploreReport run_explore(const ExploreOptions& o, const ProcessGroup& group) {
       c.stop_after = o.stop_after - report.maps_run;
     }
     if (o.show_progress && group.rank() == 0) {
+      // The groups done so far time the rest (groups of a cross product run the same maps).
+      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       std::cerr << "explore: accuracy group " << g + 1 << " of " << groups.size() << " (" << ag.name << ", faults on "
                 << ag.config.array_rows << "x" << ag.config.array_cols << " " << dataflow_name(ag.config.dataflow)
                 << "): " << ag.protections.size() << " protections x " << ag.voltages.size() << " voltages, shared by "
-                << ag.rows.size() << " points\n";
+                << ag.rows.size() << " points";
+      if (g > 0) std::cerr << "; explore ETA about " << format_duration(elapsed / g * static_cast<double>(groups.size() - g));
+      std::cerr << "\n";
     }
     const CampaignReport campaign = run_campaign(c, group);
     report.maps_run += campaign.maps_run;
