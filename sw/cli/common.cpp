@@ -29,10 +29,11 @@ std::string preset_list() {
   return names;
 }
 
-void AcceleratorOptions::add_to(CLI::App& command) {
+void AcceleratorOptions::add_to(CLI::App& command, bool with_format) {
   command.add_option("--preset", preset, "Accelerator preset: " + preset_list())->capture_default_str();
   command.add_option("--config", config_file, "Accelerator config JSON file (overrides --preset)");
-  command.add_option("--format", format, "Weight storage format (fp32, fp16, bf16, int8, q15.16); default: the config's");
+  if (with_format)
+    command.add_option("--format", format, "Weight storage format (fp32, fp16, bf16, int8, q15.16); default: the config's");
 }
 
 AcceleratorConfig AcceleratorOptions::config() const {

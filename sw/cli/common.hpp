@@ -32,7 +32,8 @@ struct AcceleratorOptions {
   std::string preset = "default";
   std::string config_file;
   std::string format;  // empty: the config's
-  void add_to(CLI::App& command);
+  // with_format = false: --preset and --config alone (a command whose formats come from elsewhere).
+  void add_to(CLI::App& command, bool with_format = true);
   AcceleratorConfig config() const;  // validated; errors name the file or field
 };
 

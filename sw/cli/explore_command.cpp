@@ -102,7 +102,7 @@ void add_explore_command(CLI::App& app) {
   c->add_option("--threads", cli->threads, "Threads per process (0 = OpenMP's default); mpirun adds processes")
       ->check(CLI::Range(0, 1024))
       ->capture_default_str();
-  cli->accelerator.add_to(*c);
+  cli->accelerator.add_to(*c, false);  // --formats is an axis
   cli->energy.add_table_to(*c);
   cli->data.add_to(*c);
   c->add_flag("--json", cli->json, "Print one JSON object on stdout");
