@@ -149,7 +149,7 @@ TEST_CASE("a bad energy table or voltage is refused, naming what is wrong", "[en
   }
   SECTION("a weight SRAM voltage above nominal") {
     CHECK_THAT(error_of([&] { EnergyModel(builtin_energy_table(), preset("default"), 1.2); }),
-               Catch::Contains("weight SRAM voltage 1.2"));
+               Catch::Contains("weight SRAM voltage 1.2 V is outside (0, 1] V"));
   }
 }
 

@@ -1,6 +1,7 @@
 #include "hw/energy/energy_model.hpp"
 
 #include <bitset>
+#include <sstream>
 #include <stdexcept>
 
 #include "hw/interface/register_map.hpp"
@@ -54,9 +55,10 @@ double bits_of(std::uint64_t bytes) { return 8.0 * static_cast<double>(bytes); }
 EnergyModel::EnergyModel(const EnergyTable& table, const AcceleratorConfig& config, double weight_sram_volts)
     : volts_(weight_sram_volts) {
   if (!(weight_sram_volts > 0) || weight_sram_volts > table.nominal_volts) {
-    throw std::invalid_argument("weight SRAM voltage " + std::to_string(weight_sram_volts) +
-                                " V is outside (0, " + std::to_string(table.nominal_volts) +
-                                "] V, the energy table's nominal voltage");
+    std::ostringstream message;
+    message << "weight SRAM voltage " << weight_sram_volts << " V is outside (0, " << table.nominal_volts
+            << "] V, up to the energy table's nominal voltage";
+    throw std::invalid_argument(message.str());
   }
   const EccCode code(config.weight_sram_ecc, config.sram_word_bits);
   const double words_per_codeword = code.scheme() == EccScheme::none ? 1.0 : code.words_per_codeword();
