@@ -99,15 +99,16 @@ std::string explore_summary(const std::vector<ExploreRow>& rows, double toleranc
       lowest = row;
     }
     const ExploreRow& first = *design.front();
-    const std::string fault_free = measured(first) ? number(std::round(1e4 * first.accuracy.clean_accuracy) / 100) : "-";
+    char fault_free[16] = "-";
+    if (measured(first)) std::snprintf(fault_free, sizeof fault_free, "%.2f", 100 * first.accuracy.clean_accuracy);
     if (!lowest) {
       std::snprintf(line, sizeof line, "| %s | %s | none of %.2f..%.2f V | - | - | - | %.1f | - |\n",
-                    design_name(first).c_str(), fault_free.c_str(), design.back()->point.volts, first.point.volts,
+                    design_name(first).c_str(), fault_free, design.back()->point.volts, first.point.volts,
                     first.cost.nominal_energy.total() / 1000);
     } else {
       const MeanInterval& a = lowest->accuracy.accuracy;
       std::snprintf(line, sizeof line, "| %s | %s | %.2f V | %.2f [%.2f, %.2f] | %zu | %.1f | %.1f | %.1f |\n",
-                    design_name(first).c_str(), fault_free.c_str(), lowest->point.volts, 100 * a.mean, 100 * a.low,
+                    design_name(first).c_str(), fault_free, lowest->point.volts, 100 * a.mean, 100 * a.low,
                     100 * a.high, a.n, lowest->cost.energy.total() / 1000, lowest->cost.nominal_energy.total() / 1000,
                     100 * (1 - lowest->cost.energy.total() / lowest->cost.nominal_energy.total()));
     }
