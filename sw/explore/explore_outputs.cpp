@@ -144,7 +144,7 @@ std::string plot_pareto(const std::string& dir, const std::vector<ExploreRow>& r
     dat << "\n\n";
   };
   gp << "set terminal pngcairo size 900,600\nset output 'pareto.png'\nset title " << gnuplot_string(title)
-     << "\nset xlabel 'energy per image (uJ)'\nset ylabel 'accuracy (%)'\nset key outside right\nset grid\nplot ";
+     << "\nset xlabel 'energy per image (uJ, log scale)'\nset logscale x\nset ylabel 'accuracy (%)'\nset key outside right\nset grid\nplot ";
   std::size_t index = 0;
   for (const auto& [key, points] : series) {
     block(points);

@@ -34,7 +34,7 @@ std::string explore_csv(const std::vector<ExploreRow>& rows);
 // nominal voltage.
 std::string explore_summary(const std::vector<ExploreRow>& rows, double tolerance, const std::string& title);
 
-// dir/pareto.{dat,gp,png}: energy per image (uJ) against accuracy (%), colour per protection,
+// dir/pareto.{dat,gp,png}: energy per image (uJ, log axis) against accuracy (%), colour per protection,
 // marker per ECC, the front as a line. Returns the PNG's path; throws std::runtime_error when
 // gnuplot fails.
 std::string plot_pareto(const std::string& dir, const std::vector<ExploreRow>& rows, const std::string& title);
