@@ -187,6 +187,10 @@ TEST_CASE("explore CLI: bad input gets one line naming the problem", "[explore][
   const auto outside = run_cli("explore --model lenet5 --voltages 0.3 --out " + out.string(), true);
   CHECK(outside.exit_code == 1);
   CHECK_THAT(outside.output, Contains("0.3"));
+  const auto missing = run_cli("explore --model lenet5 --voltages 0.7 --protections nothere.json --out " + out.string(), true);
+  CHECK(missing.exit_code == 1);
+  CHECK_THAT(missing.output, Contains("nothere.json: cannot open threshold file"));
+  CHECK_FALSE(fs::exists(out / "explore.json"));  // nothing written: the corrected command needs no --resume
   const auto systemc = run_cli("explore --model lenet5 --engine systemc --arrays 8x8,16x16 --voltages 0.7 --out " +
                                    out.string() + "-systemc",
                                true);

@@ -141,8 +141,8 @@ ExploreReport run_explore(const ExploreOptions& o, const ProcessGroup& group) {
   if (o.points.empty()) throw std::invalid_argument("proact explore: no design points");
   if (o.fault_model.kind != FaultModelKind::voltage) throw std::invalid_argument("proact explore runs the voltage fault model");
   std::vector<AccuracyGroup> groups = accuracy_groups(o);
-  prepare(o, group);
 
+  // Every point's costs first: a point the hardware cannot run fails before DIR is touched.
   ExploreReport report;
   PointCosts costs(o.model, o.data, o.energy_table, o.base, o.batch);
   std::map<std::string, std::string> methods;  // protection spec -> its method name in campaign results
@@ -153,6 +153,7 @@ ExploreReport run_explore(const ExploreOptions& o, const ProcessGroup& group) {
     row.accuracy.method = methods[p.protection];
     report.rows.push_back(std::move(row));
   }
+  prepare(o, group);
 
   report.finished = true;
   for (std::size_t g = 0; g < groups.size(); ++g) {
