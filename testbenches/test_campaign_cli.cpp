@@ -1,18 +1,28 @@
 // `proact campaign` as a user runs it: outputs, both engines, MPI ranks, resume after an
-// interrupted run, --until-ci, the sample-size planner and one-line errors. Small --limit and
-// --maps keep the file well under a minute.
+// interrupted or SIGKILLed run, one run per directory, --until-ci, the sample-size planner and
+// one-line errors. Small --limit and --maps keep the file within a minute or two.
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <set>
 #include <sstream>
+#include <thread>
 
+#include "models/io/directory_lock.hpp"
 #include "models/io/gzip_file.hpp"
 #include "testbenches/cli_runner.hpp"
+#include "testbenches/error_helpers.hpp"
 #include "testbenches/file_helpers.hpp"
 
 using Catch::Matchers::Contains;
@@ -28,6 +38,38 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::string kSmall = "--model lenet5 --limit 64 --maps 3 --seed 5 ";
+
+// DIR/maps.jsonl's records without their timing, in any order (a duplicate counts twice).
+std::multiset<std::string> map_records(const fs::path& dir) {
+  std::multiset<std::string> records;
+  std::ifstream maps(dir / "maps.jsonl");
+  for (std::string line; std::getline(maps, line);) {
+    nlohmann::json record = nlohmann::json::parse(line);
+    record.erase("seconds");
+    records.insert(record.dump());
+  }
+  return records;
+}
+
+// `proact ARGUMENTS` started, then killed with SIGKILL after `seconds` unless it ended first;
+// returns whether it ended by itself.
+bool run_killed_after(const std::string& arguments, double seconds) {
+  const char* cli = std::getenv("PROACT_CLI");
+  REQUIRE(cli != nullptr);
+  const std::string command = "exec " + std::string(cli) + " " + arguments + " > /dev/null 2>&1";
+  const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
+  pid_t pid = 0;
+  REQUIRE(posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char* const*>(argv), environ) == 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  int status = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (waitpid(pid, &status, WNOHANG) == pid) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  kill(pid, SIGKILL);
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  return false;
+}
 
 }  // namespace
 
@@ -188,19 +230,58 @@ TEST_CASE("campaign CLI: maps in parallel on two threads give the results of one
   REQUIRE(run_cli(args + one.string() + " --threads 1").exit_code == 0);
   REQUIRE(run_cli(args + two.string() + " --threads 2").exit_code == 0);
   CHECK(read_text(one / "results.csv") == read_text(two / "results.csv"));
-  const auto records = [](const fs::path& dir) {
-    std::set<std::string> lines;  // each map's record without its timing, in any order
-    std::ifstream maps(dir / "maps.jsonl");
-    for (std::string line; std::getline(maps, line);) {
-      nlohmann::json record = nlohmann::json::parse(line);
-      record.erase("seconds");
-      lines.insert(record.dump());
-    }
-    return lines;
-  };
-  const std::set<std::string> serial = records(one);
+  const std::multiset<std::string> serial = map_records(one);
   CHECK(serial.size() == (model.find("proact-paper") != std::string::npos ? 20u : 5u));
-  CHECK(records(two) == serial);
+  CHECK(map_records(two) == serial);
+}
+
+TEST_CASE("campaign CLI: killed with SIGKILL at 20 seeded moments and resumed, it loses and repeats no map",
+          "[campaign][cli]") {
+  const fs::path straight = fresh_dir("campaign_unkilled"), killed = fresh_dir("campaign_killed");
+  const std::string args = "campaign --model lenet5 --limit 1000 --maps 20 --seed 5 --fault-model proact-paper "
+                           "--rates 3e-4,1e-4,3e-5 --thresholds none --thresholds models/zoo/lenet5.ranger.thresholds.json "
+                           "--out ";
+  const auto start = std::chrono::steady_clock::now();
+  const auto run = run_cli(args + straight.string() + " --json");
+  REQUIRE(run.exit_code == 0);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double maps_seconds = nlohmann::json::parse(run.output).at("map_seconds").get<double>();
+  // Moments (seeded: a failure is reproducible) in the first tenth of a whole run's maps after
+  // loading, so that the 20 kills spread over the campaign: each invocation runs and records a
+  // few maps (rewriting results.csv after each wave) before it is killed, then the next resumes.
+  const double loading = seconds - maps_seconds;
+  std::mt19937 rng(20261208);
+  std::uniform_real_distribution<double> moment(loading, loading + maps_seconds / 10);
+  const std::size_t all = map_records(straight).size();
+  int ended = 0, mid_run = 0;  // kills that left some maps recorded and some to do
+  for (int kill = 0; kill < 20; ++kill) {
+    const bool resume = fs::exists(killed / "campaign.json");
+    ended += run_killed_after(args + killed.string() + (resume ? " --resume" : ""), moment(rng));
+    const std::size_t done = map_records(killed).size();
+    mid_run += done > 0 && done < all;
+  }
+  const auto last = run_cli(args + killed.string() + (fs::exists(killed / "campaign.json") ? " --resume" : ""), true);
+  INFO(last.output);
+  REQUIRE(last.exit_code == 0);
+  CHECK(ended < 20);     // most invocations were killed, not finished
+  CHECK(mid_run >= 5);   // and many of them while maps were being run and recorded
+  CHECK(map_records(killed) == map_records(straight));  // 0 maps lost, 0 duplicated
+  CHECK(read_text(killed / "results.csv") == read_text(straight / "results.csv"));
+}
+
+TEST_CASE("campaign CLI: a directory another run holds is refused, and taken once released", "[campaign][cli]") {
+  const fs::path dir = fresh_dir("campaign_locked");
+  const std::string args = "campaign " + kSmall + "--fault-model proact-paper --rates 1e-6 --out " + dir.string();
+  {
+    const proact::DirectoryLock held(dir.string());  // as a running campaign holds it
+    const auto refused = run_cli(args, true);
+    CHECK(refused.exit_code == 1);
+    CHECK_THAT(refused.output, Contains("is in use by another run (process " + std::to_string(::getpid()) + ")") &&
+                                   Contains("choose another --out"));
+    CHECK_FALSE(fs::exists(dir / "maps.jsonl"));
+    CHECK_THAT(proact::testing::error_of([&] { proact::DirectoryLock second(dir.string()); }), Contains("in use"));
+  }
+  CHECK(run_cli(args).exit_code == 0);
 }
 
 TEST_CASE("campaign CLI: an interrupted campaign resumed gives the results of a straight run", "[campaign][cli]") {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "error_helpers.hpp"
+#include "models/io/directory_lock.hpp"
 #include "sw/explore/design_points.hpp"
 #include "sw/explore/pareto.hpp"
 #include "testbenches/cli_runner.hpp"
@@ -191,6 +192,12 @@ TEST_CASE("explore CLI: bad input gets one line naming the problem", "[explore][
   CHECK(missing.exit_code == 1);
   CHECK_THAT(missing.output, Contains("nothere.json: cannot open threshold file"));
   CHECK_FALSE(fs::exists(out / "explore.json"));  // nothing written: the corrected command needs no --resume
+  {
+    const DirectoryLock held(out.string());  // as a running exploration holds it
+    const auto busy = run_cli("explore --model lenet5 --voltages 0.7 --maps 2 --limit 64 --out " + out.string(), true);
+    CHECK(busy.exit_code == 1);
+    CHECK_THAT(busy.output, Contains("is in use by another run"));
+  }
   const auto systemc = run_cli("explore --model lenet5 --engine systemc --arrays 8x8,16x16 --voltages 0.7 --out " +
                                    out.string() + "-systemc",
                                true);

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <systemc>
 
+#include "models/io/directory_lock.hpp"
 #include "models/io/output_file.hpp"
 #include "sw/campaign/cache_budget.hpp"
 #include "sw/campaign/map_runner.hpp"
@@ -85,6 +86,7 @@ class Campaign {
   std::size_t threads_ = 1;  // maps run in parallel per process (functional engine: the OpenMP threads)
   std::size_t cache_bytes_ = 0;  // functional engine: clean activations kept per protection, at most
   MapLog log_{""};
+  DirectoryLock lock_;  // rank 0: held while the campaign runs
   nlohmann::json previous_;  // campaign.json of the campaign being resumed (or null)
   // Records by point (rate index, method index), then map index.
   std::map<std::pair<std::size_t, std::size_t>, std::map<std::size_t, MapRecord>> records_;
@@ -177,6 +179,7 @@ void Campaign::prepare_directory() {
   log_ = MapLog((dir / "maps.jsonl").string());
   together(group_, [&] {
     if (group_.rank() != 0) return;
+    lock_ = DirectoryLock(o_.out);
     const fs::path json = dir / "campaign.json";
     if (fs::exists(json)) {
       if (!o_.resume) {

@@ -9,6 +9,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "models/io/directory_lock.hpp"
 #include "models/io/output_file.hpp"
 #include "sw/campaign/runner.hpp"
 #include "sw/protection/protection.hpp"
@@ -111,12 +112,16 @@ void prepare_on_rank0(const ExploreOptions& o) {
   write_file_atomically(path, now.dump(2) + "\n");
 }
 
-// Every process throws rank 0's error.
-void prepare(const ExploreOptions& o, const ProcessGroup& group) {
+// Every process throws rank 0's error. Rank 0 returns DIR's lock, held while the exploration runs.
+DirectoryLock prepare(const ExploreOptions& o, const ProcessGroup& group) {
   if (o.out.empty()) throw std::invalid_argument("proact explore needs --out DIR");
+  DirectoryLock lock;
   together(group, [&] {
-    if (group.rank() == 0) prepare_on_rank0(o);
+    if (group.rank() != 0) return;
+    lock = DirectoryLock(o.out);
+    prepare_on_rank0(o);
   });
+  return lock;
 }
 
 void write_outputs(const ExploreOptions& o, ExploreReport& report) {
@@ -153,7 +158,7 @@ ExploreReport run_explore(const ExploreOptions& o, const ProcessGroup& group) {
     row.accuracy.method = methods[p.protection];
     report.rows.push_back(std::move(row));
   }
-  prepare(o, group);
+  const DirectoryLock lock = prepare(o, group);
 
   report.finished = true;
   for (std::size_t g = 0; g < groups.size(); ++g) {
