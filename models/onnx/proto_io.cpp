@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "models/io/heap.hpp"
+#include "models/io/output_file.hpp"
 
 namespace proact {
 
@@ -26,8 +27,9 @@ void read_message(const std::string& path, google::protobuf::MessageLite& messag
 }
 
 void write_message(const std::string& path, const google::protobuf::MessageLite& message) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out || !message.SerializeToOstream(&out) || !out.flush()) throw std::runtime_error(path + ": cannot write");
+  std::string bytes;
+  if (!message.SerializeToString(&bytes)) throw std::runtime_error(path + ": cannot serialise the message");
+  write_file_atomically(path, bytes);
 }
 
 }  // namespace proact

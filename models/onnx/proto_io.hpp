@@ -14,7 +14,8 @@ inline constexpr char kMetadataProperty[] = "proact.metadata";
 // in the error. Throws std::runtime_error "path: cannot open ..." or "path: not <what> ...".
 void read_message(const std::string& path, google::protobuf::MessageLite& message, const std::string& what);
 
-// Writes `message` to `path`; throws std::runtime_error naming the file when it cannot.
+// Writes `message` to `path` through a temporary file and rename (models/io/output_file.hpp), so a
+// failed write leaves the previous file; throws std::runtime_error naming the file when it cannot.
 void write_message(const std::string& path, const google::protobuf::MessageLite& message);
 
 }  // namespace proact

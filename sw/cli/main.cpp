@@ -2,6 +2,8 @@
 // (hw/systemc_main.cpp owns main) so the SystemC engine can run in-process.
 #include <malloc.h>
 
+#include <csignal>
+
 #include <exception>
 #include <systemc>
 #include <iostream>
@@ -14,6 +16,9 @@ int sc_main(int argc, char* argv[]) {
   // returning them to the kernel (mmap/munmap and page zeroing cost a third of training time).
   mallopt(M_MMAP_THRESHOLD, 1 << 30);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  // Past a file-size limit (ulimit -f) write(2) then fails with EFBIG, which every writer reports
+  // naming its file (and leaves the previous file intact), instead of SIGXFSZ ending the process.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"proact: systolic-array DNN accelerator model, ProAct clipping and memory-fault campaigns"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("proact ") + proact::kVersion);
