@@ -381,4 +381,20 @@ TEST_CASE("CSR target over TLM: responses, latency, START event", "[hw][register
   CHECK(tb.bank.get(RegisterId::status) == kStatusBusy);  // an accepted START reads BUSY at once
   CHECK(tb.watcher.notifications == notifications_before + 1);
   CHECK(tb.bank.take_start());
+
+  SECTION("registers grant no direct memory access: not by a hint, not on request") {
+    bool hint = true;
+    unsigned char word[4] = {};
+    tb.cpu.run([&] {
+      sc_core::sc_time delay;
+      tb.cpu.transport(tlm::TLM_READ_COMMAND, register_offset("SCRATCH"), word, 4, delay, &hint);
+    });
+    CHECK_FALSE(hint);
+    tlm::tlm_generic_payload payload;
+    payload.set_command(tlm::TLM_READ_COMMAND);
+    payload.set_address(register_offset("SCRATCH"));
+    tlm::tlm_dmi dmi;
+    CHECK_FALSE(tb.cpu.socket->get_direct_mem_ptr(payload, dmi));
+    CHECK(dmi.get_dmi_ptr() == nullptr);
+  }
 }
