@@ -16,10 +16,15 @@ struct Run {
   std::string output;  // stdout, or stdout and stderr with merge_stderr
 };
 
-inline Run run_cli(const std::string& arguments, bool merge_stderr = false) {
+// The `proact` binary under test.
+inline std::string cli_path() {
   const char* cli = std::getenv("PROACT_CLI");
   REQUIRE(cli != nullptr);
-  const std::string command = std::string(cli) + " " + arguments + (merge_stderr ? " 2>&1" : " 2>/dev/null");
+  return cli;
+}
+
+// A shell command line (sh -c) and what it prints on stdout.
+inline Run run_shell(const std::string& command) {
   FILE* pipe = popen(command.c_str(), "r");
   REQUIRE(pipe != nullptr);
   std::string output;
@@ -29,13 +34,15 @@ inline Run run_cli(const std::string& arguments, bool merge_stderr = false) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
 }
 
+inline Run run_cli(const std::string& arguments, bool merge_stderr = false) {
+  return run_shell(cli_path() + " " + arguments + (merge_stderr ? " 2>&1" : " 2>/dev/null"));
+}
+
 // `proact ARGUMENTS` on `ranks` MPI processes (as root, mpirun needs the two OMPI_ALLOW
 // variables); its exit status as std::system returns it, output discarded.
 inline int run_mpi(int ranks, const std::string& arguments) {
-  const char* cli = std::getenv("PROACT_CLI");
-  REQUIRE(cli != nullptr);
   const std::string command = "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun -np " +
-                              std::to_string(ranks) + " --oversubscribe " + cli + " " + arguments +
+                              std::to_string(ranks) + " --oversubscribe " + cli_path() + " " + arguments +
                               " > /dev/null 2>&1";
   return std::system(command.c_str());
 }

@@ -54,9 +54,7 @@ std::multiset<std::string> map_records(const fs::path& dir) {
 // `proact ARGUMENTS` started, then killed with SIGKILL after `seconds` unless it ended first;
 // returns whether it ended by itself.
 bool run_killed_after(const std::string& arguments, double seconds) {
-  const char* cli = std::getenv("PROACT_CLI");
-  REQUIRE(cli != nullptr);
-  const std::string command = "exec " + std::string(cli) + " " + arguments + " > /dev/null 2>&1";
+  const std::string command = "exec " + proact::testing::cli_path() + " " + arguments + " > /dev/null 2>&1";
   const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
   pid_t pid = 0;
   REQUIRE(posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char* const*>(argv), environ) == 0);

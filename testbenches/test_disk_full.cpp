@@ -4,13 +4,9 @@
 // run that never failed.
 #include <catch2/catch.hpp>
 
-#include <array>
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <sys/wait.h>
 
 #include "testbenches/cli_runner.hpp"
 #include "testbenches/file_helpers.hpp"
@@ -26,16 +22,7 @@ namespace fs = std::filesystem;
 
 // `proact ARGUMENTS` with files limited to one 512-byte block; stdout and stderr together.
 proact::testing::Run run_cli_on_full_disk(const std::string& arguments) {
-  const char* cli = std::getenv("PROACT_CLI");
-  REQUIRE(cli != nullptr);
-  const std::string command = "ulimit -f 1 && exec " + std::string(cli) + " " + arguments + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string output;
-  std::array<char, 4096> buffer;
-  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+  return proact::testing::run_shell("ulimit -f 1 && exec " + proact::testing::cli_path() + " " + arguments + " 2>&1");
 }
 
 // Files in `dir` whose names start with `name` + ".tmp" (a writer's temporary file left behind).
