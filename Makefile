@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 PREFIX ?= /usr/local
 CMAKE_FLAGS ?=
 
-.PHONY: deps configure build test demo bench install clean
+.PHONY: deps configure build test demo bench fuzz install clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -29,6 +29,9 @@ bench: build
 	@bash benchmarks/bench_thresholds.sh $(BUILD_DIR)
 	@bash benchmarks/bench_accelerator.sh $(BUILD_DIR)
 	@bash benchmarks/bench_explore.sh $(BUILD_DIR)
+
+fuzz: deps
+	@bash scripts/fuzz.sh
 
 install: build
 	@cmake --install $(BUILD_DIR) --prefix $(PREFIX) > /dev/null

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs, only those missing; idempotent.
-# Usage: install-deps.sh [bench|fixtures]   (bench adds python3-torch, the reference of
+# Usage: install-deps.sh [bench|fixtures|fuzz]   (bench adds python3-torch, the reference of
 # benchmarks/bench_vs_pytorch.sh; fixtures adds what testbenches/fixtures/onnx/make_fixtures.py
 # needs to remake the committed ONNX fixtures, and torchvision for the ResNet-50 of
-# scripts/conformance.sh and benchmarks/bench_at_scale.sh and bench_accelerator.sh; neither is
-# needed to build or test)
+# scripts/conformance.sh and benchmarks/bench_at_scale.sh and bench_accelerator.sh; fuzz adds
+# clang, its libFuzzer and sanitizer runtimes and OpenMP for scripts/fuzz.sh; none is needed to
+# build or test)
 # Runs as root (as on CI and the developers' machines) or through sudo when available.
 set -euo pipefail
 
@@ -18,6 +19,7 @@ packages=(
 case "${1:-}" in
   bench) packages+=(python3-torch) ;;
   fixtures) packages+=(python3-torch python3-torchvision python3-onnx) ;;
+  fuzz) packages+=(clang libclang-rt-14-dev libomp-14-dev) ;;
 esac
 
 missing=()
