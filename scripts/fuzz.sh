@@ -41,7 +41,7 @@ for reader in "${readers[@]}"; do
   mkdir -p "$dir/corpus" "$dir/seeds"
   while read -r seed; do [ -n "$seed" ] && cp "$seed" "$dir/seeds/"; done < <(seeds "$reader")
   case "$reader" in
-    map_log) zcat docs/results/lenet5-seeds/maps.jsonl.gz | head -n 20 > "$dir/seeds/maps.jsonl" ;;
+    map_log) gzip -dc docs/results/lenet5-seeds/maps.jsonl.gz | sed -n 1,20p > "$dir/seeds/maps.jsonl" ;;  # sed reads it all: no SIGPIPE
     design_points) printf 'array,dataflow,format,ecc,volts,protection\n16x16,ws,int8,none,0.7,none\n' > "$dir/seeds/points.csv" ;;
   esac
   dict=()
