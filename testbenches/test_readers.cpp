@@ -5,11 +5,13 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "testbenches/file_helpers.hpp"
+#include "sw/campaign/map_log.hpp"
 #include "testbenches/fuzz/readers.hpp"
 
 using namespace proact;
@@ -90,4 +92,16 @@ TEST_CASE("every input a fuzzer once crashed a reader with runs again", "[reader
     }
   }
   SUCCEED(inputs << " regression inputs replayed");
+}
+
+TEST_CASE("a map record whose counts are not non-negative integers is refused naming the field", "[readers]") {
+  // Found by fuzz_map_log: a seed beyond 2^64 parses as a float, whose conversion was undefined.
+  nlohmann::json record = nlohmann::json::parse(
+      R"({"fault_model": "proact-paper", "rate": 1e-5, "method": "none", "map": 0, "seed": 7, "images": 10,
+          "correct": 9, "mismatches": 1, "faults": 2, "ecc": {"corrected": 0, "detected": 0, "silent": 0}})");
+  REQUIRE(map_record_from_json(record).seed == 7);
+  const auto [field, value] = GENERATE(table<std::string, std::string>({
+      {"seed", "65955292918760552980"}, {"map", "-1"}, {"images", "2.5"}, {"rank", "1e10"}, {"rank", "4294967296"}}));
+  record[field] = nlohmann::json::parse(value);
+  CHECK_THROWS_WITH(map_record_from_json(record), Catch::Contains("map record: " + field));
 }

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -40,23 +41,41 @@ nlohmann::json map_record_to_json(const MapRecord& r) {
           {"rank", r.rank}};
 }
 
+namespace {
+
+// A count, seed or rank: a JSON integer in [0, 2^64). nlohmann converts a float or a negative
+// number to an unsigned type unchecked (out of range, undefined behaviour), so it is checked here.
+std::uint64_t unsigned_field(const nlohmann::json& object, const char* key) {
+  const nlohmann::json& value = object.at(key);
+  if (!value.is_number_unsigned()) {
+    throw std::invalid_argument(std::string("map record: ") + key + " is not a non-negative integer (" + value.dump() + ")");
+  }
+  return value.get<std::uint64_t>();
+}
+
+}  // namespace
+
 MapRecord map_record_from_json(const nlohmann::json& j) {
   try {
     MapRecord r;
     r.fault_model = j.at("fault_model").get<std::string>();
     r.rate = j.at("rate").get<double>();
     r.method = j.at("method").get<std::string>();
-    r.map = j.at("map").get<std::size_t>();
-    r.seed = j.at("seed").get<std::uint64_t>();
-    r.images = j.at("images").get<std::size_t>();
-    r.correct = j.at("correct").get<std::size_t>();
-    r.mismatches = j.at("mismatches").get<std::size_t>();
-    r.faults = j.at("faults").get<std::size_t>();
+    r.map = unsigned_field(j, "map");
+    r.seed = unsigned_field(j, "seed");
+    r.images = unsigned_field(j, "images");
+    r.correct = unsigned_field(j, "correct");
+    r.mismatches = unsigned_field(j, "mismatches");
+    r.faults = unsigned_field(j, "faults");
     const nlohmann::json& ecc = j.at("ecc");
-    r.ecc = {ecc.at("corrected").get<std::uint64_t>(), ecc.at("detected").get<std::uint64_t>(),
-             ecc.at("silent").get<std::uint64_t>()};
+    r.ecc = {unsigned_field(ecc, "corrected"), unsigned_field(ecc, "detected"), unsigned_field(ecc, "silent")};
     r.seconds = j.value("seconds", 0.0);
-    r.rank = j.value("rank", 0);
+    if (j.contains("rank")) {
+      const std::uint64_t rank = unsigned_field(j, "rank");
+      if (rank > static_cast<std::uint64_t>(std::numeric_limits<int>::max()))
+        throw std::invalid_argument("map record: rank " + std::to_string(rank) + " is not a process rank");
+      r.rank = static_cast<int>(rank);
+    }
     return r;
   } catch (const nlohmann::json::exception& e) {
     throw std::invalid_argument(std::string("map record: ") + e.what());
