@@ -57,7 +57,7 @@ for reader in "${readers[@]}"; do
     result="0 crashes, 0 hangs, 0 leaks"
   else
     failed=1
-    result="FOUND: $(ls "$dir"/crash-* "$dir"/leak-* "$dir"/timeout-* "$dir"/oom-* 2>/dev/null | head -n 1) (log $log)"
+    result="FOUND: $(ls -t "$dir"/crash-* "$dir"/leak-* "$dir"/timeout-* "$dir"/oom-* 2>/dev/null | head -n 1 || true) (log $log)"
   fi
   printf '%-16s %12s %9s  %s\n' "$reader" "$executions" "$took" "$result"
 done
