@@ -1,10 +1,10 @@
 #include "hw/faults/fault_hook.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "models/io/json_file.hpp"
 #include "models/io/output_file.hpp"
 #include "models/names.hpp"
 
@@ -156,13 +156,7 @@ FaultMap fault_map_from_json(const nlohmann::json& json) {
 }
 
 FaultMap load_fault_map(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot open fault map '" + path + "'");
-  try {
-    return fault_map_from_json(nlohmann::json::parse(in));
-  } catch (const std::exception& e) {
-    throw std::invalid_argument("fault map '" + path + "': " + e.what());
-  }
+  return parse_json_file(path, "fault map", fault_map_from_json);
 }
 
 void save_fault_map(const FaultMap& map, const std::string& path) {

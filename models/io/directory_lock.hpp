@@ -19,8 +19,6 @@ class DirectoryLock {
   DirectoryLock(const DirectoryLock&) = delete;
   DirectoryLock& operator=(const DirectoryLock&) = delete;
 
-  bool held() const { return fd_ >= 0; }
-
  private:
   int fd_ = -1;
 };

@@ -6,16 +6,12 @@
 
 namespace proact {
 
-namespace {
-
-std::string number(double value) {
+std::string csv_number(double value) {
   if (std::isnan(value)) return "nan";
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.10g", value);
   return buffer;
 }
-
-}  // namespace
 
 std::vector<MapRecord> point_maps(std::vector<MapRecord> records, const SummaryOptions& options) {
   records.erase(std::remove_if(records.begin(), records.end(), [&](const MapRecord& r) { return r.map >= options.maps; }),
@@ -66,11 +62,11 @@ std::string results_csv(const std::vector<PointSummary>& points) {
       "clean_accuracy,faults_mean,ecc_corrected,ecc_detected,ecc_silent\n";
   for (const PointSummary& p : points) {
     const std::vector<std::string> cells = {
-        p.fault_model, number(p.rate), number(p.ber), p.method, std::to_string(p.accuracy.n),
-        number(p.accuracy.mean), number(p.accuracy.sd), number(p.accuracy.low), number(p.accuracy.high),
-        number(p.sdc.rate), number(p.sdc.low), number(p.sdc.high), number(p.mismatch_rate),
-        number(p.clean_accuracy), number(p.faults), number(p.ecc_corrected), number(p.ecc_detected),
-        number(p.ecc_silent)};
+        p.fault_model, csv_number(p.rate), csv_number(p.ber), p.method, std::to_string(p.accuracy.n),
+        csv_number(p.accuracy.mean), csv_number(p.accuracy.sd), csv_number(p.accuracy.low), csv_number(p.accuracy.high),
+        csv_number(p.sdc.rate), csv_number(p.sdc.low), csv_number(p.sdc.high), csv_number(p.mismatch_rate),
+        csv_number(p.clean_accuracy), csv_number(p.faults), csv_number(p.ecc_corrected), csv_number(p.ecc_detected),
+        csv_number(p.ecc_silent)};
     for (std::size_t i = 0; i < cells.size(); ++i) text += (i ? "," : "") + cells[i];
     text += '\n';
   }

@@ -37,6 +37,9 @@ std::vector<MapRecord> point_maps(std::vector<MapRecord> records, const SummaryO
 // for the caller.
 PointSummary summarize_point(const std::vector<MapRecord>& maps, const SummaryOptions& options);
 
+// A number as the CSV files write it: 10 significant digits, "nan" for NaN.
+std::string csv_number(double value);
+
 // results.csv: a header, then one row per point: fault_model, rate, ber, method, maps,
 // mean_accuracy, std, ci_low, ci_high, sdc_rate, sdc_low, sdc_high, mismatch_rate,
 // clean_accuracy, faults_mean, ecc_corrected, ecc_detected, ecc_silent. Accuracies are fractions;

@@ -150,8 +150,7 @@ void print_energy_table(const Program& program, const std::vector<EnergyBreakdow
   std::printf("\nenergy per image in nJ, weight SRAM at %.2f V (%s):\n", model.weight_sram_volts(), table.name.c_str());
   std::printf("%-*s %12s %12s %12s %10s %10s %12s %10s %12s %7s\n", name_width, "layer", "MAC", "weight SRAM",
               "act SRAM", "clip", "ECC", "DRAM", "leakage", "total", "share%");
-  EnergyBreakdown network;
-  for (const EnergyBreakdown& e : energies) network += e;
+  const EnergyBreakdown network = total_energy(energies);
   const auto row = [&](const std::string& name, const EnergyBreakdown& all) {
     const EnergyBreakdown e = all / (1000.0 * images);  // pJ -> nJ per image
     std::printf("%-*s %12.1f %12.1f %12.1f %10.2f %10.2f %12.1f %10.2f %12.1f %7.1f\n", name_width, name.c_str(), e.mac,
@@ -262,13 +261,12 @@ void run_simulate(const SimulateOptions& o) {
   }
   nlohmann::json layers = nlohmann::json::array();
   PeCycles network;
-  EnergyBreakdown network_energy;
   for (std::size_t i = 0; i < run.layers.size(); ++i) {
     layers.push_back(layer_json(program, i, run.layers[i], config));
     layers.back()["energy_pj"] = energy_json(energies[i]);
     network += pe_cycles(run.layers[i], config);
-    network_energy += energies[i];
   }
+  const EnergyBreakdown network_energy = total_energy(energies);
   nlohmann::json counters = nlohmann::json::object();
   for (std::size_t k = 0; k < kCounterCount; ++k) counters[counter_name(static_cast<Counter>(k))] = run.counters[k];
   print_json({{"model", o.model}, {"engine", o.engine}, {"config", config_to_json(config)},

@@ -23,6 +23,12 @@ std::vector<EnergyBreakdown> layer_energies(const Program& program, const std::v
   return energies;
 }
 
+EnergyBreakdown total_energy(const std::vector<EnergyBreakdown>& layers) {
+  EnergyBreakdown total;
+  for (const EnergyBreakdown& e : layers) total += e;
+  return total;
+}
+
 nlohmann::json energy_json(const EnergyBreakdown& e) {
   return {{"mac", e.mac},   {"weight_sram", e.weight_sram}, {"act_sram", e.act_sram}, {"clip", e.clip},
           {"ecc", e.ecc},   {"dram", e.dram},               {"leakage", e.leakage},   {"total", e.total()}};

@@ -15,6 +15,8 @@ namespace proact {
 // layers: one report per program descriptor, in order.
 std::vector<EnergyBreakdown> layer_energies(const Program& program, const std::vector<LayerReport>& layers,
                                             const EnergyModel& model);
+// The sum of the layers' energies: the network's.
+EnergyBreakdown total_energy(const std::vector<EnergyBreakdown>& layers);
 
 // {"mac": pJ, "weight_sram", "act_sram", "clip", "ecc", "dram", "leakage", "total"}
 nlohmann::json energy_json(const EnergyBreakdown& energy);

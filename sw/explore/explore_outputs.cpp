@@ -20,13 +20,6 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 bool measured(const ExploreRow& row) { return row.accuracy.accuracy.n > 0; }
 
-std::string number(double value) {
-  if (std::isnan(value)) return "nan";
-  char text[32];
-  std::snprintf(text, sizeof text, "%.10g", value);
-  return text;
-}
-
 std::string design_name(const ExploreRow& row) {
   return row.point.hardware() + ", " + (row.accuracy.method.empty() ? row.point.protection : row.accuracy.method);
 }
@@ -66,15 +59,17 @@ std::string explore_csv(const std::vector<ExploreRow>& rows) {
     const EnergyBreakdown& e = r.cost.energy;
     const MeanInterval& a = r.accuracy.accuracy;
     const bool m = measured(r);
-    csv << r.point.array() << ',' << dataflow_name(r.point.dataflow) << ',' << format_name(r.point.format) << ','
-        << ecc_scheme_name(r.point.ecc) << ',' << r.point.protection << ',' << r.accuracy.method << ','
-        << number(r.point.volts) << ',' << number(r.accuracy.ber) << ',' << number(r.cost.cycles_per_image) << ','
-        << number(e.total()) << ',' << number(e.mac) << ',' << number(e.sram()) << ',' << number(e.dram) << ','
-        << number(e.leakage) << ',' << number(r.cost.nominal_energy.total()) << ','
-        << number(1 - e.total() / r.cost.nominal_energy.total()) << ',' << number(r.cost.area.total()) << ',' << a.n
-        << ',' << number(m ? a.mean : kNaN) << ',' << number(m && a.n > 1 ? a.low : kNaN) << ','
-        << number(m && a.n > 1 ? a.high : kNaN) << ',' << number(m ? r.accuracy.clean_accuracy : kNaN) << ','
-        << (r.on_front ? 1 : 0) << ',' << r.accuracy_group << '\n';
+    const std::vector<std::string> cells = {
+        r.point.array(), dataflow_name(r.point.dataflow), format_name(r.point.format), ecc_scheme_name(r.point.ecc),
+        r.point.protection, r.accuracy.method, csv_number(r.point.volts), csv_number(r.accuracy.ber),
+        csv_number(r.cost.cycles_per_image), csv_number(e.total()), csv_number(e.mac), csv_number(e.sram()),
+        csv_number(e.dram), csv_number(e.leakage), csv_number(r.cost.nominal_energy.total()),
+        csv_number(1 - e.total() / r.cost.nominal_energy.total()), csv_number(r.cost.area.total()),
+        std::to_string(a.n), csv_number(m ? a.mean : kNaN), csv_number(m && a.n > 1 ? a.low : kNaN),
+        csv_number(m && a.n > 1 ? a.high : kNaN), csv_number(m ? r.accuracy.clean_accuracy : kNaN),
+        r.on_front ? "1" : "0", r.accuracy_group};
+    for (std::size_t i = 0; i < cells.size(); ++i) csv << (i ? "," : "") << cells[i];
+    csv << '\n';
   }
   return csv.str();
 }
@@ -140,7 +135,7 @@ std::string plot_pareto(const std::string& dir, const std::vector<ExploreRow>& r
   std::ostringstream dat, gp;
   const auto block = [&](const std::vector<const ExploreRow*>& points) {
     for (const ExploreRow* r : points)
-      dat << number(r->cost.energy.total() / 1e6) << ' ' << number(100 * r->accuracy.accuracy.mean) << '\n';
+      dat << csv_number(r->cost.energy.total() / 1e6) << ' ' << csv_number(100 * r->accuracy.accuracy.mean) << '\n';
     dat << "\n\n";
   };
   gp << "set terminal pngcairo size 900,600\nset output 'pareto.png'\nset title " << gnuplot_string(title)

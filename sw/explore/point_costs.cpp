@@ -34,19 +34,17 @@ const PointCosts::Compiled& PointCosts::compiled(const DesignPoint& point, const
 PointCost PointCosts::cost(const DesignPoint& point) {
   const AcceleratorConfig config = point_config(base_, point);
   const Compiled& c = compiled(point, config);
-  const auto per_image = [&](double volts) {
-    const EnergyModel model(table_, config, volts);
-    EnergyBreakdown total;
-    for (const EnergyBreakdown& e : layer_energies(c.program, c.layers, model)) total += e;
-    return total / batch_;
+  const auto per_image = [&](const EnergyModel& model) {
+    return total_energy(layer_energies(c.program, c.layers, model)) / batch_;
   };
+  const EnergyModel model(table_, config, point.volts);
   PointCost cost;
   long cycles = 0;
   for (const LayerReport& r : c.layers) cycles += r.total_cycles;
   cost.cycles_per_image = static_cast<double>(cycles) / batch_;
-  cost.energy = per_image(point.volts);
-  cost.nominal_energy = per_image(table_.nominal_volts);
-  cost.area = EnergyModel(table_, config, point.volts).area();
+  cost.energy = per_image(model);
+  cost.nominal_energy = per_image(EnergyModel(table_, config, table_.nominal_volts));
+  cost.area = model.area();
   return cost;
 }
 
